@@ -1,0 +1,105 @@
+"""Reading and writing scenarios as JSON, with problems reported one line per field."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .schema import Scenario
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+_NAMED = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.S)
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input. ``problems`` holds one ``field.path: message`` line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    """``('initiatives', 2, 'uplift', 'base')`` → ``initiatives[2].uplift.base``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if err["type"] == "missing":
+        return "is required"
+    if err["type"] == "extra_forbidden":
+        return "is not a known field"
+    return msg
+
+
+def format_errors(exc: ValidationError) -> list[str]:
+    """One ``field.path: message`` line per problem, as the CLI and the pages show them."""
+    lines = []
+    for err in exc.errors():
+        path = _field_path(tuple(err["loc"]))
+        msg = _message(err)
+        # Model-level validators name their field relative to the model ("segments: ...").
+        named = _NAMED.match(msg) if err["type"] == "value_error" else None
+        if named:
+            path = f"{path}.{named[1]}" if path else named[1]
+            msg = named[2]
+        lines.append(f"{path}: {msg}" if path else msg)
+    return lines
+
+
+def parse_scenario(data: dict[str, Any]) -> Scenario:
+    """Validate a decoded JSON object; raises :class:`ScenarioError` naming every bad field."""
+    if not isinstance(data, dict):
+        raise ScenarioError(["scenario: must be a JSON object"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_errors(exc)) from None
+
+
+def loads_scenario(text: str | bytes) -> Scenario:
+    """Parse scenario JSON text."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"file: not valid JSON ({exc})"]) from None
+    return parse_scenario(data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario JSON file."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError([f"file: cannot read {path} ({exc.strerror})"]) from None
+    return loads_scenario(text)
+
+
+def dumps_scenario(scenario: Scenario) -> str:
+    """Scenario as pretty JSON text (the format of the files in ``data/``)."""
+    return scenario.model_dump_json(indent=2, exclude_defaults=False)
+
+
+def sample_paths() -> dict[str, Path]:
+    """Sample scenarios shipped in ``data/``, keyed by their file stem."""
+    return {p.stem: p for p in sorted(DATA_DIR.glob("*.json"))}
+
+
+def load_sample(key: str) -> Scenario:
+    return load_scenario(sample_paths()[key])

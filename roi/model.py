@@ -1,0 +1,277 @@
+"""The business case: ``evaluate(scenario)`` → per-initiative and programme results.
+
+All money is in the scenario's currency. Headline figures are risk-adjusted (benefits reduced,
+costs raised, as set in the scenario) unless a name says ``unadjusted``. Totals are over the
+whole horizon and undiscounted unless the name says ``npv`` or ``pv``.
+
+Shared programme costs (team, platform) belong to the programme, not to any initiative:
+programme NPV = Σ initiative NPV − PV(programme costs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import engine, finance
+from .maturity import Maturity, assess
+from .schema import Initiative, Outcome, Scenario
+
+
+@dataclass(frozen=True)
+class InitiativeCase:
+    """One component of the case. Yearly arrays run from year 0 to the horizon."""
+
+    name: str
+    outcome: str
+    lever: str
+    evidence: str
+    reachable_customers: float
+    revenue: np.ndarray  # incremental revenue per year, risk-adjusted
+    benefit: np.ndarray  # incremental gross profit + savings per year, risk-adjusted
+    cost: np.ndarray  # one-time + running + content + variable campaign, risk-adjusted
+    variable_cost: np.ndarray  # variable campaign cost per year, risk-adjusted
+    incremental_revenue: float
+    incremental_gross_profit: float  # includes cost savings of efficiency initiatives
+    overlap_correction: float  # revenue removed because other initiatives pull the same lever
+    total_cost: float
+    variable_campaign_cost: float
+    npv: float
+    roi: float | None
+    payback_months: float | None
+    revenue_per_campaign_dollar: float | None
+    effort_fte_months: float
+    months_to_launch: float
+
+    @property
+    def net(self) -> np.ndarray:
+        return self.benefit - self.cost
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    scenario: Scenario
+    maturity: Maturity
+    years: np.ndarray  # 0 … horizon
+    initiatives: list[InitiativeCase]
+    programme_cost: np.ndarray  # shared team and platform cost per year, risk-adjusted
+    cash_flows: np.ndarray  # programme net cash flow per year, risk-adjusted
+    npv: float
+    irr: float | None
+    roi: float | None
+    payback_months: float | None
+    pv_benefits: float
+    pv_costs: float
+    incremental_revenue: float
+    incremental_gross_profit: float
+    variable_campaign_cost: float
+    revenue_per_campaign_dollar: float | None
+    overlap_correction: float
+    unadjusted_npv: float
+    benefits_by_outcome: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return self.scenario.settings.currency
+
+    def initiative(self, name: str) -> InitiativeCase:
+        return next(i for i in self.initiatives if i.name == name)
+
+    def cash_flow_table(self) -> pd.DataFrame:
+        """Programme cash flow by year (rows: line items, columns: years 0 … horizon)."""
+        rows = {
+            "Incremental revenue": sum(i.revenue for i in self.initiatives),
+            "Benefit (gross profit + savings)": sum(i.benefit for i in self.initiatives),
+            "Initiative costs": -sum(i.cost for i in self.initiatives),
+            "Programme costs (team, platform)": -self.programme_cost,
+            "Net cash flow": self.cash_flows,
+        }
+        df = pd.DataFrame(rows, index=[f"Year {y}" for y in self.years]).T
+        df["Total"] = df.sum(axis=1)
+        return df
+
+    def initiative_table(self) -> pd.DataFrame:
+        """One row per initiative with its headline figures."""
+        return pd.DataFrame(
+            [
+                {
+                    "initiative": i.name,
+                    "outcome": i.outcome,
+                    "lever": i.lever,
+                    "evidence": i.evidence,
+                    "reachable_customers": i.reachable_customers,
+                    "incremental_revenue": i.incremental_revenue,
+                    "incremental_gross_profit": i.incremental_gross_profit,
+                    "overlap_correction": i.overlap_correction,
+                    "total_cost": i.total_cost,
+                    "variable_campaign_cost": i.variable_campaign_cost,
+                    "npv": i.npv,
+                    "roi": i.roi,
+                    "payback_months": i.payback_months,
+                    "revenue_per_campaign_dollar": i.revenue_per_campaign_dollar,
+                    "effort_fte_months": i.effort_fte_months,
+                    "months_to_launch": i.months_to_launch,
+                }
+                for i in self.initiatives
+            ]
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON contract of ``python -m roi summary --json`` (keys are relied on by scripts)."""
+        s = self.scenario.settings
+        return {
+            "scenario": s.name,
+            "currency": s.currency,
+            "horizon_years": s.horizon_years,
+            "discount_rate": s.discount_rate,
+            "risk_adjusted": True,
+            "benefit_risk": s.benefit_risk,
+            "cost_risk": s.cost_risk,
+            "cash_flows": [float(v) for v in self.cash_flows],
+            "npv": self.npv,
+            "unadjusted_npv": self.unadjusted_npv,
+            "irr": self.irr,
+            "roi": self.roi,
+            "payback_months": self.payback_months,
+            "pv_benefits": self.pv_benefits,
+            "pv_costs": self.pv_costs,
+            "incremental_revenue": self.incremental_revenue,
+            "incremental_gross_profit": self.incremental_gross_profit,
+            "variable_campaign_cost": self.variable_campaign_cost,
+            "revenue_per_campaign_dollar": self.revenue_per_campaign_dollar,
+            "overlap_correction": self.overlap_correction,
+            "benefits_by_outcome": self.benefits_by_outcome,
+            "maturity": {
+                "index": self.maturity.index,
+                "realisation": self.maturity.realisation,
+                "ramp_months": self.maturity.ramp_months,
+            },
+            "initiatives": [
+                {
+                    "name": i.name,
+                    "outcome": i.outcome,
+                    "lever": i.lever,
+                    "evidence": i.evidence,
+                    "incremental_revenue": i.incremental_revenue,
+                    "incremental_gross_profit": i.incremental_gross_profit,
+                    "overlap_correction": i.overlap_correction,
+                    "total_cost": i.total_cost,
+                    "variable_campaign_cost": i.variable_campaign_cost,
+                    "npv": i.npv,
+                    "roi": i.roi,
+                    "revenue_per_campaign_dollar": i.revenue_per_campaign_dollar,
+                    "effort_fte_months": i.effort_fte_months,
+                    "payback_months": i.payback_months,
+                    "reachable_customers": i.reachable_customers,
+                }
+                for i in self.initiatives
+            ],
+        }
+
+
+def evaluate(scenario: Scenario) -> BusinessCase:
+    """Evaluate a validated scenario into a :class:`BusinessCase` (base-case uplifts)."""
+    structure, x = engine.build(scenario)
+    return evaluate_inputs(scenario, structure, x)
+
+
+def evaluate_inputs(
+    scenario: Scenario, structure: engine.Structure, x: engine.Inputs
+) -> BusinessCase:
+    """Evaluate one draw of engine inputs (used for what-if variants of a scenario)."""
+    flows = engine.compute(structure, x)
+    benefit, cost, programme = (a[0] for a in engine.risk_adjust(flows, x))
+    rate = float(x.discount_rate[0])
+    br = 1 - float(x.benefit_risk[0])
+    cr = 1 + float(x.cost_risk[0])
+    revenue = flows.revenue[0] * br
+    variable = flows.variable_cost[0] * cr
+    df = engine.discount_factors(x.discount_rate, structure.horizon)[0]
+
+    cases = []
+    for j, ini in enumerate(scenario.initiatives):
+        cases.append(
+            _initiative_case(
+                ini,
+                reach=float(flows.reachable_customers[0, j]),
+                revenue=revenue[j],
+                benefit=benefit[j],
+                cost=cost[j],
+                variable=variable[j],
+                overlap=float((flows.standalone_revenue[0, j] - flows.revenue[0, j]).sum() * br),
+                rate=rate,
+                df=df,
+            )
+        )
+
+    cash = (benefit - cost).sum(axis=0) - programme
+    pv_b = float(benefit.sum(axis=0) @ df)
+    pv_c = float((cost.sum(axis=0) + programme) @ df)
+    unadjusted = (flows.benefit[0] - flows.cost[0]).sum(axis=0) - flows.programme_cost[0]
+    total_rev = float(revenue.sum())
+    total_var = float(variable.sum())
+    by_outcome = {o.value: 0.0 for o in Outcome}
+    for c in cases:
+        by_outcome[c.outcome] += c.incremental_gross_profit
+    return BusinessCase(
+        scenario=scenario,
+        maturity=assess(scenario.process),
+        years=np.arange(structure.horizon + 1),
+        initiatives=cases,
+        programme_cost=programme,
+        cash_flows=cash,
+        npv=finance.npv(rate, cash),
+        irr=finance.irr(cash),
+        roi=finance.roi(pv_b, pv_c),
+        payback_months=finance.payback_months(cash),
+        pv_benefits=pv_b,
+        pv_costs=pv_c,
+        incremental_revenue=total_rev,
+        incremental_gross_profit=float(benefit.sum()),
+        variable_campaign_cost=total_var,
+        revenue_per_campaign_dollar=finance.ratio(total_rev, total_var),
+        overlap_correction=sum(c.overlap_correction for c in cases),
+        unadjusted_npv=finance.npv(rate, unadjusted),
+        benefits_by_outcome=by_outcome,
+    )
+
+
+def _initiative_case(
+    ini: Initiative,
+    *,
+    reach: float,
+    revenue: np.ndarray,
+    benefit: np.ndarray,
+    cost: np.ndarray,
+    variable: np.ndarray,
+    overlap: float,
+    rate: float,
+    df: np.ndarray,
+) -> InitiativeCase:
+    net = benefit - cost
+    total_rev, total_var = float(revenue.sum()), float(variable.sum())
+    return InitiativeCase(
+        name=ini.name,
+        outcome=ini.outcome.value,
+        lever=ini.lever.value,
+        evidence=ini.evidence.kind.value,
+        reachable_customers=reach,
+        revenue=revenue,
+        benefit=benefit,
+        cost=cost,
+        variable_cost=variable,
+        incremental_revenue=total_rev,
+        incremental_gross_profit=float(benefit.sum()),
+        overlap_correction=overlap,
+        total_cost=float(cost.sum()),
+        variable_campaign_cost=total_var,
+        npv=finance.npv(rate, net),
+        roi=finance.roi(float(benefit @ df), float(cost @ df)),
+        payback_months=finance.payback_months(net),
+        revenue_per_campaign_dollar=finance.ratio(total_rev, total_var),
+        effort_fte_months=ini.effort_fte_months,
+        months_to_launch=ini.months_to_launch,
+    )
