@@ -68,7 +68,7 @@ def payback_months(cash_flows: Sequence[float]) -> float | None:
         return 0.0
     for t in range(1, len(cf)):
         if cum[t - 1] < 0 <= cum[t]:
-            return 12.0 * (t - 1 + (-cum[t - 1]) / cf[t])
+            return float(12.0 * (t - 1 + (-cum[t - 1]) / cf[t]))
     return None
 
 
