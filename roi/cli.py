@@ -16,6 +16,9 @@ from .io import ScenarioError
 # Modules that register sub-commands; add a new one here.
 COMMAND_MODULES = [
     "roi.commands.core",
+    "roi.commands.experiments",
+    "roi.commands.export",
+    "roi.commands.uncertainty",
 ]
 
 

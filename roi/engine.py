@@ -339,11 +339,18 @@ def risk_adjust(flows: Flows, x: Inputs) -> tuple[np.ndarray, np.ndarray, np.nda
     """Risk-adjusted ``(benefit [D,J,T+1], cost [D,J,T+1], programme cost [D,T+1])``.
 
     Benefits are reduced by ``benefit_risk`` and costs raised by ``cost_risk`` (Forrester TEI).
+    A negative benefit (an initiative expected to lose revenue) is a loss, and risk makes a
+    loss larger, not smaller: so risk adjustment never makes a case look better.
     """
-    b = flows.benefit * (1 - x.benefit_risk)[:, None, None]
+    b = adjust_benefit(flows.benefit, x.benefit_risk[:, None, None])
     c = flows.cost * (1 + x.cost_risk)[:, None, None]
     p = flows.programme_cost * (1 + x.cost_risk)[:, None]
     return b, c, p
+
+
+def adjust_benefit(values: np.ndarray, benefit_risk: np.ndarray | float) -> np.ndarray:
+    """Gains × (1 − benefit risk), losses × (1 + benefit risk): risk never flatters a case."""
+    return np.where(values >= 0, values * (1 - benefit_risk), values * (1 + benefit_risk))
 
 
 def discount_factors(rate: np.ndarray, horizon: int) -> np.ndarray:
@@ -364,17 +371,20 @@ class _FastIndex:
     """Pairs split for :func:`programme_cash`.
 
     *Linear* pairs are alone in their overlap group and do not pull retention: their revenue is
-    linear in the uplift and collapses onto initiatives. The other pairs are kept sorted by group
-    so that a group's product is one ``reduceat`` over contiguous pairs.
+    linear in the uplift and collapses onto initiatives. Pairs of *shared* groups are stored
+    slot-major: the first pair of every group (groups sorted by size, largest first), then the
+    second pair of every group that has one, and so on — so a group product is a few in-place
+    multiplications of contiguous slices. *Lone retention* pairs are alone in their group but
+    need the retention stock recursion.
     """
 
     linear_pairs: np.ndarray  # [P1] pair indices
     linear_onehot: np.ndarray  # [P1,J] pair → initiative
-    grouped_pairs: np.ndarray  # [P2] pair indices, sorted by group
-    group_ids: np.ndarray  # [K2] group of each run of grouped pairs
-    group_starts: np.ndarray  # [K2] first position of each group in grouped_pairs
-    group_single: np.ndarray  # [K2] bool, the group has one pair
-    group_retention: np.ndarray  # [K2] bool, the group pulls retention
+    shared_pairs: np.ndarray  # [P2] pair indices, slot-major
+    slot_sizes: tuple[int, ...]  # groups having a pair in slot 0, 1, 2, …
+    shared_segment: np.ndarray  # [K2] segment of each shared group (slot-0 order)
+    shared_retention: np.ndarray  # [K2] bool, the group pulls retention
+    lone_retention: np.ndarray  # [P3] pair indices
     saving_initiatives: np.ndarray  # [J'] cost-saving initiatives
 
     @classmethod
@@ -386,19 +396,91 @@ class _FastIndex:
         linear = np.flatnonzero(single & ~retention)
         onehot = np.zeros((len(linear), J))
         onehot[np.arange(len(linear)), pj[linear]] = 1.0
-        rest = np.flatnonzero(~(single & ~retention))
-        rest = rest[np.argsort(pg[rest], kind="stable")]
-        ids, starts = np.unique(pg[rest], return_index=True)
+        groups = np.flatnonzero(structure.group_size > 1)
+        groups = groups[np.argsort(-structure.group_size[groups], kind="stable")]
+        members = [np.flatnonzero(pg == k) for k in groups]
+        width = int(structure.group_size[groups].max(initial=0))
+        slots = [[m[s] for m in members if len(m) > s] for s in range(width)]
         return cls(
             linear_pairs=linear,
             linear_onehot=onehot,
-            grouped_pairs=rest,
-            group_ids=ids,
-            group_starts=starts,
-            group_single=structure.group_size[ids] == 1,
-            group_retention=structure.group_lever[ids] == RETENTION,
+            shared_pairs=np.array([p for slot in slots for p in slot], dtype=np.int64),
+            slot_sizes=tuple(len(slot) for slot in slots),
+            shared_segment=structure.group_segment[groups],
+            shared_retention=structure.group_lever[groups] == RETENTION,
+            lone_retention=np.flatnonzero(single & retention),
             saving_initiatives=np.flatnonzero(structure.lever == COST_SAVING),
         )
+
+
+def _slot_product(values: np.ndarray, slot_sizes: tuple[int, ...]) -> np.ndarray:
+    """Product over each group of slot-major ``values`` ``[P2,…]`` → ``[K2,…]`` (a view of
+    ``values``, which is overwritten)."""
+    out = values[: slot_sizes[0]]
+    at = slot_sizes[0]
+    for n in slot_sizes[1:]:
+        out[:n] *= values[at : at + n]
+        at += n
+    return out
+
+
+def _scaled_take(effect: np.ndarray, rows: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``effect[rows] × scale[:, None, :]`` (``[R,T,·]``), in place when the draw axes agree."""
+    g = np.take(effect, rows, axis=0)
+    if g.shape[2] == scale.shape[1]:
+        g *= scale[:, None, :]
+        return g
+    return g * scale[:, None, :]
+
+
+def _ramp_area(y: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    """Closed form of :func:`_ramp_integral` for ``y`` months since launch (``y`` ≥ 0, overwritten):
+    ``min(y, ramp)² / (2 ramp) + max(y − ramp, 0)``."""
+    tail = y - ramp
+    np.maximum(tail, 0.0, out=tail)
+    np.minimum(y, ramp, out=y)
+    y *= y
+    if (ramp > 0).all():
+        y /= 2.0 * ramp
+    else:
+        ramp_b = np.broadcast_to(ramp, y.shape)
+        np.divide(y, 2.0 * ramp_b, out=y, where=ramp_b > 0)
+        y[ramp_b <= 0] = 0.0
+    y += tail
+    return y
+
+
+def _effect_by_year(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`timing` laid out ``[J,T,·]`` (draws last, so numpy works on long contiguous rows).
+
+    Years before launch (effect 0) and years wholly after launch + ramp in every draw (effect =
+    realisation) are filled directly; only the years that ramp are integrated, with the closed
+    form of :func:`_ramp_integral` — equal to it to rounding.
+    """
+    T = structure.horizon
+    ends = 12.0 * np.arange(T + 1)  # [T+1] months since start
+    launch = x.launch_months.T  # [J,·]
+    ramp = x.ramp_months  # [·]
+    J, n = launch.shape[0], np.broadcast_shapes(launch.shape[1:], ramp.shape, x.realisation.shape)[0]
+    active = np.clip(ends[None, 1:, None] - launch[:, None, :], 0.0, 12.0)
+    active /= 12.0
+    l_min, l_max = launch.min(axis=1), launch.max(axis=1)  # [J]
+    before = ends[None, 1:] <= l_min[:, None]  # [J,T]: not launched in any draw
+    steady = ends[None, :-1] - l_max[:, None] >= float(ramp.max())  # full effect all year
+    effect = np.empty((J, T, n))
+    effect[before] = 0.0
+    effect[steady & ~before] = np.broadcast_to(x.realisation, (n,))
+    ramping = ~(before | steady)
+    if ramping.any():
+        jj, tt = np.nonzero(ramping)
+        lj = launch[jj]  # [R,·]
+        y1 = np.maximum(ends[tt + 1][:, None] - lj, 0.0)
+        y0 = np.maximum(ends[tt][:, None] - lj, 0.0)
+        part = _ramp_area(np.broadcast_to(y1, (len(jj), n)).copy(), ramp)
+        part -= _ramp_area(np.broadcast_to(y0, (len(jj), n)).copy(), ramp)
+        part *= x.realisation / 12.0
+        effect[jj, tt] = part
+    return active, effect
 
 
 def programme_cash(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
@@ -408,7 +490,8 @@ def programme_cash(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndar
     (``cost`` includes the shared programme cost) — to rounding — without forming the split of
     an overlap group between its initiatives, which only the per-initiative view needs. Used by
     Monte Carlo and sensitivity sweeps over many draws. Any ``Inputs`` array may have a draw
-    axis of length 1, meaning the same value in every draw (saves memory and time).
+    axis of length 1, meaning the same value in every draw (saves memory and time). Internally
+    the draw axis is last, so numpy works on long contiguous rows.
 
     Notes
     -----
@@ -422,59 +505,81 @@ def programme_cash(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndar
     ix = structure.fast_index
     D, T = x.draws, structure.horizon
     pj, ps = structure.pair_initiative, structure.pair_segment
-    active, effect = timing(structure, x)  # [·,J,T]
-    seg_value = x.customers * x.visits * x.conversion * x.order_value  # [·,S] baseline revenue
-    benefit = np.zeros((D, T + 1))
+    active, effect = _effect_by_year(structure, x)  # [J,T,·]
+    customers, retention = x.customers.T, x.retention.T  # [S,·]
+    per_customer = (x.visits * x.conversion * x.order_value).T  # [S,·] revenue per customer
+    margin, pers = x.margin.T, x.personalizable.T
+    reach_uplift = (x.channel_reach * x.uplift).T  # [J,·]
+    # Gains and losses are kept apart because risk adjustment shrinks gains and grows losses.
+    # An initiative's benefit has the sign of its uplift in every year, so each term below is
+    # one or the other.
+    gain, loss = np.zeros((T, D)), np.zeros((T, D))
 
     if len(ix.linear_pairs):
         p1 = ix.linear_pairs
-        w = (seg_value * x.margin * x.personalizable)[:, ps[p1]] * (x.channel_reach * x.uplift)[:, pj[p1]]
-        coef = w @ ix.linear_onehot  # [·,J]
-        benefit[:, 1:] += np.matmul(coef[:, None, :], effect)[:, 0, :]
+        w = (customers * per_customer * margin * pers)[ps[p1]] * reach_uplift[pj[p1]]  # [P1,·]
+        coef = ix.linear_onehot.T @ w  # [J,·]
+        gain += np.einsum("jtd,jd->td", effect, np.maximum(coef, 0.0))
+        loss += np.einsum("jtd,jd->td", effect, np.minimum(coef, 0.0))
 
-    if len(ix.grouped_pairs):
-        p2 = ix.grouped_pairs
+    ret_G = []  # (positive, negative, segments) of retention groups, [K,T,·]
+    if len(ix.shared_pairs):
+        p2 = ix.shared_pairs
         gj, gs = pj[p2], ps[p2]
-        g = (x.personalizable[:, gs] * x.channel_reach[:, gj] * x.uplift[:, gj])[:, :, None] * effect[:, gj, :]
-        starts, single = ix.group_starts, ix.group_single[None, :, None]
-        has_neg = bool((x.uplift[:, np.unique(gj)] < 0).any())
-        pos = np.maximum(g, 0.0) if has_neg else g
-        comb = 1.0 - np.multiply.reduceat(1.0 - np.minimum(pos, 1 - 1e-9), starts, axis=1)
-        comb = np.where(single, np.add.reduceat(pos, starts, axis=1), comb)  # [·,K2,T]
+        a = pers[gs] * reach_uplift[gj]  # [P2,·]
+        has_neg = bool((a < 0).any())
+        g = _scaled_take(effect, gj, a)  # [P2,T,·]
+        neg = None
         if has_neg:
             neg = np.minimum(g, 0.0)
-            neg_comb = np.multiply.reduceat(1.0 + np.maximum(neg, -1 + 1e-9), starts, axis=1) - 1.0
-            neg_comb = np.where(single, np.add.reduceat(neg, starts, axis=1), neg_comb)
-        else:
-            neg_comb = np.zeros_like(comb[:1])
-        seg = structure.group_segment[ix.group_ids]
-        ret = ix.group_retention
+            np.maximum(neg, -1 + 1e-9, out=neg)
+            neg += 1.0
+            neg = _slot_product(neg, ix.slot_sizes)
+            neg -= 1.0
+            np.maximum(g, 0.0, out=g)
+        if a.max(initial=0.0) * max(float(np.max(x.realisation)), 1.0) >= 1 - 1e-9:
+            np.minimum(g, 1 - 1e-9, out=g)  # effect ≤ realisation ≤ 1, so usually not needed
+        np.subtract(1.0, g, out=g)
+        comb = _slot_product(g, ix.slot_sizes)
+        np.subtract(1.0, comb, out=comb)  # [K2,T,·]
+        seg, ret = ix.shared_segment, ix.shared_retention
+        if not ret.all():
+            w_k = (customers * per_customer * margin)[seg] * (~ret)[:, None]
+            gain += np.einsum("ktd,kd->td", comb, w_k)
+            if neg is not None:
+                loss += np.einsum("ktd,kd->td", neg, w_k)
         if ret.any():
-            r = x.retention[:, seg[ret]][:, :, None]
-            cap = 1.0 / np.maximum(r, 1e-12) - 1.0
-            nr = neg_comb[:, ret] if has_neg else neg_comb[:, :0]
-            pos_ret = np.minimum(comb[:, ret], np.maximum(cap - nr, 0.0)) if has_neg else np.minimum(
-                comb[:, ret], np.maximum(cap, 0.0)
-            )
-            G = pos_ret + nr if has_neg else pos_ret
-            stock = _retained(r, x.customers[:, seg[ret]][:, :, None] * r * G)
-            w_ret = (x.visits * x.conversion * x.order_value * x.margin)[:, seg[ret]]
-            benefit[:, 1:] += np.matmul(w_ret[:, None, :], stock)[:, 0, :]
-        nonret = ~ret
-        if nonret.any():
-            G = comb[:, nonret] + (neg_comb[:, nonret] if has_neg else 0.0)
-            w_k = (seg_value * x.margin)[:, seg[nonret]]
-            benefit[:, 1:] += np.matmul(w_k[:, None, :], G)[:, 0, :]
+            ret_G.append((comb[ret], neg[ret] if neg is not None else None, seg[ret]))
+    if len(ix.lone_retention):
+        p3 = ix.lone_retention
+        g = _scaled_take(effect, pj[p3], pers[ps[p3]] * reach_uplift[pj[p3]])
+        ret_G.append((np.maximum(g, 0.0), np.minimum(g, 0.0), ps[p3]))
+    for pos, neg_r, seg in ret_G:
+        r = retention[seg][:, None, :]  # [Kr,1,·]
+        cap = 1.0 / np.maximum(r, 1e-12) - 1.0
+        w_ret = (per_customer * margin)[seg]  # [Kr,·]
+        n_r = (customers[seg] * retention[seg])[:, None, :]
+        if neg_r is None:
+            parts = [(np.minimum(pos, np.maximum(cap, 0.0)), gain)]
+        else:
+            parts = [(np.minimum(pos, np.maximum(cap - neg_r, 0.0)), gain), (neg_r, loss)]
+        for G, into in parts:
+            added = n_r * G  # [Kr,T,·] extra customers retained each year
+            stock = np.zeros(np.broadcast_shapes(r[:, 0].shape, added[:, 0].shape))
+            for t in range(T):
+                stock = stock * r[:, 0] + added[:, t]
+                into[t] += np.einsum("kd,kd->d", stock, np.broadcast_to(w_ret, stock.shape))
 
     if len(ix.saving_initiatives):
         js = ix.saving_initiatives
-        coef = (x.cost_base * x.uplift)[:, js]
-        benefit[:, 1:] += np.matmul(coef[:, None, :], effect[:, js, :])[:, 0, :]
+        coef = (x.cost_base * x.uplift).T[js]  # [J',·]
+        gain += np.einsum("jtd,jd->td", effect[js], np.maximum(coef, 0.0))
+        loss += np.einsum("jtd,jd->td", effect[js], np.minimum(coef, 0.0))
 
-    cost = np.zeros((D, T + 1))
-    cost[:, 0] = x.one_time_cost.sum(axis=1) + x.programme_one_time
-    annual = x.running_cost + x.content_cost + x.variable_cost  # [·,J]
-    cost[:, 1:] = np.matmul(annual[:, None, :], active)[:, 0, :] + x.programme_annual[:, None]
-    benefit *= (1 - x.benefit_risk)[:, None]
-    cost *= (1 + x.cost_risk)[:, None]
-    return benefit, cost
+    annual = (x.running_cost + x.content_cost + x.variable_cost).T  # [J,·]
+    out_b, out_c = np.zeros((D, T + 1)), np.empty((D, T + 1))
+    out_b[:, 1:] = (gain * (1 - x.benefit_risk) + loss * (1 + x.benefit_risk)).T
+    out_c[:, 0] = x.one_time_cost.sum(axis=1) + x.programme_one_time
+    out_c[:, 1:] = np.einsum("jtd,jd->dt", active, annual) + x.programme_annual[:, None]
+    out_c *= (1 + x.cost_risk)[:, None]
+    return out_b, out_c

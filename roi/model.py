@@ -185,9 +185,9 @@ def evaluate_inputs(
     flows = engine.compute(structure, x)
     benefit, cost, programme = (a[0] for a in engine.risk_adjust(flows, x))
     rate = float(x.discount_rate[0])
-    br = 1 - float(x.benefit_risk[0])
+    risk = float(x.benefit_risk[0])
     cr = 1 + float(x.cost_risk[0])
-    revenue = flows.revenue[0] * br
+    revenue = engine.adjust_benefit(flows.revenue[0], risk)
     variable = flows.variable_cost[0] * cr
     df = engine.discount_factors(x.discount_rate, structure.horizon)[0]
 
@@ -201,7 +201,9 @@ def evaluate_inputs(
                 benefit=benefit[j],
                 cost=cost[j],
                 variable=variable[j],
-                overlap=float((flows.standalone_revenue[0, j] - flows.revenue[0, j]).sum() * br),
+                overlap=float(
+                    (engine.adjust_benefit(flows.standalone_revenue[0, j], risk) - revenue[j]).sum()
+                ),
                 rate=rate,
                 df=df,
             )

@@ -214,13 +214,7 @@ class Evidence(_Model):
     source: str = ""  # publication or test name
     year: int | None = None
     note: str = ""
-    measured: MeasuredResult | None = None  # the test behind a ``measured`` uplift
-
-    @model_validator(mode="after")
-    def _measured_kind(self) -> "Evidence":
-        if self.measured is not None and self.kind != EvidenceKind.measured:
-            raise ValueError("kind: must be 'measured' when a measured test result is attached")
-        return self
+    measured: MeasuredResult | None = None  # the figures of the test behind a ``measured`` uplift
 
 
 class Initiative(_Model):

@@ -1,0 +1,52 @@
+"""Personalization ROI dashboard — entry point: ``streamlit run app.py``.
+
+Builds the navigation once over the pages in ``pages/``; holds no model logic. To add a page,
+append an entry to :data:`PAGES` (file, title, icon) in the section it belongs to.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import exports, state
+
+# (section, file in pages/, title, Material icon). Order is the order in the sidebar.
+PAGES: list[tuple[str, str, str, str]] = [
+    ("Business case", "pages/overview.py", "Overview", ":material/dashboard:"),
+    ("Business case", "pages/business_case.py", "Business case", ":material/waterfall_chart:"),
+    ("Business case", "pages/prioritization.py", "Prioritization", ":material/bubble_chart:"),
+    ("Business case", "pages/uncertainty.py", "Risk & sensitivity", ":material/ssid_chart:"),
+    ("Business case", "pages/experiments.py", "Experiments", ":material/science:"),
+    ("Business case", "pages/export.py", "Export", ":material/ios_share:"),
+    ("Inputs", "pages/audience.py", "Audience", ":material/groups:"),
+    ("Inputs", "pages/content.py", "Content", ":material/photo_library:"),
+    ("Inputs", "pages/process.py", "Process", ":material/settings_suggest:"),
+    ("Inputs", "pages/initiatives.py", "Initiatives", ":material/list_alt:"),
+]
+
+
+def build_navigation() -> dict[str, list[st.Page]]:
+    """Sections → ``st.Page`` objects, the first page being the default."""
+    sections: dict[str, list[st.Page]] = {}
+    for k, (section, path, title, icon) in enumerate(PAGES):
+        sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, default=k == 0))
+    return sections
+
+
+def run() -> None:
+    st.set_page_config(
+        page_title="Personalization ROI",
+        page_icon=":material/trending_up:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    state.mark_entrypoint()
+    page = st.navigation(build_navigation())
+    state.scenario_sidebar()
+    state.messages()
+    exports.presentation_mode()
+    page.run()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,81 @@
+"""Time a full rerun of each dashboard page after an input change (Streamlit AppTest).
+
+Usage: ``.venv/bin/python benchmarks/bench_app.py [--repeat N]``
+
+For each case (the samples in ``data/`` and a generated 50-initiative case) and each page, the
+page is opened once, then the scenario's discount rate is changed before every timed rerun, so
+each rerun re-evaluates the business case (no cache hit), as after a user's edit. Reported: the
+median and worst of N reruns, in milliseconds. Aim: under 300 ms per rerun for the samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import roi  # noqa: E402
+from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+
+APP = str(ROOT / "app.py")
+
+
+def pages() -> list[str]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_app", APP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [path for _, path, _, _ in module.PAGES]
+
+
+def time_page(scenario: roi.Scenario, page: str, repeat: int) -> list[float]:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["scenario"] = scenario
+    at.run()
+    at.switch_page(page)
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].message}")
+    times = []
+    for k in range(repeat):
+        rate = round(0.05 + 0.001 * (k + 1), 4)  # a new value each time: no cache hit
+        at.session_state["scenario"] = scenario.model_copy(
+            update={"settings": scenario.settings.model_copy(update={"discount_rate": rate})})
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    cases = {key: roi.load_sample(key) for key in roi.sample_paths()}
+    cases["generated 50 initiatives"] = generate_scenario(initiatives=50, segments=20, seed=0)
+    page_list = pages()
+    width = max(len(p) for p in page_list)
+    print(f"{'case':<26} {'page':<{width}} {'median ms':>10} {'max ms':>8}")
+    worst_sample = 0.0
+    for name, scenario in cases.items():
+        for page in page_list:
+            t = time_page(scenario, page, args.repeat)
+            med = statistics.median(t)
+            if not name.startswith("generated"):
+                worst_sample = max(worst_sample, med)
+            print(f"{name:<26} {page:<{width}} {med:>10.0f} {max(t):>8.0f}")
+    print(f"\nslowest sample page (median): {worst_sample:.0f} ms — target < 300 ms")
+
+
+if __name__ == "__main__":
+    main()

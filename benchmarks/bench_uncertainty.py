@@ -1,0 +1,66 @@
+"""Benchmark of the uncertainty analyses: ``python benchmarks/bench_uncertainty.py [--repeat 5]``.
+
+Times (median of ``--repeat`` runs) and peak memory of 100,000 Monte Carlo draws for a generated
+50-initiative × 20-segment, 5-year scenario (aim: < 1 s, < 1 GB on a 2-core machine) and for each
+sample case (aim: well under 0.3 s), plus tornado, grid, breakeven and delay on the large case.
+Peak memory is tracemalloc's peak of numpy allocations during one run; the process's max RSS
+(resource.getrusage) is printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import roi  # noqa: E402
+from roi.uncertainty import breakeven, delay_curve, grid, simulate, tornado  # noqa: E402
+from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+
+
+def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(median seconds over ``repeat`` runs, peak MB traced in one extra run)."""
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return statistics.median(times), peak / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--draws", type=int, default=100_000)
+    args = ap.parse_args()
+    big = generate_scenario(50, 20, 5, seed=0)
+    print(f"{'case':<44} {'median s':>9} {'peak MB':>8}")
+    rows = [(f"Monte Carlo {args.draws:,} draws, 50×20×5 generated", lambda: simulate(big, args.draws))]
+    rows += [(f"Monte Carlo {args.draws:,} draws, {name}", lambda s=roi.load_sample(name): simulate(s, args.draws))
+             for name in roi.sample_paths()]
+    rows += [
+        ("tornado, 50×20×5", lambda: tornado(big)),
+        ("two-way grid 25×25, 50×20×5", lambda: grid(big, n=25)),
+        ("breakeven, 50×20×5", lambda: breakeven(big)),
+        ("cost of delay 0–24 months, 50×20×5", lambda: delay_curve(big)),
+    ]
+    for label, fn in rows:
+        t, mb = measure(fn, args.repeat)
+        print(f"{label:<44} {t:>9.3f} {mb:>8.1f}", flush=True)
+    print(f"max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Business case: the components, from programme costs to NPV, and the evidence behind them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from roi import charts
+from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from ui import format as fmt
+from ui import exports, inputs, state
+
+scenario = state.get_scenario()
+case = state.get_case()
+cur = case.currency
+
+st.title("Business case")
+st.caption("The case broken into components, each with its own value. Edit initiatives on the "
+           "**Initiatives** page; audience, content and process on their pages.")
+inputs.headline(case)
+
+with st.expander("Finance settings — horizon, discount rate, risk adjustment"):
+    f1, f2, f3, f4 = st.columns(4)
+    with f1:
+        inputs.number_field("settings.horizon_years", "Horizon", "years, 1–10", integer=True,
+                            help="Years of benefit and cost counted after the year-0 investment.")
+    with f2:
+        inputs.number_field("settings.discount_rate", "Discount rate", "% per year", percent=True, step=1.0,
+                            help="Rate used to discount future cash flows to today (NPV).")
+    with f3:
+        inputs.number_field("settings.benefit_risk", "Benefit risk adjustment", "% benefits reduced",
+                            percent=True, step=5.0, help="Benefits are reduced by this share (Forrester TEI).")
+    with f4:
+        inputs.number_field("settings.cost_risk", "Cost risk adjustment", "% costs raised",
+                            percent=True, step=5.0, help="Costs are raised by this share (Forrester TEI).")
+
+exports.chart(charts.waterfall(case), "Business case by component")
+
+st.subheader("Components")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Initiative": [i.name for i in case.initiatives],
+            "Outcome": [charts.OUTCOME_LABELS.get(i.outcome, i.outcome) for i in case.initiatives],
+            f"Incremental revenue ({cur})": [fmt.money(i.incremental_revenue, cur, compact=False) for i in case.initiatives],
+            f"Benefit ({cur})": [fmt.money(i.incremental_gross_profit, cur, compact=False) for i in case.initiatives],
+            f"Total cost ({cur})": [fmt.money(i.total_cost, cur, compact=False) for i in case.initiatives],
+            f"NPV ({cur})": [fmt.money(i.npv, cur, compact=False) for i in case.initiatives],
+            "ROI": [fmt.pct(i.roi, 0) for i in case.initiatives],
+            "Payback": [fmt.months(i.payback_months) for i in case.initiatives],
+            f"Revenue per {cur} 1 campaign cost": [fmt.multiple(i.revenue_per_campaign_dollar, cur) for i in case.initiatives],
+            f"Overlap correction ({cur})": [fmt.money(-i.overlap_correction, cur, compact=False) for i in case.initiatives],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.caption("Benefit = incremental gross profit + cost savings over the horizon, risk-adjusted. Totals "
+           "undiscounted; NPV discounted at the scenario's rate.")
+
+left, right = st.columns(2, gap="large")
+with left:
+    exports.chart(charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR), "Revenue per campaign dollar")
+    st.caption(f"Benchmark (consultancy figure): {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}. Initiatives with no "
+               "variable campaign cost (e.g. testing, automation) have no ratio and are not shown.")
+with right:
+    st.markdown("##### Overlap correction")
+    st.markdown(
+        f"Initiatives pulling the same lever on the same segment combine as 1 − Π(1 − uplift), not as a "
+        f"sum, so the same customer is not won twice. This removes "
+        f"**{fmt.money(case.overlap_correction, cur)}** of revenue "
+        f"({fmt.pct(case.overlap_correction / (case.incremental_revenue + case.overlap_correction) if case.incremental_revenue + case.overlap_correction else None)} "
+        f"of the sum of stand-alone revenues)."
+    )
+    st.markdown("##### Cash flow by year")
+    table = case.cash_flow_table()
+    st.dataframe(table.map(lambda v: fmt.money(v, cur, compact=False)), width="stretch")
+    st.caption(f"{cur}, risk-adjusted, undiscounted; year 0 is the initial investment.")
+
+st.subheader("Evidence behind each uplift")
+st.caption("An uplift is a hypothesis until a test rejects the null hypothesis. "
+           ":orange-badge[assumed] nobody has shown it · :blue-badge[benchmark] published elsewhere · "
+           ":green-badge[measured] our own test.")
+for ini in scenario.initiatives:
+    ev = ini.evidence
+    source = ev.source or "no source given"
+    year = f" ({ev.year})" if ev.year else ""
+    note = f" — {ev.note}" if ev.note else ""
+    st.markdown(
+        f"{inputs.evidence_badge(ev.kind.value)} **{ini.name}**: base uplift {fmt.pct(ini.uplift.base)} "
+        f"on {ini.lever.value.replace('_', ' ')} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
+        f"Source: {source}{year}{note}"
+    )

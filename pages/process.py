@@ -1,0 +1,95 @@
+"""Process: how the organisation runs personalization, and what maturity does to the benefit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from roi import charts
+from roi.drivers import maturity_sweep
+from ui import format as fmt
+from ui import exports, inputs, state
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _sweep(scenario_json: str) -> list[dict[str, float]]:
+    import roi
+
+    return maturity_sweep(roi.loads_scenario(scenario_json))
+
+
+scenario = state.get_scenario()
+case = state.get_case()
+cur = case.currency
+
+st.title("Process")
+st.caption("Measurement area 3 — cross-team alignment, a test-and-learn culture, feedback loops that "
+           "turn results into changes, and governance at the right speed. Maturity decides how much of "
+           "the theoretical benefit is realised, and how fast.")
+inputs.headline(case)
+
+SCORE = "score 1 = ad hoc … 5 = leading"
+left, mid, right = st.columns(3, gap="large")
+with left:
+    st.subheader("Maturity scores")
+    inputs.number_field("process.alignment", "Cross-team alignment", SCORE,
+                        "E-commerce, CRM, data and engineering working to one plan.", step=1.0)
+    inputs.number_field("process.test_and_learn", "Test-and-learn culture", SCORE,
+                        "Uplifts treated as hypotheses and tested before they count.", step=1.0)
+    inputs.number_field("process.feedback_loop", "Feedback loop", SCORE,
+                        "Test results flow back into the plan: measured lift replaces assumed lift.", step=1.0)
+    inputs.number_field("process.governance", "Governance", SCORE,
+                        "Decisions made at the right speed.", step=1.0)
+with mid:
+    st.subheader("Programme costs")
+    inputs.number_field("process.team_annual_cost", "Programme team", f"{cur} per year",
+                        "Shared personalization team (not attributed to any initiative).", step=10_000.0, money=True)
+    inputs.number_field("process.platform_annual_cost", "Platform licences and hosting", f"{cur} per year",
+                        "Shared personalization platform, per year.", step=10_000.0, money=True)
+    inputs.number_field("process.platform_one_time_cost", "Platform implementation", f"{cur}, at year 0",
+                        "One-time implementation of the platform.", step=10_000.0, money=True)
+    inputs.number_field("process.tests_per_month", "Test capacity", "experiments per month",
+                        "Experiments the team can run per month.", step=1.0)
+with right:
+    st.subheader("Maturity rule")
+    inputs.number_field("process.realisation_floor", "Realised at maturity 1", "% of theoretical benefit",
+                        percent=True, step=5.0,
+                        help="Share of the theoretical uplift an ad-hoc organisation realises; 100% at maturity 5.")
+    inputs.number_field("process.ramp_months_slowest", "Ramp at maturity 1", "months to full effect",
+                        "Months from launch to full effect for an ad-hoc organisation.", step=1.0)
+    inputs.number_field("process.ramp_months_fastest", "Ramp at maturity 5", "months to full effect",
+                        "Months from launch to full effect for a leading organisation.", step=1.0)
+
+st.subheader("How maturity changes the realised benefit and ramp")
+m = case.maturity
+st.markdown(
+    f"Your maturity index is **{m.index:.2f}** (mean of (score − 1) / 4). You realise "
+    f"**{fmt.pct(m.realisation, 0)}** of each initiative's theoretical uplift and reach full effect "
+    f"**{m.ramp_months:.1f} months** after launch (the effect rises linearly until then). "
+    "Rule (a stated assumption of this tool): realised = floor + (1 − floor) × index; "
+    "ramp = slowest − (slowest − fastest) × index."
+)
+sweep = _sweep(scenario.model_dump_json())
+c1, c2 = st.columns([3, 2], gap="large")
+with c1:
+    p = scenario.process
+    grid = [i / 20 for i in range(21)]
+    frame = pd.DataFrame({
+        "maturity_index": grid + [m.index],
+        "realisation": [p.realisation_floor + (1 - p.realisation_floor) * g for g in grid] + [m.realisation],
+        "ramp_months": [p.ramp_months_slowest - (p.ramp_months_slowest - p.ramp_months_fastest) * g
+                        for g in grid] + [m.ramp_months],
+        "current": [False] * len(grid) + [True],
+    })
+    exports.chart(charts.maturity_curve(frame), "Maturity curve")
+with c2:
+    st.dataframe(
+        pd.DataFrame({
+            "All four scores at": [f"{r['level']}" for r in sweep],
+            "Realised": [fmt.pct(r["realisation"], 0) for r in sweep],
+            "Ramp": [f"{r['ramp_months']:.1f} months" for r in sweep],
+            f"Programme NPV ({cur})": [fmt.money(r["npv"], cur) for r in sweep],
+        }),
+        hide_index=True, width="stretch",
+    )
+    st.caption(f"Same case, only the process scores changed. Your scores give NPV {fmt.money(case.npv, cur)}.")

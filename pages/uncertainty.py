@@ -1,0 +1,207 @@
+"""Risk & sensitivity: the range around the number, the odds of losing money, the assumptions that
+decide the case, and what each month of waiting costs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import roi
+from roi import uncertainty as unc
+from roi.uncertainty import charts
+from ui import format as fmt
+from ui import state
+
+SLOW_SECONDS = 1.0
+_SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) × year on this engine
+
+
+# ------------------------------------------------------------------ cached wrappers (UI side only)
+
+def _ranges(fields: tuple[float, ...]) -> unc.Ranges:
+    return unc.Ranges(*fields)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tornado(scenario_json: str, ranges: tuple[float, ...], metric: str) -> unc.Tornado:
+    return unc.tornado(roi.loads_scenario(scenario_json), _ranges(ranges), metric)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cases(scenario_json: str, ranges: tuple[float, ...]) -> list[dict]:
+    return unc.cases(roi.loads_scenario(scenario_json), _ranges(ranges)).summary()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _grid(scenario_json: str, ranges: tuple[float, ...], x: str, y: str) -> unc.Grid:
+    return unc.grid(roi.loads_scenario(scenario_json), x, y, ranges=_ranges(ranges), n=25)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _simulate(scenario_json: str, ranges: tuple[float, ...], seed: int, draws: int, distribution: str,
+              _progress=None) -> unc.Simulation:
+    return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed, distribution=distribution,  # type: ignore[arg-type]
+                        ranges=_ranges(ranges), progress=_progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _breakeven(scenario_json: str) -> list[unc.Breakeven]:
+    return unc.breakeven(roi.loads_scenario(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _delay(scenario_json: str) -> unc.DelayCurve:
+    return unc.delay_curve(roi.loads_scenario(scenario_json))
+
+
+# ------------------------------------------------------------------ page
+
+scenario = state.get_scenario()
+case = state.get_case()
+cur = case.currency
+sj = scenario.model_dump_json()
+
+st.title("Risk & sensitivity")
+st.caption("Finance rejects business cases for false precision and upside-only thinking. This page shows the "
+           "range around the NPV, the odds of losing money, the few assumptions that decide the case — and what "
+           "waiting costs. All figures are risk-adjusted programme NPVs in the scenario's currency.")
+
+with st.expander("Ranges used", expanded=False):
+    st.markdown("Each initiative's **uplift** uses the low / base / high range stated on the Initiatives page. "
+                "The other drivers have one value in the scenario, so this page **assumes** a range for them "
+                "(tool defaults, not sourced figures). Change them here, or use stated ranges only.")
+    stated_only = st.toggle("Stated ranges only (vary uplifts, nothing else)", key="unc_stated_only")
+    d = unc.Ranges()
+    c1, c2, c3, c4 = st.columns(4)
+    costs = c1.number_input("Costs ± %", 0, 100, int(d.costs * 100), step=5, key="unc_r_costs", disabled=stated_only)
+    reach = c2.number_input("Reach ± %", 0, 100, int(d.reach * 100), step=5, key="unc_r_reach", disabled=stated_only)
+    conv = c3.number_input("Baseline conversion ± %", 0, 100, int(d.conversion * 100), step=5, key="unc_r_conv", disabled=stated_only)
+    aov = c4.number_input("Order value ± %", 0, 100, int(d.order_value * 100), step=5, key="unc_r_aov", disabled=stated_only)
+    c1, c2, c3, _ = st.columns(4)
+    ramp = c1.number_input("Ramp time ± %", 0, 100, int(d.ramp * 100), step=10, key="unc_r_ramp", disabled=stated_only)
+    rate = c2.number_input("Discount rate ± points", 0.0, 20.0, d.discount_rate * 100, step=0.5, key="unc_r_rate", disabled=stated_only)
+    risk = c3.number_input("Risk adjustment ± points", 0.0, 50.0, d.risk * 100, step=5.0, key="unc_r_risk", disabled=stated_only)
+ranges = (0.0,) * 7 if stated_only else (costs / 100, reach / 100, conv / 100, aov / 100, ramp / 100, rate / 100, risk / 100)
+
+# ---- Monte Carlo settings first: the headline needs its answer
+with st.sidebar:
+    st.markdown("##### Monte Carlo")
+    draws = int(st.number_input("Draws", 1_000, 1_000_000, unc.DEFAULT_DRAWS, step=10_000, key="unc_draws"))
+    seed = int(st.number_input("Seed", 0, 2**31 - 1, 1, step=1, key="unc_seed",
+                               help="The same seed gives the same answer."))
+    distribution = st.radio("Distribution", unc.DISTRIBUTIONS, key="unc_distribution", horizontal=True,
+                            format_func=lambda s: {"pert": "PERT", "triangular": "Triangular"}[s],
+                            help="Over each driver's low / base / high. PERT weights the base case more.")
+
+structure_size = (sum(len(i.segments) for i in scenario.initiatives) + len(scenario.initiatives)) * scenario.settings.horizon_years
+try:
+    if draws * structure_size * _SECONDS_PER_ELEMENT > SLOW_SECONDS:
+        bar = st.progress(0.0, text=f"Running {draws:,} Monte Carlo draws…")
+        sim = _simulate(sj, ranges, seed, draws, distribution, _progress=lambda f: bar.progress(f, text=f"Running {draws:,} draws… {f:.0%}"))
+        bar.empty()
+    else:
+        with st.spinner(f"Running {draws:,} Monte Carlo draws…"):
+            sim = _simulate(sj, ranges, seed, draws, distribution)
+    t_npv = _tornado(sj, ranges, "npv")
+    delay = _delay(sj)
+except ValueError as exc:
+    st.error(f"Cannot analyse this scenario: {exc}")
+    st.stop()
+
+# ---- the three answers
+top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
+a, b, c = st.columns(3)
+a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative), help="Share of Monte Carlo draws with NPV < 0.")
+b.metric("Assumption that decides most", top.label if top else "—",
+         help="Largest NPV swing in the tornado below." + (f" Swing: {fmt.money(top.swing, cur)}." if top else ""))
+c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur),
+         help="NPV forgone when the start moves one month later (see Cost of delay).")
+
+# ---- pessimistic / base / optimistic
+st.subheader("Pessimistic, base and optimistic")
+rows = _cases(sj, ranges)
+cols = st.columns(3)
+for col, r in zip(cols, rows):
+    col.metric(f"{r['case'].capitalize()} NPV", fmt.money(r["npv"], cur),
+               delta=None if r["case"] == "base" else fmt.money(r["npv"] - rows[1]["npv"], cur))
+    col.caption(f"ROI {fmt.pct(r['roi'], 0)} · payback {fmt.months(r['payback_months'])}")
+st.caption("Every driver at the end of its range that lowers (pessimistic) or raises (optimistic) NPV — all at "
+           "once, so these are deliberately extreme. The Monte Carlo below says how likely values in between are.")
+
+# ---- tornado
+st.subheader("Which assumption decides the case")
+metric = st.radio("Swing of", ["npv", "roi"], format_func=str.upper, horizontal=True, key="unc_tornado_metric")
+t = t_npv if metric == "npv" else _tornado(sj, ranges, "roi")
+st.altair_chart(charts.tornado(t, cur, metric), width="stretch")
+with st.expander("Tornado table"):
+    st.dataframe(pd.DataFrame([
+        {"Driver": r.label, "Low": r.value_low, "Base": r.value_base, "High": r.value_high,
+         f"NPV at low ({cur})": fmt.money(r.npv_low, cur, compact=False),
+         f"NPV at high ({cur})": fmt.money(r.npv_high, cur, compact=False),
+         f"Swing ({cur})": fmt.money(r.swing, cur, compact=False), "ROI swing": fmt.pct(r.roi_swing)}
+        for r in t.rows]), hide_index=True, width="stretch")
+
+# ---- two-way grid
+st.subheader("Two assumptions at once")
+options = unc.grid_drivers(scenario, unc.Ranges(*ranges) if not stated_only else unc.Ranges.none())
+labels = {dr.key: dr.label for dr in options}
+keys = list(labels)
+gx, gy = st.columns(2)
+x_key = gx.selectbox("Across", keys, index=keys.index("uplift_scale"), format_func=labels.get, key="unc_grid_x")
+y_key = gy.selectbox("Up", keys, index=keys.index("costs"), format_func=labels.get, key="unc_grid_y")
+if x_key == y_key:
+    st.info("Pick two different drivers.")
+else:
+    g = _grid(sj, ranges, x_key, y_key)
+    st.altair_chart(charts.heatmap(g, cur), width="stretch")
+    if not len(g.zero_contour()):
+        st.caption("NPV does not change sign on this grid: " + ("it stays positive." if g.npv.min() >= 0 else "it stays negative."))
+
+# ---- Monte Carlo
+st.subheader("How likely are we to lose money")
+s = sim.summary()
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("P10 NPV", fmt.money(s["npv_p10"], cur), help="10% of draws are lower.")
+m2.metric("P50 NPV (median)", fmt.money(s["npv_p50"], cur))
+m3.metric("P90 NPV", fmt.money(s["npv_p90"], cur), help="10% of draws are higher.")
+m4.metric("Pays back within the horizon", fmt.pct(s["prob_payback_within_horizon"]))
+st.altair_chart(charts.histogram(sim, cur), width="stretch")
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.contributions(sim), width="stretch")
+with right:
+    st.dataframe(pd.DataFrame({
+        "": ["NPV", "ROI", "Payback"],
+        "P10": [fmt.money(s["npv_p10"], cur), fmt.pct(s["roi_p10"], 0), fmt.months(s["payback_months_p10"])],
+        "P50": [fmt.money(s["npv_p50"], cur), fmt.pct(s["roi_p50"], 0), fmt.months(s["payback_months_p50"])],
+        "P90": [fmt.money(s["npv_p90"], cur), fmt.pct(s["roi_p90"], 0), fmt.months(s["payback_months_p90"])],
+    }), hide_index=True, width="stretch")
+    st.caption(f"{sim.draws:,} draws, seed {sim.seed}, {sim.distribution.upper() if sim.distribution == 'pert' else 'triangular'} "
+               "distributions, drivers independent. Payback percentiles count \"not within the horizon\" as the longest. "
+               "Variance shares: squared standardised regression coefficients. Same numbers as "
+               f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution}`.")
+
+# ---- breakeven
+st.subheader("Breakeven")
+be = _breakeven(sj)
+st.dataframe(pd.DataFrame([
+    {"": r.name, f"NPV ({cur})": fmt.money(r.npv, cur, compact=False),
+     "Base uplift": fmt.pct(r.base_uplift) if r.name != unc.PROGRAMME else "× 1.00",
+     "Breakeven uplift": (fmt.pct(r.breakeven_uplift) if r.name != unc.PROGRAMME else f"× {r.breakeven_uplift:.2f}")
+     if r.breakeven_uplift is not None else "not reachable",
+     "Uplift may fall by": fmt.pct(r.uplift_margin, 0),
+     "Costs may rise by": fmt.pct(r.cost_margin, 0)}
+    for r in be]), hide_index=True, width="stretch")
+st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives exclude the shared programme costs; the "
+           "programme row scales every initiative's uplift by one multiplier and includes them. A negative margin "
+           "means the base case is below breakeven.")
+
+# ---- cost of delay
+st.subheader("What waiting costs")
+show_all = st.toggle("Show every initiative", value=len(delay.names) <= 8, key="unc_delay_all")
+st.altair_chart(charts.delay(delay, cur, initiatives=show_all), width="stretch")
+st.dataframe(pd.DataFrame([{"Initiative": n, f"NPV forgone per month ({cur})": fmt.money(v, cur, compact=False)}
+                           for n, v in sorted(delay.cost_per_month.items(), key=lambda kv: -kv[1])]),
+             hide_index=True, width="stretch")
+st.caption("Delaying moves every launch later with the horizon fixed; one-time and shared programme costs stay "
+           "where they are. Leaders don't wait for laggards.")

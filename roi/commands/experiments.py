@@ -1,0 +1,160 @@
+"""``plan-test``, ``analyze-test`` and ``test-plan``: experiment planning from the command line.
+
+Impossible inputs exit 2 with one line on stderr naming the flag, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..experiments import power as pw
+from ..experiments.analysis import analyze_ab
+from ..experiments.plan import plan_tests
+from ..io import load_scenario
+from .core import print_json
+
+# Parameter names used in roi.experiments error messages → the flags users typed.
+_FLAGS = {
+    "baseline": "--baseline", "mde": "--mde", "alpha": "--alpha", "power": "--power",
+    "variants": "--variants", "method": "--method", "correction": "--correction",
+    "daily_traffic": "--daily-traffic", "allocation": "--allocation", "mean": "--mean", "sd": "--sd",
+    "visitors_a": "--visitors-a", "conversions_a": "--conversions-a", "visitors_b": "--visitors-b",
+    "conversions_b": "--conversions-b", "expected_share_b": "--expected-share-b",
+    "shrinkage_prior_sd": "--shrinkage-prior-sd", "horizon_days": "--horizon-weeks",
+    "order_value_cv": "--order-value-cv",
+}
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan-test", help="sample size (and duration) of an A/B test")
+    metric = p.add_mutually_exclusive_group(required=True)
+    metric.add_argument("--baseline", type=float, help="control conversion rate, fraction (0.05 = 5%%)")
+    metric.add_argument("--mean", type=float, help="control mean of a continuous metric (needs --sd)")
+    p.add_argument("--sd", type=float, help="standard deviation per unit of the continuous metric")
+    p.add_argument("--mde", type=float, required=True,
+                   help="minimum detectable effect, relative (0.10 = +10%%) unless --absolute")
+    p.add_argument("--absolute", action="store_true", help="--mde is absolute (0.01 = +1 point)")
+    p.add_argument("--alpha", type=float, default=0.05, help="family-wise significance level (default 0.05)")
+    p.add_argument("--power", type=float, default=0.8, help="statistical power (default 0.8)")
+    p.add_argument("--variants", type=int, default=2, help="arms including the control (default 2)")
+    p.add_argument("--correction", choices=pw.CORRECTIONS, default="sidak",
+                   help="multiple-comparison correction for more than one treatment (default sidak)")
+    p.add_argument("--one-sided", action="store_true", help="one-sided test (treatment better than control)")
+    p.add_argument("--method", choices=pw.METHODS, default="evan-miller", help="sample-size formula")
+    p.add_argument("--daily-traffic", type=float, help="eligible visitors per day: adds days and weeks")
+    p.add_argument("--allocation", type=float, default=1.0, help="share of traffic in the test (default 1)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(handler=_guard(_plan_test))
+
+    p = sub.add_parser("analyze-test", help="z-test of A/B test results (A = control)")
+    for arm in ("a", "b"):
+        p.add_argument(f"--visitors-{arm}", type=int, required=True, help=f"visitors in arm {arm.upper()}")
+        p.add_argument(f"--conversions-{arm}", type=int, required=True, help=f"conversions in arm {arm.upper()}")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance threshold (default 0.05)")
+    p.add_argument("--one-sided", action="store_true", help="H1: B converts better than A")
+    p.add_argument("--expected-share-b", type=float, default=0.5,
+                   help="planned share of visitors in B, for the sample-ratio-mismatch check (default 0.5)")
+    p.add_argument("--shrinkage-prior-sd", type=float,
+                   help="sd of true relative lifts across tests (e.g. 0.05): winner's-curse shrinkage")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(handler=_guard(_analyze_test))
+
+    p = sub.add_parser("test-plan", help="which initiatives of a scenario a test can prove, and when")
+    p.add_argument("file")
+    p.add_argument("--horizon-weeks", type=float, default=6.0, help="longest acceptable test (default 6)")
+    p.add_argument("--alpha", type=float, default=0.05)
+    p.add_argument("--power", type=float, default=0.8)
+    p.add_argument("--method", choices=pw.METHODS, default="evan-miller")
+    p.add_argument("--allocation", type=float, default=1.0)
+    p.add_argument("--order-value-cv", type=float, default=1.0,
+                   help="assumed sd / mean of order value for order-value tests (default 1)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(handler=_guard(_test_plan))
+
+
+def _guard(handler: Any) -> Any:
+    """Turn a ValueError from roi into exit 2 with one line naming the flag."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ValueError as exc:
+            if hasattr(exc, "problems"):  # ScenarioError: let the CLI print its problems
+                raise
+            name, sep, rest = str(exc).partition(": ")
+            message = f"{_FLAGS[name]}: {rest}" if sep and name in _FLAGS else str(exc)
+            print(f"python -m roi {args.command}: error: {message.splitlines()[0]}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def _plan_test(args: argparse.Namespace) -> int:
+    common = dict(relative=not args.absolute, alpha=args.alpha, power=args.power,
+                  alternative="one-sided" if args.one_sided else "two-sided",
+                  variants=args.variants, correction=args.correction)
+    if args.mean is not None:
+        if args.sd is None:
+            raise ValueError("sd: is required with --mean")
+        size = pw.sample_size_continuous(args.mean, args.sd, args.mde, **common)
+    else:
+        if args.sd is not None:
+            raise ValueError("sd: only applies to a continuous metric given with --mean")
+        size = pw.sample_size(args.baseline, args.mde, method=args.method, **common)
+    out = size.to_dict()
+    out["mde"], out["mde_relative"] = args.mde, not args.absolute
+    out["days"] = out["weeks"] = None
+    if args.daily_traffic is not None:
+        dur = pw.duration(size.n_per_variant, args.daily_traffic, allocation=args.allocation,
+                          variants=args.variants)
+        out.update(days=dur.days_exact, days_whole=dur.days, weeks=dur.weeks,
+                   daily_traffic=args.daily_traffic, allocation=dur.allocation)
+    if args.json:
+        print_json(out)
+        return 0
+    unit = "visitors" if size.metric == "conversion" else "units"
+    effect = (f"{size.baseline:.2%} → {size.treatment:.2%}" if size.metric == "conversion"
+              else f"{size.baseline:,.2f} → {size.treatment:,.2f}")
+    print(f"{size.method}: {effect} ({size.rel_effect:+.1%} relative), α = {size.design.alpha:g} "
+          f"{size.design.alternative}, power {size.design.power:.0%}, {size.design.variants} variants")
+    print(f"  {size.n_per_variant:,} {unit} per variant, {size.total_n:,} in total")
+    if out["days"] is not None:
+        print(f"  {out['days']:.1f} days ({out['weeks']:.1f} weeks) at {args.daily_traffic:,.0f} per day "
+              f"× {out['allocation']:.0%} allocation")
+    return 0
+
+
+def _analyze_test(args: argparse.Namespace) -> int:
+    r = analyze_ab(args.visitors_a, args.conversions_a, args.visitors_b, args.conversions_b, alpha=args.alpha,
+                   alternative="one-sided" if args.one_sided else "two-sided",
+                   expected_share_b=args.expected_share_b, shrinkage_prior_sd=args.shrinkage_prior_sd)
+    if args.json:
+        print_json(r.to_dict())
+        return 0
+    print(r.decision)
+    return 0
+
+
+def _test_plan(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.file)
+    plan = plan_tests(scenario, horizon_days=args.horizon_weeks * 7, alpha=args.alpha, power=args.power,
+                      method=args.method, allocation=args.allocation, order_value_cv=args.order_value_cv)
+    if args.json:
+        print_json(plan.to_dict())
+        return 0
+    print(f"{scenario.settings.name}: tests to prove each uplift (horizon {args.horizon_weeks:g} weeks, "
+          f"{plan.tests_per_month:g} tests per month)")
+    print(f"  {'initiative':<40} {'metric':<22} {'run wks':>7} {'starts':>7} {'reads out':>10}")
+    for t in plan.tests:
+        weeks = "—" if t.run_days is None else f"{t.run_days / 7:.1f}" + ("" if t.within_horizon else "!")
+        start = "—" if t.start_day is None else f"d{t.start_day:.0f}"
+        readout = "—" if t.readout_day is None else f"d{t.readout_day:.0f}"
+        print(f"  {t.initiative[:40]:<40} {t.metric[:22]:<22} {weeks:>7} {start:>7} {readout:>10}")
+        if t.reason:
+            print(f"      {t.reason}")
+    print("  (! = beyond the horizon; days counted from today)")
+    for note in plan.notes:
+        print(f"  {note}")
+    return 0

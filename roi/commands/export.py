@@ -1,0 +1,70 @@
+"""``export`` and ``import``: the live Excel model and meeting deck of a scenario, and back.
+
+* ``python -m roi export FILE --xlsx OUT.xlsx [--pptx OUT.pptx]`` — at least one output;
+* ``python -m roi import OUT.xlsx --json`` — the scenario restored from an exported workbook
+  (with the assumptions edited in it), as JSON on stdout.
+
+Bad input (an invalid scenario, a workbook that is not ours or is damaged, an unwritable
+output) exits 2 with one line per problem on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..io import ScenarioError, dumps_scenario, load_scenario
+from ..model import evaluate
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write the live Excel model and/or the meeting deck of a scenario")
+    p.add_argument("file", help="scenario JSON file")
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help="write the live Excel workbook here")
+    p.add_argument("--pptx", metavar="OUT.pptx", help="write the meeting deck here")
+    p.set_defaults(handler=_export)
+
+    p = sub.add_parser("import", help="restore a scenario from an exported (and edited) workbook")
+    p.add_argument("file", help="workbook written by `python -m roi export --xlsx`")
+    p.add_argument("--json", action="store_true", help="print the scenario JSON on stdout (the default)")
+    p.set_defaults(handler=_import)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ScenarioError([f"output: cannot write {path} ({exc.strerror})"]) from None
+
+
+def _export(args: argparse.Namespace) -> int:
+    if not (args.xlsx or args.pptx):
+        print("export: give --xlsx OUT.xlsx and/or --pptx OUT.pptx", file=sys.stderr)
+        return 2
+    for opt, suffix in (("xlsx", ".xlsx"), ("pptx", ".pptx")):
+        out = getattr(args, opt)
+        if out and not out.lower().endswith(suffix):
+            print(f"--{opt}: the output file name must end in {suffix}", file=sys.stderr)
+            return 2
+    scenario = load_scenario(args.file)
+    case = evaluate(scenario)
+    if args.xlsx:
+        from ..export.xlsx import workbook_bytes
+
+        _write(args.xlsx, workbook_bytes(scenario, case))
+        print(f"wrote {args.xlsx}")
+    if args.pptx:
+        from ..export.pptx import deck_bytes
+
+        _write(args.pptx, deck_bytes(scenario, case))
+        print(f"wrote {args.pptx}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from ..export.xlsx_import import scenario_from_workbook
+
+    scenario = scenario_from_workbook(args.file)
+    sys.stdout.write(dumps_scenario(scenario) + "\n")
+    return 0

@@ -1,0 +1,206 @@
+"""Every input of a scenario as one row: the Assumptions sheet, shared by export and import.
+
+Each :class:`Row` names the scenario field it holds by a path (``segments[0].customers``), the
+kind of value it takes (how the import reads it back), its unit, where the value came from
+(the owning model's ``sources`` entry) and, for uplifts, the evidence behind it.
+
+``live`` rows drive the workbook's formulas: change one in a spreadsheet program and the case
+recalculates. Structural rows (horizon, lever, outcome, target segments) decide the shape of
+the workbook (its year columns and calculation rows); they are read back on import, and the app
+recalculates with them, but the workbook itself cannot.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..maturity import SCORE_FIELDS
+from ..schema import Depth, EvidenceKind, Lever, Outcome, Scenario
+
+NO_SOURCE = "assumption (no source given)"
+
+# Number formats (currency formats are built per scenario, see money_format()).
+PERCENT = "0.0%"
+PERCENT_FINE = "0.00%"
+NUMBER = "#,##0"
+DECIMAL = "#,##0.00"
+SCORE = "0.0"
+
+
+def money_format(currency: str) -> str:
+    """``#,##0 "EUR"`` with negatives in parentheses-free minus form; currency is an ISO code."""
+    return f'#,##0 "{currency}";-#,##0 "{currency}"'
+
+
+@dataclass(frozen=True)
+class Row:
+    area: str  # Settings, Segment, Content, Process, Initiative
+    item: str  # the segment or initiative the row belongs to ("" for scenario-wide rows)
+    label: str
+    key: str  # field path in the scenario JSON, e.g. "segments[0].customers"
+    value: Any
+    kind: str  # number | int | year | text | enum | list
+    unit: str = ""
+    fmt: str | None = None
+    owner: str | None = None  # path of the model whose ``sources`` holds this row's source
+    source_field: str | None = None
+    source: str = ""
+    evidence: str = ""
+    role: str = "live"  # live | reference | structural | text (see ROLE_TEXT)
+    name: str | None = None  # workbook defined name for the value cell
+    choices: tuple[str, ...] = ()
+
+
+ROLE_TEXT = {
+    "live": "recalculates the case",
+    "reference": "shown in tables and charts; not in the cash flow",
+    "structural": "structural: applied when imported into the app; the workbook does not recalculate it",
+    "text": "text",
+}
+
+
+def _src(model: Any, field: str) -> str:
+    return model.sources.get(field, "") or NO_SOURCE
+
+
+def evidence_text(ev: Any) -> str:
+    parts = [ev.kind.value]
+    if ev.source:
+        parts.append(ev.source)
+    if ev.year:
+        parts.append(str(ev.year))
+    text = ": ".join(parts[:2]) + (f" ({parts[2]})" if len(parts) > 2 else "")
+    return text + (f" — {ev.note}" if ev.note else "")
+
+
+def assumption_rows(scenario: Scenario) -> list[Row]:
+    """All inputs of ``scenario`` in sheet order."""
+    st, c, p = scenario.settings, scenario.content, scenario.process
+    cur = st.currency
+    money = money_format(cur)
+    rows: list[Row] = []
+
+    def add(area, item, label, key, value, kind, unit="", fmt=None, owner=None, field=None,
+            model=None, role="live", name=None, evidence="", choices=()):
+        source = _src(model, field) if (model is not None and field) else ""
+        rows.append(Row(area, item, label, key, value, kind, unit, fmt, owner, field, source,
+                        evidence, role, name, tuple(choices)))
+
+    S = "settings"
+    add("Settings", "", "Scenario name", f"{S}.name", st.name, "text", owner=S, field="name", model=st, role="text")
+    add("Settings", "", "Description", f"{S}.description", st.description, "text", owner=S,
+        field="description", model=st, role="text")
+    add("Settings", "", "Currency", f"{S}.currency", st.currency, "text", "ISO 4217 code", owner=S,
+        field="currency", model=st, role="text")
+    add("Settings", "", "Horizon", f"{S}.horizon_years", st.horizon_years, "int", "years", NUMBER, S,
+        "horizon_years", st, role="structural", name="HorizonYears")
+    add("Settings", "", "Discount rate", f"{S}.discount_rate", st.discount_rate, "number", "per year",
+        PERCENT, S, "discount_rate", st, name="DiscountRate")
+    add("Settings", "", "Benefit risk adjustment", f"{S}.benefit_risk", st.benefit_risk, "number",
+        "benefits reduced by", PERCENT, S, "benefit_risk", st, name="BenefitRisk")
+    add("Settings", "", "Cost risk adjustment", f"{S}.cost_risk", st.cost_risk, "number",
+        "costs raised by", PERCENT, S, "cost_risk", st, name="CostRisk")
+
+    seg_fields = [
+        ("customers", "Active customers", "customers", NUMBER),
+        ("visits_per_customer", "Visits per customer", "per customer per year", DECIMAL),
+        ("baseline_conversion_rate", "Baseline conversion rate", "orders per visit", PERCENT_FINE),
+        ("average_order_value", "Average order value", f"{cur} per order", money.replace("#,##0", "#,##0.00")),
+        ("gross_margin", "Gross margin", "share of revenue", PERCENT),
+        ("retention_rate", "Retention rate", "share still active a year later", PERCENT),
+        ("identifiable_share", "Identifiable share", "share of customers", PERCENT),
+        ("consent_share", "Consent share", "share of identifiable customers", PERCENT),
+    ]
+    for k, seg in enumerate(scenario.segments):
+        owner = f"segments[{k}]"
+        for field, label, unit, fmt in seg_fields:
+            add("Segment", seg.name, label, f"{owner}.{field}", getattr(seg, field), "number", unit, fmt,
+                owner, field, seg)
+
+    C = "content"
+    content_fields = [
+        ("cost_per_asset_generic", "Cost per asset, generic", f"{cur} per asset", money, "CostPerAssetGeneric"),
+        ("cost_per_asset_segment", "Cost per asset, segment-level", f"{cur} per asset", money,
+         "CostPerAssetSegment"),
+        ("cost_per_asset_one_to_one", "Cost per template, 1:1", f"{cur} per modular template", money,
+         "CostPerAssetOneToOne"),
+        ("variants_per_asset", "Variants per asset", "versions (A/B, sizes)", DECIMAL, "VariantsPerAsset"),
+        ("refreshes_per_year", "Refreshes per year", "per year", DECIMAL, "RefreshesPerYear"),
+        ("reuse_rate", "Reuse rate", "share taken from the content library", PERCENT, "ReuseRate"),
+    ]
+    for field, label, unit, fmt, name in content_fields:
+        add("Content", "", label, f"{C}.{field}", getattr(c, field), "number", unit, fmt, C, field, c, name=name)
+
+    P = "process"
+    score_labels = {
+        "alignment": "Maturity: cross-team alignment",
+        "test_and_learn": "Maturity: test-and-learn culture",
+        "feedback_loop": "Maturity: feedback loop",
+        "governance": "Maturity: governance",
+    }
+    for field in SCORE_FIELDS:
+        add("Process", "", score_labels[field], f"{P}.{field}", getattr(p, field), "number",
+            "score 1 (ad hoc) – 5 (leading)", SCORE, P, field, p, name="Score" + field.title().replace("_", ""))
+    process_fields = [
+        ("team_annual_cost", "Programme team cost", f"{cur} per year", money, "TeamAnnualCost", "number"),
+        ("platform_annual_cost", "Platform cost (licences, hosting)", f"{cur} per year", money,
+         "PlatformAnnualCost", "number"),
+        ("platform_one_time_cost", "Platform implementation", f"{cur} at year 0", money, "PlatformOneTimeCost",
+         "number"),
+        ("tests_per_month", "Tests per month", "experiments per month", DECIMAL, None, "number"),
+        ("realisation_floor", "Benefit realised at maturity 1", "share (100% at maturity 5)", PERCENT,
+         "RealisationFloor", "number"),
+        ("ramp_months_slowest", "Ramp to full effect at maturity 1", "months", DECIMAL, "RampMonthsSlowest",
+         "number"),
+        ("ramp_months_fastest", "Ramp to full effect at maturity 5", "months", DECIMAL, "RampMonthsFastest",
+         "number"),
+    ]
+    for field, label, unit, fmt, name, kind in process_fields:
+        add("Process", "", label, f"{P}.{field}", getattr(p, field), kind, unit, fmt, P, field, p,
+            role="reference" if field == "tests_per_month" else "live", name=name)
+
+    for j, ini in enumerate(scenario.initiatives):
+        o = f"initiatives[{j}]"
+        n = ini.name
+        ev = evidence_text(ini.evidence)
+        add("Initiative", n, "Outcome", f"{o}.outcome", ini.outcome.value, "enum", "", None, o, "outcome", ini,
+            role="structural", choices=[e.value for e in Outcome])
+        add("Initiative", n, "Lever", f"{o}.lever", ini.lever.value, "enum", "", None, o, "lever", ini,
+            role="structural", choices=[e.value for e in Lever])
+        add("Initiative", n, "Target segments", f"{o}.segments", json.dumps(ini.segments, ensure_ascii=False),
+            "list", "JSON list of segment names", None, o, "segments", ini, role="structural")
+        add("Initiative", n, "Channel reach", f"{o}.channel_reach", ini.channel_reach, "number",
+            "share of personalizable customers reached", PERCENT, o, "channel_reach", ini)
+        add("Initiative", n, "Uplift, low", f"{o}.uplift.low", ini.uplift.low, "number", "relative uplift",
+            PERCENT, evidence=ev, role="reference")
+        add("Initiative", n, "Uplift, base", f"{o}.uplift.base", ini.uplift.base, "number", "relative uplift",
+            PERCENT, o, "uplift", ini, evidence=ev)
+        add("Initiative", n, "Uplift, high", f"{o}.uplift.high", ini.uplift.high, "number", "relative uplift",
+            PERCENT, evidence=ev, role="reference")
+        add("Initiative", n, "Content depth", f"{o}.depth", ini.depth.value, "enum",
+            "generic, segment or one_to_one", None, o, "depth", ini, choices=[e.value for e in Depth])
+        add("Initiative", n, "Content assets", f"{o}.content_assets", ini.content_assets, "number",
+            "distinct assets per refresh", DECIMAL, o, "content_assets", ini)
+        add("Initiative", n, "One-time cost", f"{o}.one_time_cost", ini.one_time_cost, "number",
+            f"{cur} at year 0", money, o, "one_time_cost", ini)
+        add("Initiative", n, "Running cost", f"{o}.annual_running_cost", ini.annual_running_cost, "number",
+            f"{cur} per year once launched", money, o, "annual_running_cost", ini)
+        add("Initiative", n, "Variable campaign cost", f"{o}.variable_campaign_cost", ini.variable_campaign_cost,
+            "number", f"{cur} per year at full run-rate", money, o, "variable_campaign_cost", ini)
+        add("Initiative", n, "Cost base addressed", f"{o}.cost_base", ini.cost_base, "number",
+            f"{cur} per year (cost-saving initiatives)", money, o, "cost_base", ini)
+        add("Initiative", n, "Effort", f"{o}.effort_fte_months", ini.effort_fte_months, "number", "FTE-months",
+            DECIMAL, o, "effort_fte_months", ini, role="reference")
+        add("Initiative", n, "Months to launch", f"{o}.months_to_launch", ini.months_to_launch, "number",
+            "months from the start of year 1", DECIMAL, o, "months_to_launch", ini)
+        add("Initiative", n, "Evidence kind", f"{o}.evidence.kind", ini.evidence.kind.value, "enum", "", None,
+            role="text", choices=[e.value for e in EvidenceKind])
+        add("Initiative", n, "Evidence source", f"{o}.evidence.source", ini.evidence.source, "text", role="text")
+        add("Initiative", n, "Evidence year", f"{o}.evidence.year", ini.evidence.year, "year", "year", "0",
+            role="text")
+        add("Initiative", n, "Evidence note", f"{o}.evidence.note", ini.evidence.note, "text", role="text")
+        add("Initiative", n, "Description", f"{o}.description", ini.description, "text", owner=o,
+            field="description", model=ini, role="text")
+    return rows

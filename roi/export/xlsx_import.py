@@ -1,0 +1,222 @@
+"""Read an exported workbook back into a scenario, with the assumptions edited in the workbook.
+
+``scenario_from_workbook(data) -> Scenario``. The hidden ``_roi`` sheet says the workbook is
+ours and holds the scenario as exported (checked against its SHA-256); the Assumptions sheet's
+value column (D) is then read back field by field, using the field key in column I, and the
+sources in column F. The result is validated with :func:`roi.parse_scenario`.
+
+Anything else is refused with :class:`roi.ScenarioError`, one line per problem naming the
+cell: not an xlsx file, not exported by this tool, a damaged or tampered scenario record, a
+missing or moved Assumptions row, or a value the scenario does not accept.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..io import ScenarioError, parse_scenario
+from ..schema import Scenario
+from .assumptions import NO_SOURCE, Row, assumption_rows
+from .xlsx import A_KEY_COL, A_VALUE_COL, ASSUMPTIONS, FORMAT_VERSION, MARKER, META_SHEET
+
+MAX_BYTES = 50 * 1024 * 1024
+
+_PATH = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def _split(path: str) -> list[str | int]:
+    return [int(i) if i else name for name, i in _PATH.findall(path)]
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = _split(path)
+    node: Any = data
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in _split(path):
+        node = node[part]
+    return node
+
+
+def _open(data: bytes | str | Path):
+    if isinstance(data, (str, Path)):
+        try:
+            data = Path(data).read_bytes()
+        except OSError as exc:
+            raise ScenarioError([f"file: cannot read {data} ({exc.strerror})"]) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError([f"file: larger than {MAX_BYTES // 2**20} MB; not an exported business case"])
+    try:
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
+        values = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ScenarioError([f"file: not an Excel .xlsx workbook ({exc.__class__.__name__})"]) from None
+    except Exception as exc:  # openpyxl raises assorted errors on damaged parts
+        raise ScenarioError([f"file: the workbook is damaged and cannot be read ({exc.__class__.__name__}: {exc})"]) \
+            from None
+    return formulas, values
+
+
+def _stored_scenario(wb) -> dict[str, Any]:
+    if META_SHEET not in wb.sheetnames:
+        raise ScenarioError(["workbook: not exported by this tool (no scenario record); export a case from the "
+                             "app or with `python -m roi export` and edit that"])
+    ws = wb[META_SHEET]
+    if ws["A1"].value != MARKER:
+        raise ScenarioError(["workbook: not exported by this tool (the scenario record has no marker)"])
+    if ws["A2"].value != FORMAT_VERSION:
+        raise ScenarioError([f"workbook: written by an unsupported export format {ws['A2'].value!r} "
+                             f"(this version reads format {FORMAT_VERSION})"])
+    try:
+        n = int(ws["A4"].value)
+        text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
+    except (TypeError, ValueError):
+        raise ScenarioError(["workbook: the scenario record is damaged (chunk count missing)"]) from None
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != ws["A3"].value:
+        raise ScenarioError(["workbook: the scenario record is damaged (checksum mismatch); re-export the case"])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise ScenarioError(["workbook: the scenario record is damaged (not JSON)"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(["workbook: the scenario record is damaged (not a JSON object)"])
+    return data
+
+
+def _number(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, str):
+        return float(v.strip().replace(",", ""))
+    raise ValueError
+
+
+def _coerce(row: Row, v: Any) -> Any:
+    """The cell value as the scenario field expects it; ValueError with a message otherwise."""
+    kind = row.kind
+    if kind == "number":
+        if v is None or v == "":
+            raise ValueError("is empty; type a number")
+        try:
+            return _number(v)
+        except ValueError:
+            raise ValueError(f"must be a number, not {str(v)[:40]!r}") from None
+    if kind == "int":
+        try:
+            f = _number(v)
+        except (ValueError, TypeError):
+            raise ValueError(f"must be a whole number, not {str(v)[:40]!r}") from None
+        if f != int(f):
+            raise ValueError(f"must be a whole number, not {f:g}")
+        return int(f)
+    if kind == "year":
+        if v is None or v == "":
+            return None
+        try:
+            f = _number(v)
+        except (ValueError, TypeError):
+            raise ValueError(f"must be a year such as 2021, or empty, not {str(v)[:40]!r}") from None
+        if f != int(f):
+            raise ValueError(f"must be a year such as 2021, not {f:g}")
+        return int(f)
+    if kind == "list":
+        try:
+            out = json.loads(v) if isinstance(v, str) else None
+        except json.JSONDecodeError:
+            out = None
+        if not (isinstance(out, list) and all(isinstance(x, str) for x in out)):
+            raise ValueError('must be a JSON list of segment names, e.g. ["Loyalty members"]')
+        return out
+    if kind == "enum":
+        text = "" if v is None else str(v).strip()
+        if row.choices and text not in row.choices:
+            raise ValueError(f"must be one of {', '.join(row.choices)}, not {text[:40]!r}")
+        return text
+    # text
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _cell_value(formulas, values, coord: str) -> Any:
+    v = formulas[ASSUMPTIONS][coord].value
+    if isinstance(v, str) and v.startswith("=") and formulas[ASSUMPTIONS][coord].data_type == "f":
+        cached = values[ASSUMPTIONS][coord].value
+        if cached is None:
+            raise ValueError("holds a formula with no saved result; type the value, or open and save the workbook "
+                             "in a spreadsheet program first")
+        return cached
+    return v
+
+
+def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
+    """The scenario of an exported workbook, with the Assumptions sheet's values read back."""
+    formulas, values = _open(data)
+    stored = _stored_scenario(formulas)
+    try:
+        base = parse_scenario(copy.deepcopy(stored))
+    except ScenarioError as exc:
+        raise ScenarioError(["workbook: the scenario record is damaged (" + exc.problems[0] + ")"]) from None
+    if ASSUMPTIONS not in formulas.sheetnames:
+        raise ScenarioError(["workbook: the Assumptions sheet is missing"])
+    ws = formulas[ASSUMPTIONS]
+    found: dict[str, int] = {}
+    for r in range(2, ws.max_row + 1):
+        key = ws.cell(row=r, column=A_KEY_COL).value
+        if isinstance(key, str) and key:
+            found.setdefault(key, r)
+    out = copy.deepcopy(stored)
+    problems: list[str] = []
+    for row in assumption_rows(base):
+        r = found.get(row.key)
+        if r is None:
+            problems.append(f"Assumptions: the row for {row.key} is missing (column I holds each row's field key)")
+            continue
+        coord = f"{ws.cell(row=r, column=A_VALUE_COL).column_letter}{r}"
+        try:
+            value = _coerce(row, _cell_value(formulas, values, coord))
+        except ValueError as exc:
+            problems.append(f"Assumptions!{coord} ({row.key}): {exc}")
+            continue
+        _set(out, row.key, value)
+        if row.owner and row.source_field:
+            src = ws.cell(row=r, column=6).value
+            src = "" if src is None else str(src).strip()
+            sources = _get(out, row.owner).setdefault("sources", {})
+            if src and src != NO_SOURCE:
+                sources[row.source_field] = src
+            else:
+                sources.pop(row.source_field, None)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        return parse_scenario(out)
+    except ScenarioError as exc:
+        cells = {row.key: found[row.key] for row in assumption_rows(base) if row.key in found}
+        raise ScenarioError([_locate(line, cells) for line in exc.problems]) from None
+
+
+def _locate(line: str, cells: dict[str, int]) -> str:
+    """Prefix a validation message with the Assumptions cell it is about, when there is one."""
+    path = line.split(": ", 1)[0]
+    r = cells.get(path)
+    return f"Assumptions!D{r} {line}" if r else line

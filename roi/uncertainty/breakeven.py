@@ -1,0 +1,120 @@
+"""Breakeven: the uplift (and the cost) at which NPV = 0, and how far the base case is from it.
+
+For an initiative, "NPV" is its own risk-adjusted NPV (shared programme costs excluded, as in
+:func:`roi.evaluate`) with every other initiative at base; the uplift is its own uplift. For the
+programme, NPV includes the shared costs and the uplift is a multiplier on every initiative's
+uplift (1 = base).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .. import engine
+from ..schema import UPLIFT_MAX, Scenario
+from .metrics import initiative_pv, outcomes
+
+PROGRAMME = "Programme"
+_RTOL = 1e-7  # |NPV| at the solution, relative to the larger of PV benefits and PV costs
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """Where one initiative (or the programme) breaks even. Money in the scenario's currency."""
+
+    name: str  # initiative name, or "Programme"
+    npv: float  # base-case NPV
+    base_uplift: float  # initiative: its base uplift (fraction); programme: 1.0 (multiplier)
+    breakeven_uplift: float | None  # uplift (multiplier for the programme) giving NPV = 0;
+    #                                 None when not reachable within the schema's uplift bound
+    uplift_margin: float | None  # (base − breakeven) / base: share of the uplift that may be
+    #                              lost before NPV < 0 (negative: it must rise); None if undefined
+    pv_benefits: float
+    pv_costs: float
+    breakeven_cost_multiplier: float | None  # costs × this give NPV = 0 (= PV benefits / PV costs);
+    #                                          None without costs
+    cost_margin: float | None  # multiplier − 1: cost overrun absorbed before NPV < 0
+    method: str  # "linear" (NPV linear in uplift, verified), "brentq", "none" (no solution)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _finish(name: str, npv: float, base: float, be: float | None, pvb: float, pvc: float, method: str) -> Breakeven:
+    margin = None if be is None or base == 0 else (base - be) / base
+    mult = pvb / pvc if pvc > 0 else None
+    return Breakeven(name, npv, base, be, margin, pvb, pvc, mult, None if mult is None else mult - 1, method)
+
+
+def _solve(f, lo: float, hi: float, f_lo: float, f_base: float, base: float, scale: float) -> tuple[float | None, str]:
+    """Root of the non-decreasing ``f`` on ``[lo, hi]``: linear guess from ``f(lo)`` and
+    ``f(base)``, verified, else :func:`scipy.optimize.brentq`."""
+    tol = _RTOL * max(scale, 1.0)
+    if abs(f_lo) <= tol:
+        return lo, "linear"
+    if f_base != f_lo and base != lo:
+        guess = lo + (base - lo) * (-f_lo) / (f_base - f_lo)
+        if lo <= guess <= hi and abs(f(guess)) <= tol:
+            return guess, "linear"
+    f_hi = f(hi)
+    if f_lo > 0 or f_hi < 0:
+        return None, "none"
+    return brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200), "brentq"
+
+
+def breakeven(scenario: Scenario) -> list[Breakeven]:
+    """Breakeven of every initiative, then of the programme (last row).
+
+    Notes
+    -----
+    Uplift: NPV rises with uplift and equals ``−PV(costs)`` at zero uplift, so the breakeven
+    lies in ``[0, 10]`` (the schema's bound) if anywhere. When NPV is linear in the uplift (no
+    overlap) the root is ``u* = base × PV(costs) / (NPV(base) + PV(costs))``; the root is always
+    checked by evaluating NPV there, and found with Brent's method when the check fails
+    (overlapping initiatives make NPV non-linear). Cost: NPV = PV(benefits) − m × PV(costs) is
+    linear in a cost multiplier ``m``, so ``m* = PV(benefits) / PV(costs)``.
+    """
+    structure, x = engine.build(scenario)
+    J = len(scenario.initiatives)
+    base_u = x.uplift[0].copy()
+    # draw 0: base case; draw 1 + j: initiative j at zero uplift
+    U = np.tile(base_u, (1 + J, 1))
+    U[np.arange(1, J + 1), np.arange(J)] = 0.0
+    full = [np.broadcast_to(getattr(x, n), (1 + J,) + getattr(x, n).shape[1:]) for n in x.__dataclass_fields__]
+    xs = engine.Inputs(*full).with_(uplift=U)
+    pvb, pvc = initiative_pv(structure, xs)
+    npv = pvb - pvc
+
+    def npv_j(j: int, u: float) -> float:
+        uj = base_u.copy()
+        uj[j] = u
+        b, c = initiative_pv(structure, x.with_(uplift=uj[None, :]))
+        return float(b[0, j] - c[0, j])
+
+    rows = []
+    for j, ini in enumerate(scenario.initiatives):
+        f0, fb = float(npv[1 + j, j]), float(npv[0, j])
+        be, method = _solve(lambda u, j=j: npv_j(j, u), 0.0, UPLIFT_MAX, f0, fb, float(base_u[j]), max(pvb[0, j], pvc[0, j]))
+        rows.append(_finish(ini.name, fb, float(base_u[j]), be, float(pvb[0, j]), float(pvc[0, j]), method))
+
+    def programme(m: float | np.ndarray) -> np.ndarray:
+        m = np.atleast_1d(np.asarray(m, dtype=float))
+        xm = x.with_(uplift=base_u[None, :] * m[:, None])
+        b, c = engine.programme_cash(structure, xm)
+        return outcomes(b, c, x.discount_rate)
+
+    o = programme(np.array([1.0, 0.0]))
+    top = float(np.abs(base_u).max(initial=0.0))
+    if top == 0:
+        be, method = (0.0, "linear") if abs(o.npv[0]) <= _RTOL * max(o.pv_costs[0], 1.0) else (None, "none")
+    else:
+        be, method = _solve(
+            lambda m: float(programme(m).npv[0]), 0.0, UPLIFT_MAX / top, float(o.npv[1]), float(o.npv[0]), 1.0,
+            max(o.pv_benefits[0], o.pv_costs[0]),
+        )
+    rows.append(_finish(PROGRAMME, float(o.npv[0]), 1.0, be, float(o.pv_benefits[0]), float(o.pv_costs[0]), method))
+    return rows

@@ -1,0 +1,72 @@
+"""Cost of delay: NPV forgone per month of waiting, and NPV against start month.
+
+Built on the lead's :mod:`roi.delay` (which the prioritization view uses): delaying by *m*
+months moves every initiative's launch — and with it its benefits, running and campaign costs —
+*m* months later, keeps its one-time cost at year 0 and the horizon fixed. Shared programme
+costs (team, platform) are committed and do not move, so the programme's NPV falls by the sum
+of its initiatives' losses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import engine
+from ..delay import cost_of_delay_per_month, npv_by_start_delay
+from ..schema import Scenario
+
+DEFAULT_MONTHS = np.arange(0, 25, dtype=float)  # start now … two years later
+
+
+@dataclass(frozen=True)
+class DelayCurve:
+    """NPV by start delay. Money in the scenario's currency; months from today."""
+
+    months: np.ndarray  # [M] delay of the start, months
+    names: list[str]  # initiative names
+    initiative_npv: np.ndarray  # [M,J] risk-adjusted NPV of each initiative
+    programme_npv: np.ndarray  # [M] Σ initiatives − PV(programme costs)
+    cost_per_month: dict[str, float]  # NPV forgone by the first month of delay, per initiative
+    programme_cost_per_month: float  # Σ of the above
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "programme_cost_per_month": self.programme_cost_per_month,
+            "initiatives": [{"name": n, "cost_per_month": v} for n, v in self.cost_per_month.items()],
+            "months": [float(m) for m in self.months],
+            "programme_npv": [float(v) for v in self.programme_npv],
+        }
+
+
+def programme_cost_pv(scenario: Scenario) -> float:
+    """PV of the shared programme costs (team, platform), risk-adjusted (currency)."""
+    structure, x = engine.build(scenario)
+    p = engine.compute(structure, x).programme_cost * (1 + x.cost_risk)[:, None]
+    return float((p * engine.discount_factors(x.discount_rate, structure.horizon)).sum())
+
+
+def delay_curve(scenario: Scenario, months: np.ndarray | None = None) -> DelayCurve:
+    """NPV of every initiative and of the programme when the start moves ``months`` later.
+
+    Notes
+    -----
+    ``programme NPV(m) = Σ_j NPV_j(m) − PV(programme costs)``; cost of delay per month
+    ``= (NPV(0) − NPV(1)) / 1`` (:func:`roi.delay.cost_of_delay_per_month`). One engine call
+    with one draw per delay.
+    """
+    m = DEFAULT_MONTHS if months is None else np.asarray(months, dtype=float)
+    if m.ndim != 1 or m.size == 0 or (m < 0).any():
+        raise ValueError("months: must be a non-empty list of delays ≥ 0")
+    ini = npv_by_start_delay(scenario, m)
+    per_month = cost_of_delay_per_month(scenario)
+    return DelayCurve(
+        months=m,
+        names=[i.name for i in scenario.initiatives],
+        initiative_npv=ini,
+        programme_npv=ini.sum(axis=1) - programme_cost_pv(scenario),
+        cost_per_month=per_month,
+        programme_cost_per_month=float(sum(per_month.values())),
+    )

@@ -1,0 +1,78 @@
+"""Finance metrics for many draws at once: NPV, ROI and payback as ``[D]`` arrays.
+
+The same conventions as :mod:`roi.finance` (year 0 undiscounted, ROI undefined at zero cost,
+payback interpolated inside the year), vectorised over the draw axis. "Undefined" is NaN here;
+the summaries turn it into ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import engine
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Programme results per draw (currency; ROI a fraction; payback in months)."""
+
+    npv: np.ndarray  # [D]
+    roi: np.ndarray  # [D], NaN where PV of costs is zero
+    payback_months: np.ndarray  # [D], NaN where not paid back within the horizon
+    pv_benefits: np.ndarray  # [D]
+    pv_costs: np.ndarray  # [D]
+
+
+def outcomes(benefit: np.ndarray, cost: np.ndarray, rate: np.ndarray) -> Outcomes:
+    """From risk-adjusted programme ``benefit`` and ``cost`` ``[D,T+1]`` and ``rate`` ``[D or 1]``.
+
+    Notes
+    -----
+    ``PV = Σ_t flow_t (1 + rate)^−t``; ``NPV = PV(benefit) − PV(cost)``;
+    ``ROI = (PV(benefit) − PV(cost)) / PV(cost)``, NaN when ``PV(cost) ≤ 0``.
+    """
+    df = engine.discount_factors(np.asarray(rate, dtype=float), benefit.shape[1] - 1)
+    pv_b = (benefit * df).sum(axis=1)
+    pv_c = (cost * df).sum(axis=1)
+    npv = pv_b - pv_c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = np.where(pv_c > 0, npv / np.where(pv_c > 0, pv_c, 1.0), np.nan)
+    return Outcomes(npv, roi, payback_months(benefit - cost), pv_b, pv_c)
+
+
+def payback_months(cash: np.ndarray) -> np.ndarray:
+    """Months until cumulative cash ``[D,T+1]`` first reaches zero, ``[D]``; NaN if never.
+
+    Notes
+    -----
+    As :func:`roi.finance.payback_months`: 0 when the cumulative cash is never negative;
+    otherwise the first year ``t ≥ 1`` with ``cum[t−1] < 0 ≤ cum[t]`` gives
+    ``12 × (t − 1 + −cum[t−1] / cash[t])``.
+    """
+    cum = np.cumsum(cash, axis=1)
+    never_under = (cum >= 0).all(axis=1)
+    cross = (cum[:, :-1] < 0) & (cum[:, 1:] >= 0)  # [D,T]
+    any_cross = cross.any(axis=1)
+    t = np.argmax(cross, axis=1) + 1  # first crossing year
+    rows = np.arange(cash.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        months = 12.0 * (t - 1 + -cum[rows, t - 1] / cash[rows, t])
+    return np.where(never_under, 0.0, np.where(any_cross, months, np.nan))
+
+
+def initiative_npv(structure: engine.Structure, x: engine.Inputs) -> np.ndarray:
+    """Risk-adjusted NPV of every initiative, ``[D,J]`` (shared programme costs excluded)."""
+    flows = engine.compute(structure, x)
+    b, c, _ = engine.risk_adjust(flows, x)
+    df = engine.discount_factors(np.broadcast_to(x.discount_rate, (x.draws,)), structure.horizon)
+    return np.einsum("djt,dt->dj", b - c, df)
+
+
+def initiative_pv(structure: engine.Structure, x: engine.Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Risk-adjusted ``(PV benefits, PV costs)`` of every initiative, ``[D,J]`` each."""
+    flows = engine.compute(structure, x)
+    b, c, _ = engine.risk_adjust(flows, x)
+    df = engine.discount_factors(np.broadcast_to(x.discount_rate, (x.draws,)), structure.horizon)
+    return np.einsum("djt,dt->dj", b, df), np.einsum("djt,dt->dj", c, df)

@@ -1,0 +1,248 @@
+"""AppTest for every page of the dashboard, with every sample case.
+
+Note: with ``st.navigation``, AppTest (1.67) keeps the entry point's own elements (sidebar,
+banners) only on the first run of an ``AppTest``; later runs show the page's elements only. The
+sidebar and banners are therefore also tested through a small app without navigation.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import roi
+from roi.share import encode_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+SAMPLES = list(roi.sample_paths())
+
+
+def _pages() -> list[str]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_app", APP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # defines PAGES; run() is only called as __main__
+    return [path for _, path, _, _ in module.PAGES]
+
+
+PAGES = _pages()
+
+
+def _app(sample: str | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if sample:
+        at.query_params["s"] = encode_scenario(roi.load_sample(sample))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    if page:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+def _money_to_float(text: str) -> float:
+    """'€1.2M' / '-€433,697' → float (compact millions are rounded; used for comparisons)."""
+    sign = -1 if text.startswith("-") else 1
+    digits = "".join(ch for ch in text if ch.isdigit() or ch in ".MB")
+    mult = 1e6 if digits.endswith("M") else 1e9 if digits.endswith("B") else 1
+    return sign * float(digits.rstrip("MB")) * mult
+
+
+def test_every_page_is_registered_and_exists():
+    assert "pages/overview.py" in PAGES and "pages/prioritization.py" in PAGES
+    for page in PAGES:
+        assert (ROOT / page).exists(), page
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_each_sample(page, sample):
+    at = _app(sample, page)
+    assert at.title, f"{page} has no title"
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_overview_headline_matches_the_model(sample):
+    at = _app(sample)
+    case = roi.evaluate(roi.load_sample(sample))
+    from ui.format import money
+
+    assert _metric(at, "NPV") == money(case.npv, case.currency)
+    # the benchmark is labelled as a consultancy figure
+    assert any("consultancy figure" in c.value.lower() for c in at.caption)
+
+
+def test_changing_an_uplift_changes_npv_everywhere():
+    at = _app(page="pages/initiatives.py")
+    before = _metric(at, "NPV")
+    key = "in:initiatives[0].uplift.base:0"
+    assert at.number_input(key=key).value == pytest.approx(7.0)
+    at.number_input(key=key).set_value(10.0).run()
+    assert not at.exception
+    after = _metric(at, "NPV")
+    assert after != before and "stale" not in next(m.label for m in at.metric)
+    # the model agrees: uplift 0.07 → 0.10 on the first initiative
+    s = roi.load_sample("european_retailer")
+    data = s.model_dump(mode="json")
+    data["initiatives"][0]["uplift"]["base"] = 0.10
+    from ui.format import money
+
+    assert after == money(roi.evaluate(roi.parse_scenario(data)).npv, "EUR")
+    assert _money_to_float(after) > _money_to_float(before)  # more uplift, more NPV
+    at.switch_page("pages/overview.py").run()
+    assert _metric(at, "NPV") == after
+
+
+def test_invalid_input_shows_error_at_field_and_keeps_last_result():
+    at = _app(page="pages/initiatives.py")
+    before = _metric(at, "NPV")
+    key = "in:initiatives[0].uplift.base:0"
+    at.number_input(key=key).set_value(50.0).run()  # above the high case (12%)
+    assert not at.exception
+    assert any("Uplift, base" in e.value and "low <= base <= high" in e.value for e in at.error)
+    assert _metric(at, "NPV") == before
+    assert any("stale" in m.label for m in at.metric)
+    assert at.number_input(key=key).value == 50.0  # what was typed is kept
+    # …also after visiting another page and coming back
+    at.switch_page("pages/overview.py").run()
+    assert any("stale" in m.label for m in at.metric)
+    at.switch_page("pages/initiatives.py").run()
+    assert at.number_input(key=key).value == 50.0
+    # fixing the high case makes the draft valid and results fresh again
+    at.number_input(key="in:initiatives[0].uplift.high:0").set_value(60.0).run()
+    assert not at.error
+    assert "stale" not in next(m.label for m in at.metric)
+    assert _metric(at, "NPV") != before
+
+
+def test_out_of_range_percentage_is_named_in_percent():
+    at = _app(page="pages/content.py")
+    at.number_input(key="in:content.reuse_rate:0").set_value(150.0).run()
+    errors = [e.value for e in at.error]
+    assert any("Reuse rate" in e and "between 0% and 100%" in e for e in errors), errors
+
+
+def test_table_edit_is_validated_per_cell():
+    at = _app(page="pages/audience.py")
+    editor = at.data_editor[0]
+    key = editor.key
+    before = _metric(at, "NPV")
+    at.session_state[key] = {"edited_rows": {1: {"gross_margin": 1.7}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Row 2 (Registered non-members)" in e and "Gross margin" in e and "100%" in e for e in errors), errors
+    assert _metric(at, "NPV") == before
+
+
+def test_table_edit_of_initiative_uplift_changes_npv():
+    at = _app(page="pages/initiatives.py")
+    before = _metric(at, "NPV")
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: {"uplift_base": 0.1}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    assert _money_to_float(_metric(at, "NPV")) > _money_to_float(before)
+
+
+def test_process_maturity_raises_realised_benefit():
+    at = _app(page="pages/process.py")
+    before = _money_to_float(_metric(at, "NPV"))
+    at.number_input(key="in:process.feedback_loop:0").set_value(5.0).run()
+    assert not at.exception and not at.error
+    assert _money_to_float(_metric(at, "NPV")) > before
+
+
+def test_prioritization_methods_and_capacity():
+    at = _app(page="pages/prioritization.py")
+    for method in ("rice", "ice", "wsjf", "value_per_effort"):
+        at.radio(key="prio_method").set_value(method).run()
+        assert not at.exception
+    at.radio(key="prio_impact").set_value("profit").run()
+    at.radio(key="prio_resource").set_value("cost").run()
+    at.number_input(key="prio_capacity").set_value(2.0).run()
+    assert not at.exception
+    assert any("2 FTEs" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------- sidebar and banners
+# A minimal host for the sidebar and banners (no st.navigation, see module docstring).
+
+def _sidebar_app() -> None:
+    import streamlit as st
+
+    from ui import state
+
+    state.scenario_sidebar()
+    state.messages()
+    case = state.get_case()
+    st.metric("NPV", f"{case.npv:.0f}")
+    st.text(state.get_scenario().settings.name)
+
+
+def _host() -> AppTest:
+    at = AppTest.from_function(_sidebar_app, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_malformed_upload_is_refused_and_scenario_stays():
+    at = _host()
+    name = at.text[0].value
+    npv = at.metric[0].value
+    at.file_uploader[0].set_value(("broken.json", b"{not json", "application/json")).run()
+    assert not at.exception
+    assert at.text[0].value == name and at.metric[0].value == npv
+    assert any("broken.json was not loaded" in e.value and "not valid JSON" in e.value for e in at.error)
+    # a well-formed file with an invalid field names the field
+    bad = json.loads(roi.dumps_scenario(roi.load_sample("retail_bank")))
+    bad["initiatives"][0]["uplift"]["base"] = 99
+    at.file_uploader[0].set_value(("bad.json", json.dumps(bad).encode(), "application/json")).run()
+    assert any("initiatives[0].uplift.base" in e.value for e in at.error)
+    assert at.text[0].value == name
+
+
+def test_valid_upload_replaces_scenario():
+    at = _host()
+    text = roi.dumps_scenario(roi.load_sample("retail_bank")).encode()
+    at.file_uploader[0].set_value(("bank.json", text, "application/json")).run()
+    assert not at.exception and not at.error
+    assert at.text[0].value == roi.load_sample("retail_bank").settings.name
+
+
+def test_sample_picker_and_reset():
+    at = _host()
+    at.selectbox(key="sample_picker").set_value("consumer_goods_brand").run()
+    assert at.text[0].value == roi.load_sample("consumer_goods_brand").settings.name
+    assert at.query_params["s"] == encode_scenario(roi.load_sample("consumer_goods_brand"))
+    at.button[0].click().run()  # reset
+    assert at.text[0].value == roi.load_sample("consumer_goods_brand").settings.name
+
+
+def test_corrupted_shared_link_falls_back_with_message():
+    at = AppTest.from_function(_sidebar_app, default_timeout=60)
+    at.query_params["s"] = "v1.this-is-not-a-scenario"
+    at.run()
+    assert not at.exception
+    assert any("shared link could not be opened" in e.value for e in at.error)
+    assert at.text[0].value == roi.load_sample("european_retailer").settings.name
+
+
+def test_stale_banner_names_the_field():
+    at = _host()
+    at.session_state["scenario_draft"] = {"process.alignment": 9}
+    at.session_state["scenario_problems"] = ["process.alignment: must be between 1 and 5"]
+    at.run()
+    assert any("Results are stale" in w.value and "process.alignment" in w.value for w in at.warning)

@@ -1,0 +1,123 @@
+"""One real-browser journey: headless Debian Chromium driven by Playwright.
+
+Starts ``streamlit run app.py`` on a free port, changes an uplift, sees NPV change, opens
+Prioritization and sees the chart drawn, then follows the shareable link in a new page and sees
+the same NPV. Fails (does not skip) when Chromium is missing: CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _npv(page) -> str:
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="NPV").first
+    return metric.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def _wait_npv_change(page, old: str, timeout: float = 20) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = _npv(page)
+        if value != old:
+            return value
+        page.wait_for_timeout(200)
+    raise AssertionError(f"NPV stayed {old}")
+
+
+def test_journey(server):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+    started = time.monotonic()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.set_default_timeout(30_000)
+            page.goto(server)
+            page.wait_for_selector("[data-testid=stMetricValue]")
+            before = _npv(page)
+
+            # change an uplift on the Initiatives page
+            page.locator("[data-testid=stSidebarNav] a", has_text="Initiatives").click()
+            page.wait_for_selector("text=Edit one initiative")
+            box = page.get_by_role("spinbutton", name="Uplift, base (% relative)")
+            box.fill("10")
+            box.press("Enter")
+            after = _wait_npv_change(page, before)
+            assert "stale" not in page.locator("[data-testid=stMetric]").first.inner_text()
+
+            # Overview shows the new NPV too
+            page.locator("[data-testid=stSidebarNav] a", has_text="Overview").click()
+            page.wait_for_selector("text=Is personalization worth it?")
+            page.wait_for_function(
+                "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
+                arg=after)
+
+            # Prioritization draws its charts
+            page.locator("[data-testid=stSidebarNav] a", has_text="Prioritization").click()
+            page.wait_for_selector("text=Roadmap under a capacity limit")
+            page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+            assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
+
+            # the shareable link opens the same case in a fresh session
+            link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")
+            assert link and "?s=v1." in link
+            other = browser.new_page(viewport={"width": 1500, "height": 1000})
+            other.goto(link)
+            other.wait_for_selector("[data-testid=stMetricValue]")
+            other.wait_for_function(
+                "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
+                arg=after)
+            assert _npv(other) == after != before
+        finally:
+            browser.close()
+    assert time.monotonic() - started < 90

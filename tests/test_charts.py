@@ -1,0 +1,127 @@
+"""Chart builders: valid Vega-Lite, titled, units on axes, data that matches the model."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import roi
+from roi import charts
+from roi import prioritization as pr
+from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR
+from roi.delay import cost_of_delay_per_month
+
+SAMPLES = list(roi.sample_paths())
+
+
+def _all_charts(case):
+    cod = cost_of_delay_per_month(case.scenario)
+    t = pr.score_table(case, cod)
+    i, r = pr.splits(t.impact.to_numpy(float), t.resource.to_numpy(float))
+    plan = pr.roadmap(case, t, 6)
+    return {
+        "waterfall": charts.waterfall(case),
+        "cash_flow": charts.cash_flow(case),
+        "outcomes": charts.benefits_by_outcome(case),
+        "per_dollar": charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR),
+        "matrix": charts.impact_effort(t, impact_title="NPV (EUR M)", resource_title="Effort (FTE-months)",
+                                       impact_split=i, resource_split=r, currency=case.currency),
+        "gantt": charts.roadmap_gantt(plan.table(), 6),
+        "cumulative": charts.cumulative_benefit(plan.curve, case.currency),
+    }
+
+
+def _titles(spec: dict) -> list[str]:
+    """Every axis title in a (layered) Vega-Lite spec."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("x", "y") and isinstance(v, dict) and "title" in v and v["title"]:
+                    out.append(v["title"])
+                if k in ("x", "y") and isinstance(v, dict) and isinstance(v.get("axis"), dict) and v["axis"].get("title"):
+                    out.append(v["axis"]["title"])
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_chart_is_valid_and_titled(sample):
+    case = roi.evaluate(roi.load_sample(sample))
+    for name, chart in _all_charts(case).items():
+        spec = chart.to_dict()  # validates against the Vega-Lite schema
+        assert spec.get("title"), name
+        json.dumps(spec)
+        assert _titles(spec), f"{name} has no axis title"
+
+
+def test_money_axes_state_the_currency():
+    case = roi.evaluate(roi.load_sample("retail_bank"))
+    for name in ("waterfall", "cash_flow", "outcomes", "cumulative"):
+        titles = _titles(_all_charts(case)[name].to_dict())
+        assert any(case.currency in t for t in titles), (name, titles)
+
+
+def test_waterfall_ends_at_programme_npv():
+    case = roi.evaluate(roi.load_sample("european_retailer"))
+    frame = charts.waterfall_frame(case)
+    assert frame.iloc[-1]["label"] == "Programme NPV"
+    assert frame.iloc[-1]["value"] == pytest.approx(case.npv)  # Σ initiative NPV − PV(programme costs)
+    assert frame.iloc[-2]["end"] == pytest.approx(case.npv)
+    assert len(frame) == len(case.initiatives) + 2
+
+
+def test_cash_flow_frame_matches_the_table():
+    case = roi.evaluate(roi.load_sample("consumer_goods_brand"))
+    frame = charts.cash_flow_frame(case)
+    net = frame[frame.series == "Net cash flow"].value.to_numpy()
+    assert net == pytest.approx(case.cash_flows)
+    assert frame[frame.series == "Costs"].value.le(0).all()
+
+
+def test_outcome_colours_are_okabe_ito():
+    assert set(charts.OUTCOME_COLOURS.values()) <= set(charts.PALETTE)
+    assert set(charts.QUADRANT_COLOURS.values()) <= set(charts.PALETTE)
+
+
+def test_revenue_per_dollar_without_campaign_cost():
+    s = roi.load_sample("european_retailer")
+    inis = [i.model_copy(update={"variable_campaign_cost": 0.0}) for i in s.initiatives]
+    case = roi.evaluate(s.model_copy(update={"initiatives": inis}))
+    spec = charts.revenue_per_campaign_dollar(case, 6).to_dict()
+    assert spec["title"]
+
+
+def test_roi_never_imports_streamlit():
+    import subprocess
+    import sys
+
+    code = ("import sys, roi, roi.charts, roi.prioritization, roi.share, roi.tables, roi.drivers; "
+            "print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_impact_effort_data_has_tooltips():
+    case = roi.evaluate(roi.load_sample("european_retailer"))
+    spec = _all_charts(case)["matrix"].to_dict()
+    points = spec["layer"][0]
+    assert points["mark"]["type"] == "circle"
+    assert {t["field"] for t in points["encoding"]["tooltip"]} >= {"initiative", "quadrant", "rank"}
+    rows = next(v for v in spec["datasets"].values() if v and "quadrant" in v[0])
+    assert len(rows) == len(case.initiatives)
+
+
+def test_quadrants_are_labelled():
+    case = roi.evaluate(roi.load_sample("european_retailer"))
+    spec = _all_charts(case)["matrix"].to_dict()
+    texts = [row.get("text") for rows in spec["datasets"].values() for row in rows]
+    assert {"Quick wins", "Big bets", "Fill-ins", "Money pits"} <= set(texts)

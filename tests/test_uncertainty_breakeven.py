@@ -1,0 +1,86 @@
+"""Breakeven uplift and cost: plugged back into roi.evaluate, NPV ≈ 0."""
+
+from __future__ import annotations
+
+import pytest
+
+import roi
+from roi.uncertainty import PROGRAMME, breakeven
+from roi.uncertainty.synthetic import generate_scenario
+
+from .factories import initiative, scenario
+
+SAMPLES = list(roi.sample_paths())
+
+
+def _edited(sc: roi.Scenario, edit) -> roi.Scenario:
+    data = sc.model_dump(mode="json")
+    edit(data)
+    return roi.parse_scenario(data)
+
+
+def _set_uplift(j: int, u: float):
+    def edit(d):
+        d["initiatives"][j]["uplift"] = {"low": min(u, d["initiatives"][j]["uplift"]["low"]), "base": u,
+                                         "high": max(u, d["initiatives"][j]["uplift"]["high"])}
+    return edit
+
+
+@pytest.mark.parametrize("sc", [roi.load_sample(n) for n in SAMPLES] + [generate_scenario(10, 4, 5, seed=3)],
+                         ids=SAMPLES + ["generated"])
+def test_breakeven_uplift_plugged_back_gives_zero_npv(sc):
+    rows = breakeven(sc)
+    assert [r.name for r in rows] == [i.name for i in sc.initiatives] + [PROGRAMME]
+    for j, r in enumerate(rows[:-1]):
+        if r.breakeven_uplift is None:
+            continue
+        case = roi.evaluate(_edited(sc, _set_uplift(j, r.breakeven_uplift)))
+        npv = case.initiatives[j].npv
+        assert npv == pytest.approx(0, abs=1e-5 * max(r.pv_costs, 1)), r.name
+        assert r.uplift_margin == pytest.approx((r.base_uplift - r.breakeven_uplift) / r.base_uplift)
+        assert (r.npv >= 0) == (r.breakeven_uplift <= r.base_uplift + 1e-12)
+    prog = rows[-1]
+    if prog.breakeven_uplift is not None:
+        m = prog.breakeven_uplift
+
+        def scale(d):
+            for i in d["initiatives"]:
+                i["uplift"] = {k: v * m for k, v in i["uplift"].items()}
+
+        assert roi.evaluate(_edited(sc, scale)).npv == pytest.approx(0, abs=1e-5 * max(prog.pv_costs, 1))
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_breakeven_cost_plugged_back_gives_zero_npv(name):
+    sc = roi.load_sample(name)
+    for j, r in enumerate(breakeven(sc)[:-1]):
+        m = r.breakeven_cost_multiplier
+        assert m is not None
+
+        def costs(d, j=j, m=m):  # this initiative's costs × m (content cost is linear in assets)
+            i = d["initiatives"][j]
+            for f in ("one_time_cost", "annual_running_cost", "variable_campaign_cost", "content_assets"):
+                i[f] *= m
+
+        assert roi.evaluate(_edited(sc, costs)).initiatives[j].npv == pytest.approx(0, abs=1e-5 * r.pv_costs)
+
+
+def test_linear_case_has_closed_form():
+    """One initiative, no overlap: u* = base × PV(costs) / (NPV + PV(costs)) (worked by hand)."""
+    sc = scenario([initiative(uplift={"low": 0.1, "base": 0.2, "high": 0.3})], horizon_years=3)
+    r = breakeven(sc)[0]
+    case = roi.evaluate(sc)
+    pvc = r.pv_costs
+    assert r.method == "linear"
+    assert r.breakeven_uplift == pytest.approx(0.2 * pvc / (case.initiatives[0].npv + pvc), rel=1e-9)
+    assert r.breakeven_cost_multiplier == pytest.approx(r.pv_benefits / pvc)
+
+
+def test_unreachable_and_free_initiatives():
+    costly = initiative(name="Costly", one_time_cost=1e12)
+    free = initiative(name="Free", segments=["Everyone"], lever="order_value", one_time_cost=0,
+                      annual_running_cost=0, variable_campaign_cost=0)
+    rows = {r.name: r for r in breakeven(scenario([costly, free]))}
+    assert rows["Costly"].breakeven_uplift is None and rows["Costly"].method == "none"
+    assert rows["Free"].breakeven_uplift == 0.0
+    assert rows["Free"].breakeven_cost_multiplier is None  # no cost: undefined, not infinite

@@ -1,0 +1,79 @@
+"""The engine's fast path for many draws (programme_cash) gives the per-initiative path's totals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import roi
+from roi import engine
+from roi.uncertainty.synthetic import generate_scenario
+
+from .strategies import scenario_dicts
+
+
+def _reference(structure: engine.Structure, x: engine.Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Programme benefit and cost per year from engine.compute (the path roi.evaluate uses)."""
+    b, c, p = engine.risk_adjust(engine.compute(structure, x), x)
+    return b.sum(axis=1), c.sum(axis=1) + p
+
+
+def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
+    """``n`` draws: uplifts (some negative, some large), reach and ramp vary; the rest broadcast."""
+    rng = np.random.default_rng(seed)
+    J = x.uplift.shape[1]
+    return x.with_(
+        uplift=x.uplift * rng.uniform(-1.0, 3.0, (n, J)) + rng.uniform(-0.3, 0.6, (n, J)),
+        channel_reach=np.clip(x.channel_reach * rng.uniform(0.5, 1.5, (n, J)), 0, 1),
+        ramp_months=rng.choice([0.0, 3.0, 14.0], size=n),
+        discount_rate=rng.uniform(0, 0.3, n),
+    )
+
+
+def _full(x: engine.Inputs) -> engine.Inputs:
+    n = x.draws
+    return engine.Inputs(**{k: np.broadcast_to(getattr(x, k), (n,) + getattr(x, k).shape[1:]) for k in x.__dataclass_fields__})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_dicts(), st.integers(0, 2**16))
+def test_programme_cash_equals_summed_compute(data, seed):
+    """Fast path = Σ over initiatives of compute(), for any valid scenario and perturbation."""
+    structure, x = engine.build(roi.parse_scenario(data))
+    xs = _perturbed(x, seed)
+    b, c = engine.programme_cash(structure, xs)
+    rb, rc = _reference(structure, _full(xs))
+    scale = max(np.abs(rb).max(), np.abs(rc).max(), 1.0)
+    np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("name", list(roi.sample_paths()))
+def test_programme_cash_on_samples_and_broadcast_inputs(name):
+    structure, x = engine.build(roi.load_sample(name))
+    b, c = engine.programme_cash(structure, x)  # one draw
+    rb, rc = _reference(structure, x)
+    np.testing.assert_allclose(b, rb, rtol=1e-10, atol=1e-6)
+    np.testing.assert_allclose(c, rc, rtol=1e-10, atol=1e-6)
+    xs = _perturbed(x, 1, n=9)  # draw axes of length 1 and 9 mixed
+    b, c = engine.programme_cash(structure, xs)
+    rb, rc = _reference(structure, _full(xs))
+    np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-6)
+
+
+def test_programme_cash_large_generated_scenario():
+    structure, x = engine.build(generate_scenario(50, 20, 5, seed=2))
+    xs = _perturbed(x, 5, n=4)
+    b, c = engine.programme_cash(structure, xs)
+    rb, rc = _reference(structure, _full(xs))
+    np.testing.assert_allclose(b, rb, rtol=1e-9)
+    np.testing.assert_allclose(c, rc, rtol=1e-9)
+
+
+def test_inputs_draws_is_the_longest_draw_axis():
+    _, x = engine.build(roi.load_sample(next(iter(roi.sample_paths()))))
+    assert x.draws == 1
+    assert x.with_(ramp_months=np.ones(5)).draws == 5

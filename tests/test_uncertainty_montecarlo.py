@@ -1,0 +1,144 @@
+"""Monte Carlo: reproducibility, the deterministic limit, and analytic quantiles (scipy)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+import roi
+from roi import finance
+from roi.uncertainty import Ranges, simulate
+from roi.uncertainty.drivers import Driver
+from roi.uncertainty.metrics import payback_months
+from roi.uncertainty.montecarlo import sample
+
+from .factories import initiative, scenario
+
+SAMPLES = list(roi.sample_paths())
+LOW, BASE, HIGH = 0.02, 0.05, 0.12
+
+
+def _one_linear_initiative(low: float = LOW, base: float = BASE, high: float = HIGH) -> roi.Scenario:
+    """One conversion initiative on one segment: no overlap, so NPV = a + b × uplift."""
+    return scenario([initiative(uplift={"low": low, "base": base, "high": high})], horizon_years=3)
+
+
+def _npv_at(u: float) -> float:
+    return roi.evaluate(_one_linear_initiative(u, u, u)).npv
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_zero_width_ranges_equal_the_deterministic_case(name):
+    data = roi.load_sample(name).model_dump(mode="json")
+    for ini in data["initiatives"]:
+        b = ini["uplift"]["base"]
+        ini["uplift"] = {"low": b, "base": b, "high": b}
+    sc = roi.parse_scenario(data)
+    sim = simulate(sc, draws=500, seed=3, ranges=Ranges.none())
+    case = roi.evaluate(sc)
+    assert sim.npv == pytest.approx(np.full(500, case.npv), rel=1e-9, abs=1e-6)
+    assert sim.base_npv == pytest.approx(case.npv, rel=1e-9, abs=1e-6)
+    assert sim.prob_npv_negative == (1.0 if case.npv < 0 else 0.0)
+    if case.roi is not None:
+        assert sim.roi == pytest.approx(np.full(500, case.roi), rel=1e-9, abs=1e-12)
+    if case.payback_months is None:
+        assert np.isnan(sim.payback_months).all()
+    else:
+        assert sim.payback_months == pytest.approx(np.full(500, case.payback_months), rel=1e-9)
+    assert sim.contributions == [] and sim.r_squared == 0.0
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_same_seed_same_answer_whatever_the_chunking(name):
+    sc = roi.load_sample(name)
+    a = simulate(sc, draws=3_000, seed=7)
+    b = simulate(sc, draws=3_000, seed=7, chunk_draws=257, workers=1)
+    np.testing.assert_array_equal(a.npv, b.npv)
+    np.testing.assert_array_equal(a.payback_months, b.payback_months)
+    assert a.summary() == b.summary()
+    c = simulate(sc, draws=3_000, seed=8)
+    assert not np.array_equal(a.npv, c.npv)
+
+
+def test_base_npv_matches_evaluate():
+    for name in SAMPLES:
+        sc = roi.load_sample(name)
+        assert simulate(sc, draws=10).base_npv == pytest.approx(roi.evaluate(sc).npv, rel=1e-9)
+
+
+def _quantile_se(dist, q: float, n: int) -> float:
+    """Standard error of the sample q-quantile: sqrt(q(1−q)/n) / pdf(x_q)."""
+    return math.sqrt(q * (1 - q) / n) / dist.pdf(dist.ppf(q))
+
+
+@pytest.mark.parametrize("distribution", ["pert", "triangular"])
+def test_linear_case_quantiles_match_scipy(distribution):
+    n = 100_000
+    sim = simulate(_one_linear_initiative(), draws=n, seed=11, distribution=distribution, ranges=Ranges.none())
+    a = _npv_at(0.0)
+    b = _npv_at(1.0) - a  # NPV = a + b × uplift (checked below)
+    assert _npv_at(BASE) == pytest.approx(a + b * BASE, rel=1e-9)
+    if distribution == "pert":  # PERT(low, base, high) is a beta scaled to [low, high]
+        alpha = 1 + 4 * (BASE - LOW) / (HIGH - LOW)
+        beta = 1 + 4 * (HIGH - BASE) / (HIGH - LOW)
+        dist = stats.beta(alpha, beta, loc=LOW, scale=HIGH - LOW)
+    else:
+        dist = stats.triang((BASE - LOW) / (HIGH - LOW), loc=LOW, scale=HIGH - LOW)
+    s = sim.summary()
+    for q, key in ((0.1, "npv_p10"), (0.5, "npv_p50"), (0.9, "npv_p90")):
+        expected = a + b * dist.ppf(q)
+        assert s[key] == pytest.approx(expected, abs=4 * b * _quantile_se(dist, q, n))
+    assert s["prob_npv_negative"] == pytest.approx(dist.cdf(-a / b), abs=0.005)
+    # only one driver varies, and NPV is linear in it: it explains everything
+    assert [c.driver for c in sim.contributions] == ["uplift:Recommendations"]
+    assert sim.contributions[0].share == pytest.approx(1.0)
+    assert sim.r_squared == pytest.approx(1.0, abs=1e-9)
+
+
+def test_pert_mean_is_the_classic_formula():
+    d = Driver("d", "d", "costs", 1.0, 2.0, 6.0, "multiplier", 0.0, 10.0)
+    x = sample(d, 200_000, np.random.default_rng(0))
+    assert x.min() >= 1.0 and x.max() <= 6.0
+    assert x.mean() == pytest.approx((1 + 4 * 2 + 6) / 6, abs=0.01)  # (a + 4m + b) / 6
+
+
+def test_invalid_arguments_are_named():
+    sc = _one_linear_initiative()
+    with pytest.raises(ValueError, match="distribution: must be one of pert, triangular"):
+        simulate(sc, draws=10, distribution="normal")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="draws: must be at least 1"):
+        simulate(sc, draws=0)
+    with pytest.raises(ValueError, match="ranges.costs"):
+        Ranges(costs=1.5)
+
+
+def test_no_cost_gives_undefined_roi_not_infinite():
+    free = initiative(one_time_cost=0, annual_running_cost=0, variable_campaign_cost=0)
+    sim = simulate(scenario([free]), draws=200, ranges=Ranges.none())
+    assert np.isnan(sim.roi).all()
+    assert sim.summary()["roi_p50"] is None
+
+
+def test_wider_cost_range_raises_npv_spread():
+    sc = roi.load_sample(SAMPLES[0])
+    narrow = simulate(sc, draws=5_000, ranges=Ranges(costs=0.05))
+    wide = simulate(sc, draws=5_000, ranges=Ranges(costs=0.4))
+    assert wide.npv.std() > narrow.npv.std()
+
+
+cash_flows = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cash_flows, min_size=1, max_size=5).filter(lambda rows: len({len(r) for r in rows}) == 1))
+def test_vectorised_payback_matches_finance(rows):
+    """Payback for many draws at once is the scalar rule of roi.finance, draw by draw."""
+    got = payback_months(np.array(rows, dtype=float))
+    for g, row in zip(got, rows):
+        want = finance.payback_months(row)
+        assert (math.isnan(g) and want is None) or g == pytest.approx(want)

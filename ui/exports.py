@@ -1,0 +1,166 @@
+"""UI helpers for the exports: cached builders, chart downloads, workbook round trip, presentation mode.
+
+Everything that computes lives in :mod:`roi.export`; this module only caches it per scenario
+JSON (``st.cache_data``) and draws buttons. Download buttons get ``io.BytesIO`` objects; the
+slow ones (the deck, chart images) are built only when clicked (a callable ``data``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import altair as alt
+import streamlit as st
+
+import roi
+from roi.export import assumptions as assumption_rows_module
+from roi.export.xlsx_import import scenario_from_workbook
+from ui import state
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PRESENTATION_KEY = "presentation_mode"
+_IMPORT_RESULT = "_workbook_import"  # (file name, problems or None, changed rows)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60] or "business_case"
+
+
+@st.cache_data(show_spinner="Building the Excel model…", max_entries=16)
+def workbook(scenario_json: str) -> bytes:
+    from roi.export.xlsx import workbook_bytes
+
+    return workbook_bytes(roi.loads_scenario(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def deck(scenario_json: str) -> bytes:
+    from roi.export.pptx import deck_bytes
+
+    return deck_bytes(roi.loads_scenario(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def csv_files(scenario_json: str) -> dict[str, bytes]:
+    from roi.export.csv import all_csv
+
+    scenario = roi.loads_scenario(scenario_json)
+    return all_csv(scenario, roi.evaluate(scenario))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _chart_image(spec_json: str, fmt: str) -> bytes:
+    import vl_convert as vlc
+
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec_json).encode("utf-8")
+    return vlc.vegalite_to_png(spec_json, scale=2)
+
+
+def _deferred(build: Callable[[], bytes]) -> Callable[[], io.BytesIO]:
+    return lambda: io.BytesIO(build())
+
+
+def chart_download_buttons(chart: alt.TopLevelMixin, name: str) -> None:
+    """PNG and SVG download buttons under a chart (rendered with vl-convert when clicked)."""
+    if st.session_state.get(PRESENTATION_KEY):
+        return
+    spec = chart.to_json()
+    stem = slug(name)
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("PNG", data=_deferred(lambda: _chart_image(spec, "png")), file_name=f"{stem}.png",
+                       mime="image/png", key=f"png_{stem}", icon=":material/image:", on_click="ignore",
+                       help=f"Download “{name}” as a PNG image")
+    c2.download_button("SVG", data=_deferred(lambda: _chart_image(spec, "svg")), file_name=f"{stem}.svg",
+                       mime="image/svg+xml", key=f"svg_{stem}", icon=":material/draw:", on_click="ignore",
+                       help=f"Download “{name}” as an SVG (vector) image")
+
+
+def chart(chart_: alt.TopLevelMixin, name: str, **kwargs) -> None:
+    """``st.altair_chart`` followed by its PNG/SVG download buttons."""
+    st.altair_chart(chart_, **({"width": "stretch"} | kwargs))
+    chart_download_buttons(chart_, name)
+
+
+# --------------------------------------------------------------------------- round trip
+
+def _changed_rows(before: roi.Scenario, after: roi.Scenario) -> list[str]:
+    old = {r.key: r for r in assumption_rows_module.assumption_rows(before)}
+    lines = []
+    for r in assumption_rows_module.assumption_rows(after):
+        o = old.get(r.key)
+        if o is not None and (o.value != r.value or o.source != r.source):
+            what = f"{r.item} — {r.label}" if r.item else r.label
+            lines.append(f"{what}: {o.value!r} → {r.value!r}" if o.value != r.value
+                         else f"{what}: source changed")
+    return lines
+
+
+def import_workbook(data: bytes, name: str) -> bool:
+    """Replace the scenario with an exported (edited) workbook's; on refusal keep it and remember why."""
+    current = state.get_scenario()
+    try:
+        scenario = scenario_from_workbook(data)
+    except roi.ScenarioError as exc:
+        st.session_state[_IMPORT_RESULT] = (name, exc.problems, [])
+        return False
+    changed = _changed_rows(current, scenario)
+    state.set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {name}.")
+    st.session_state[_IMPORT_RESULT] = (name, None, changed)
+    return True
+
+
+def import_feedback() -> None:
+    """What the last workbook upload did: the assumptions it changed, or why it was refused."""
+    result = st.session_state.get(_IMPORT_RESULT)
+    if not result:
+        return
+    name, problems, changed = result
+    if problems:
+        st.error(f"**{name} was not loaded** — the current scenario stays.\n\n"
+                 + "\n".join(f"- `{line}`" for line in problems[:10]) + ("\n- …" if len(problems) > 10 else ""))
+    elif changed:
+        st.success(f"Loaded {name}: {len(changed)} assumption(s) differ from the previous scenario.\n\n"
+                   + "\n".join(f"- {line}" for line in changed[:15]) + ("\n- …" if len(changed) > 15 else ""))
+    else:
+        st.success(f"Loaded {name}: the same assumptions as before.")
+
+
+# --------------------------------------------------------------------------- presentation mode
+
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebarUserContent"] { display: none; }
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100%; padding-left: 2.5rem;
+  padding-right: 2.5rem; }
+[data-testid="stMetricValue"] { font-size: 3.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
+h1 { font-size: 3rem; }
+[data-testid="stNumberInput"], [data-testid="stTextInput"], [data-testid="stTextArea"],
+[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stSlider"],
+[data-testid="stFileUploader"], [data-testid="stDataEditor"], [data-testid="stRadio"],
+[data-testid="stDownloadButton"] { display: none; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """Sidebar toggle; when on: wide layout, large figures, inputs and scenario controls hidden.
+
+    Call once per run from ``app.py`` before the page runs. Returns whether the mode is on.
+    """
+    ss = st.session_state
+    on = bool(ss.get(PRESENTATION_KEY))
+    if on:
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+        st.button("Exit presentation mode", icon=":material/close_fullscreen:", key="exit_presentation",
+                  on_click=lambda: ss.__setitem__(PRESENTATION_KEY, False))
+    else:
+        with st.sidebar:
+            st.toggle("Presentation mode", key=PRESENTATION_KEY,
+                      help="For showing the app on a screen: wide, large figures, inputs hidden.")
+    return on

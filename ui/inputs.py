@@ -1,0 +1,244 @@
+"""Input widgets bound to scenario fields, with units, help, source and per-field validation.
+
+Every widget edits one field path of the scenario through :func:`ui.state.stage_edit`: a valid
+value updates the scenario at once; an invalid one is kept (so nothing typed is lost), its
+message is shown under the field, and every result on screen is marked stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from roi.model import BusinessCase
+from ui import format as fmt
+from ui import state
+
+_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
+
+
+def _percent_message(msg: str) -> str:
+    """Fractions are typed as percentages, so say ``between 0% and 100%``, not ``0 and 1``."""
+    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
+
+
+def source_of(path: str) -> str:
+    """Source of the field at ``path`` in the current scenario (``assumption`` if unstated)."""
+    parent, _, field = path.rpartition(".")
+    model = state.value_at(state.get_scenario(), parent) if parent else state.get_scenario()
+    return model.source_of(field)
+
+
+def field_problems(path: str, label: str, *, percent: bool = False, parent: bool = False) -> None:
+    """Show the problems of ``path`` right under its widget, naming the field.
+
+    ``parent``: also show problems reported on the enclosing model (``initiatives[0].uplift:
+    must satisfy low <= base <= high``) — set it on one field of such a group.
+    """
+    lines = state.problems_for(path)
+    if parent:
+        owner = path.rpartition(".")[0]
+        lines += [ln for ln in state.problems() if ln.split(":", 1)[0] == owner]
+    for line in lines:
+        where, _, msg = line.partition(": ")
+        msg = _percent_message(msg) if percent else msg
+        st.error(f"**{label}** (`{where}`): {msg}")
+
+
+def _current(path: str) -> Any:
+    pending = state.draft()
+    if path in pending:
+        return pending[path]
+    return state.value_at(state.get_scenario().model_dump(mode="json"), path)
+
+
+def _key(path: str) -> str:
+    return f"in:{path}:{state.version()}"
+
+
+def _on_number(path: str, key: str, scale: float, integer: bool) -> None:
+    value = st.session_state[key]
+    if value is not None:
+        value = round(value / scale, 12) if scale != 1 else value
+        value = int(value) if integer and float(value).is_integer() else value
+    state.stage_edit(path, value)
+
+
+def number_field(
+    path: str,
+    label: str,
+    unit: str,
+    help: str,
+    *,
+    percent: bool = False,
+    integer: bool = False,
+    step: float | None = None,
+    show_source: bool = True,
+    money: bool = False,
+    parent_problems: bool = False,
+) -> None:
+    """A number input for ``path``; ``percent`` shows a fraction 0–1 as 0–100 %."""
+    key = _key(path)
+    scale = 100.0 if percent else 1.0
+    if key not in st.session_state:
+        value = _current(path)
+        if value is not None and not isinstance(value, (int, float)):
+            value = None
+        if value is not None:
+            value = int(value) if integer else round(float(value) * scale, 10)
+        st.session_state[key] = value
+    source = source_of(path) if show_source else ""
+    st.number_input(
+        f"{label} ({unit})",
+        key=key,
+        step=step if step is not None else (1 if integer else None),
+        format="%d" if integer else ("%.0f" if money else ("%.2f" if percent else None)),
+        help=help + (f"\n\n**Source:** {source}" if source else ""),
+        on_change=_on_number,
+        args=(path, key, scale, integer),
+    )
+    field_problems(path, label, percent=percent, parent=parent_problems)
+    if show_source:
+        st.caption(f"Source: {source}")
+
+
+def _on_value(path: str, key: str) -> None:
+    state.stage_edit(path, st.session_state[key])
+
+
+def select_field(
+    path: str, label: str, options: Sequence[str], help: str, *, format_func: Callable[[str], str] = str
+) -> None:
+    key = _key(path)
+    if key not in st.session_state:
+        st.session_state[key] = _current(path)
+    st.selectbox(label, list(options), key=key, help=help, format_func=format_func,
+                 on_change=_on_value, args=(path, key))
+    field_problems(path, label)
+
+
+def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:
+    key = _key(path)
+    if key not in st.session_state:
+        st.session_state[key] = _current(path) or ""
+    widget = st.text_area if area else st.text_input
+    widget(label, key=key, help=help, on_change=_on_value, args=(path, key))
+    field_problems(path, label)
+
+
+def multiselect_field(path: str, label: str, options: Sequence[str], help: str) -> None:
+    key = _key(path)
+    if key not in st.session_state:
+        st.session_state[key] = [v for v in (_current(path) or []) if v in options]
+    st.multiselect(label, list(options), key=key, help=help, on_change=_on_value, args=(path, key))
+    field_problems(path, label)
+
+
+# --------------------------------------------------------------------------- tables
+
+def apply_editor_delta(rows: list[dict[str, Any]], delta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Apply ``st.data_editor``'s edit state (edited/added/deleted rows) to the base rows."""
+    out = [dict(r) for r in rows]
+    for idx, changes in (delta.get("edited_rows") or {}).items():
+        i = int(idx)
+        if 0 <= i < len(out):
+            out[i].update(changes)
+    deleted = {int(i) for i in delta.get("deleted_rows") or []}
+    out = [r for i, r in enumerate(out) if i not in deleted]
+    columns = list(rows[0]) if rows else []
+    for added in delta.get("added_rows") or []:
+        new = {c: None for c in columns}
+        new.update(added)
+        out.append(new)
+    return out
+
+
+def table_editor(
+    path: str,
+    model_rows: list[dict[str, Any]],
+    to_rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    to_model: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    column_config: dict[str, Any],
+    labels: dict[str, str],
+    *,
+    percent_columns: Sequence[str] = (),
+    num_rows: str = "dynamic",
+) -> None:
+    """Edit a list field (``segments``, ``initiatives``) as a table, validated per cell.
+
+    The editor starts from the pending draft of the table if there is one (so invalid cells
+    survive navigation), otherwise from the current scenario. ``labels`` maps a model sub-path
+    (``"uplift.base"``) to the column label used in messages.
+    """
+    pending = state.draft().get(path)
+    rows = to_rows(pending if pending is not None else model_rows)
+    digest = hashlib.sha1(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    key = f"tbl:{path}:{digest}"
+    df = pd.DataFrame(rows)
+    st.data_editor(
+        df,
+        key=key,
+        num_rows=num_rows,
+        hide_index=True,
+        column_config={"_extra": None, **column_config},
+        width="stretch",
+    )
+    delta = st.session_state.get(key) or {}
+    if any(delta.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        # The editor's key follows its starting rows, so after this edit is staged (valid or
+        # not) the next run starts a fresh editor from the new rows: no edit is applied twice.
+        edited = to_model(apply_editor_delta(rows, delta))
+        if edited != to_model(rows):
+            state.stage_edit(path, edited)
+            st.rerun()
+    names = [r.get("name") or f"row {i + 1}" for i, r in enumerate(rows)]
+    for line in state.problems_for(path):
+        where, _, msg = line.partition(": ")
+        m = re.match(rf"{re.escape(path)}\[(\d+)\]\.?(.*)", where)
+        if m:
+            i, sub = int(m[1]), m[2]
+            row = names[i] if i < len(names) else f"row {i + 1}"
+            col = labels.get(sub, sub or "row")
+            if sub in percent_columns:
+                msg = _percent_message(msg)
+            st.error(f"**Row {i + 1} ({row}) · {col}** (`{where}`): {msg}")
+        else:
+            st.error(f"**{labels.get(where, where)}**: {msg}")
+
+
+# --------------------------------------------------------------------------- results
+
+def headline(case: BusinessCase, *, border: bool = True) -> None:
+    """NPV, ROI, payback, IRR and revenue per campaign unit in one row (stale-aware)."""
+    cur = case.currency
+    stale = " (stale)" if state.is_stale() else ""
+    cols = st.columns(5)
+    cols[0].metric(f"NPV{stale}", fmt.money(case.npv, cur), border=border,
+                   help="Net present value of the programme over the horizon, risk-adjusted: "
+                   "Σ net cash flow / (1 + discount rate)^year, year 0 undiscounted.")
+    cols[1].metric(f"ROI{stale}", fmt.pct(case.roi, 0), border=border,
+                   help="(PV of benefits − PV of costs) / PV of costs. Undefined (—) with no cost.")
+    payback = case.payback_months
+    cols[2].metric(f"Payback{stale}", "beyond horizon" if payback is None else f"{payback:.1f} mo",
+                   border=border,
+                   help="Months until cumulative (undiscounted) net cash flow turns positive.")
+    cols[3].metric(f"IRR{stale}", fmt.pct(case.irr), border=border,
+                   help="Internal rate of return per year; — when undefined (flows never change sign).")
+    sym = fmt.currency_symbol(cur).strip()
+    ratio = case.revenue_per_campaign_dollar
+    cols[4].metric(f"Revenue / campaign {sym}1{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
+                   border=border,
+                   help="Incremental revenue per unit of variable campaign cost. Benchmark: about $6 per "
+                   "$1 (consultancy figure quoted by MarTech).")
+
+
+def evidence_badge(kind: str) -> str:
+    """Markdown badge for an uplift's evidence: assumed (orange), benchmark (blue), measured (green)."""
+    colour = {"assumed": "orange", "benchmark": "blue", "measured": "green"}.get(kind, "gray")
+    return f":{colour}-badge[{kind}]"

@@ -1,0 +1,381 @@
+"""The scenario a user is working on, kept in ``st.session_state``.
+
+Two layers:
+
+* the **scenario** — the last *valid* :class:`~roi.schema.Scenario`; every result on screen is
+  computed from it (:func:`get_case`);
+* the **draft** — edits the user has typed that have not yet produced a valid scenario, keyed
+  by field path (``"initiatives[2].uplift.base"``, or ``"segments"`` for a whole table). While the
+  draft is not empty the results are *stale* and every page says so; nothing typed is lost.
+
+Any page may read the scenario with :func:`get_scenario` and replace it with
+:func:`set_scenario` (for example when a measured lift replaces an assumed one).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+import roi
+from roi.io import ScenarioError, parse_scenario
+from roi.model import BusinessCase
+from roi.schema import Scenario
+from roi.share import LinkTooLongError, decode_scenario, encode_scenario
+
+DEFAULT_SAMPLE = "european_retailer"
+SHARE_PARAM = "s"  # URL query parameter that carries the scenario
+
+_SCENARIO = "scenario"  # last valid Scenario
+_SAMPLE = "scenario_sample"  # sample key the scenario started from (None after an upload)
+_VERSION = "scenario_version"  # bumped whenever the scenario is replaced; input keys include it
+_DRAFT = "scenario_draft"  # dict[path, raw value] of edits not yet valid
+_PROBLEMS = "scenario_problems"  # list of "field.path: message" for the draft
+_NOTE = "scenario_note"  # one-off message about the last replacement
+_LINK_ERROR = "scenario_link_error"  # problems of a shared link that could not be opened
+_UPLOAD_ERROR = "scenario_upload_error"
+_UPLOAD_NONCE = "scenario_upload_nonce"
+_ENTRY = "entrypoint_seen"  # set by app.py; missing means a page ran without it (see _init)
+
+
+# --------------------------------------------------------------------------- scenario
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sample_json(key: str) -> str:
+    """Sample scenario as JSON text (cached: the files do not change while the app runs)."""
+    return roi.load_sample(key).model_dump_json()
+
+
+def sample_names() -> list[str]:
+    """Keys of the sample cases in ``data/`` (file stems)."""
+    return list(roi.sample_paths())
+
+
+def sample_label(key: str) -> str:
+    """``european_retailer`` → ``European retailer``."""
+    return key.replace("_", " ").capitalize()
+
+
+def _load_sample(key: str) -> Scenario:
+    return roi.loads_scenario(_sample_json(key))
+
+
+def mark_entrypoint() -> None:
+    """Called by ``app.py`` on every run, before the page runs."""
+    st.session_state[_ENTRY] = True
+
+
+def _init() -> None:
+    ss = st.session_state
+    if not ss.get(_ENTRY) and PagesManager.uses_pages_directory:
+        # Streamlit's legacy multipage mode (a ``pages/`` folder next to app.py) runs a page on
+        # its own when the first request of a fresh server is a deep link (e.g. /prioritization),
+        # bypassing app.py's navigation, sidebar and layout. Switch to st.navigation and rerun.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    for key, default in ((_VERSION, 0), (_DRAFT, {}), (_PROBLEMS, []), (_UPLOAD_NONCE, 0)):
+        if key not in ss:
+            ss[key] = default
+    if _SCENARIO in ss:
+        return
+    token = st.query_params.get(SHARE_PARAM)
+    if token:
+        try:
+            ss[_SCENARIO] = decode_scenario(token)
+            ss[_SAMPLE] = None
+            ss[_NOTE] = "Opened the scenario from a shared link."
+            return
+        except ScenarioError as exc:
+            ss[_LINK_ERROR] = exc.problems
+    keys = sample_names()
+    key = DEFAULT_SAMPLE if DEFAULT_SAMPLE in keys else keys[0]
+    ss[_SCENARIO] = _load_sample(key)
+    ss[_SAMPLE] = key
+
+
+def get_scenario() -> Scenario:
+    """The current valid scenario (the default sample, or the shared link's, on first use)."""
+    _init()
+    return st.session_state[_SCENARIO]
+
+
+def set_scenario(scenario: Scenario, note: str | None = None) -> None:
+    """Replace the current scenario; pending edits are discarded and inputs re-read it.
+
+    ``note`` is shown to the user once (e.g. "Measured lift applied to Product recommendations").
+    """
+    _init()
+    ss = st.session_state
+    ss[_SCENARIO] = scenario
+    ss[_VERSION] += 1
+    ss[_DRAFT] = {}
+    ss[_PROBLEMS] = []
+    ss[_NOTE] = note
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _evaluate(scenario_json: str) -> BusinessCase:
+    return roi.evaluate(roi.loads_scenario(scenario_json))
+
+
+def get_case() -> BusinessCase:
+    """The business case of the current scenario (cached by the scenario's JSON)."""
+    return _evaluate(get_scenario().model_dump_json())
+
+
+def version() -> int:
+    """Changes whenever the scenario is replaced as a whole; input widget keys include it."""
+    _init()
+    return st.session_state[_VERSION]
+
+
+def currency() -> str:
+    return get_scenario().settings.currency
+
+
+# --------------------------------------------------------------------------- draft edits
+
+_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def split_path(path: str) -> list[str | int]:
+    """``"initiatives[2].uplift.base"`` → ``["initiatives", 2, "uplift", "base"]``."""
+    return [name if name else int(idx) for name, idx in _TOKEN.findall(path)]
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at ``path`` in a scenario (model or dumped dict)."""
+    for part in split_path(path):
+        data = data[part] if isinstance(part, int) or isinstance(data, dict) else getattr(data, part)
+    return data
+
+
+def _assign(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = split_path(path)
+    target: Any = data
+    for part in parts[:-1]:
+        target = target[part]
+    target[parts[-1]] = value
+
+
+def draft() -> dict[str, Any]:
+    """Pending (not yet valid) edits by field path."""
+    _init()
+    return st.session_state[_DRAFT]
+
+
+def problems() -> list[str]:
+    """Problems of the pending edits, one ``field.path: message`` line each."""
+    _init()
+    return st.session_state[_PROBLEMS]
+
+
+def is_stale() -> bool:
+    """True while typed edits are invalid, so results shown are the last valid ones."""
+    return bool(problems())
+
+
+def stage_edit(path: str, value: Any) -> list[str]:
+    """Apply an edit to the scenario if the result is valid, otherwise keep it as a draft.
+
+    All pending edits are applied together: the scenario changes only when all of them make a
+    valid scenario. Returns the remaining problems (empty when the edit was committed).
+    """
+    _init()
+    ss = st.session_state
+    pending: dict[str, Any] = dict(ss[_DRAFT])
+    pending.pop(path, None)  # re-insert at the end: later edits win over earlier ones
+    if "[" not in path and "." not in path:
+        # a whole table replaces any earlier per-field edits inside it
+        pending = {k: v for k, v in pending.items() if not k.startswith(path + "[")}
+    pending[path] = value
+    data = ss[_SCENARIO].model_dump(mode="json")
+    try:
+        for p, v in pending.items():
+            _assign(data, p, v)
+        scenario = parse_scenario(data)
+    except ScenarioError as exc:
+        ss[_DRAFT], ss[_PROBLEMS] = pending, exc.problems
+        return exc.problems
+    except (KeyError, IndexError, TypeError) as exc:  # a path that no longer exists
+        ss[_DRAFT], ss[_PROBLEMS] = pending, [f"{path}: cannot be applied ({exc})"]
+        return ss[_PROBLEMS]
+    ss[_SCENARIO], ss[_DRAFT], ss[_PROBLEMS] = scenario, {}, []
+    return []
+
+
+def discard_edits() -> None:
+    """Drop pending edits; inputs show the last valid scenario again."""
+    set_scenario(get_scenario(), note="Invalid edits discarded; showing the last valid scenario.")
+
+
+def problems_for(prefix: str) -> list[str]:
+    """Problems whose field path is ``prefix`` or lies inside it."""
+    out = []
+    for line in problems():
+        path = line.split(":", 1)[0]
+        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
+            out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------- sharing
+
+def share_token(scenario: Scenario) -> str | None:
+    """URL token of the scenario, or ``None`` when it is too large for a link."""
+    try:
+        return encode_scenario(scenario)
+    except LinkTooLongError:
+        return None
+
+
+def app_root_url() -> str:
+    """URL of the app's first page (the Overview), whatever page the user is on."""
+    parts = urlsplit(st.context.url or "")
+    if not parts.netloc:
+        return ""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}/{base + '/' if base else ''}"
+
+
+def share_link(scenario: Scenario) -> str | None:
+    """Full URL that opens this scenario on the Overview, or ``None`` when it is too large."""
+    token = share_token(scenario)
+    if token is None:
+        return None
+    return f"{app_root_url()}?{SHARE_PARAM}={token}"
+
+
+def _sync_url(token: str | None) -> None:
+    """Keep the address bar equal to the shareable link, so a reload keeps the scenario."""
+    if token is None:
+        if SHARE_PARAM in st.query_params:
+            del st.query_params[SHARE_PARAM]
+    elif st.query_params.get(SHARE_PARAM) != token:
+        st.query_params[SHARE_PARAM] = token
+
+
+# --------------------------------------------------------------------------- sidebar
+
+def _on_sample_change() -> None:
+    key = st.session_state["sample_picker"]
+    set_scenario(_load_sample(key), note=f"Loaded the sample case “{sample_label(key)}”.")
+    st.session_state[_SAMPLE] = key
+
+
+def _on_reset() -> None:
+    key = st.session_state.get("sample_picker") or DEFAULT_SAMPLE
+    set_scenario(_load_sample(key), note=f"Reset to the sample case “{sample_label(key)}”.")
+    st.session_state[_SAMPLE] = key
+
+
+def _on_upload() -> None:
+    ss = st.session_state
+    uploaded = ss.get(f"upload_{ss[_UPLOAD_NONCE]}")
+    if uploaded is None:
+        return
+    try:
+        scenario = roi.loads_scenario(uploaded.getvalue())
+    except ScenarioError as exc:
+        ss[_UPLOAD_ERROR] = (uploaded.name, exc.problems)
+        return
+    set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {uploaded.name}.")
+    ss[_SAMPLE] = None
+    ss[_UPLOAD_ERROR] = None
+    ss[_UPLOAD_NONCE] += 1  # a fresh uploader, so the same file can be loaded again later
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60] or "scenario"
+
+
+def scenario_sidebar() -> None:
+    """Sample picker, JSON upload/download, shareable link and reset, on every page."""
+    scenario = get_scenario()
+    ss = st.session_state
+    keys = sample_names()
+    if "sample_picker" not in ss:
+        ss["sample_picker"] = ss.get(_SAMPLE) or (DEFAULT_SAMPLE if DEFAULT_SAMPLE in keys else keys[0])
+    with st.sidebar:
+        st.markdown("### Scenario")
+        st.caption(scenario.settings.name)
+        st.selectbox(
+            "Sample case",
+            keys,
+            key="sample_picker",
+            format_func=sample_label,
+            on_change=_on_sample_change,
+            help="Load one of the sample business cases shipped in data/.",
+        )
+        st.button(
+            "Reset to sample",
+            on_click=_on_reset,
+            help="Discard all edits and reload the selected sample case.",
+            width="stretch",
+        )
+        st.file_uploader(
+            "Upload scenario (JSON)",
+            type=["json"],
+            key=f"upload_{ss[_UPLOAD_NONCE]}",
+            on_change=_on_upload,
+            help="A scenario file as downloaded below. An invalid file is refused and the "
+            "current scenario stays.",
+        )
+        upload_error = ss.get(_UPLOAD_ERROR)
+        if upload_error:
+            name, lines = upload_error
+            st.error(
+                f"**{name} was not loaded** — the current scenario stays.\n\n"
+                + "\n".join(f"- `{line}`" for line in lines[:8])
+                + ("\n- …" if len(lines) > 8 else "")
+            )
+        st.download_button(
+            "Download scenario (JSON)",
+            data=roi.dumps_scenario(scenario),
+            file_name=f"{_slug(scenario.settings.name)}.json",
+            mime="application/json",
+            width="stretch",
+            help="The current (last valid) scenario, to edit offline or share as a file.",
+        )
+        token = share_token(scenario)
+        _sync_url(token)
+        if token is None:
+            st.caption("This scenario is too large for a link; share the JSON file instead.")
+        else:
+            link = f"{app_root_url()}?{SHARE_PARAM}={token}"
+            st.markdown(f"[Shareable link to this scenario]({link})", help="Opens the same case "
+                        "for whoever follows it. The address bar always holds this link too.")
+            with st.expander("Copy link"):
+                st.code(link, language=None, wrap_lines=True)
+
+
+def messages() -> None:
+    """One-off notes, link errors and the stale-result banner, at the top of every page."""
+    _init()
+    ss = st.session_state
+    note = ss.get(_NOTE)
+    if note:
+        st.toast(note)
+        ss[_NOTE] = None
+    link_error = ss.get(_LINK_ERROR)
+    if link_error:
+        st.error(
+            "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
+            + "\n".join(f"- `{line}`" for line in link_error[:8])
+        )
+        ss[_LINK_ERROR] = None
+    if is_stale():
+        lines = problems()
+        with st.container(border=True):
+            st.warning(
+                "**Results are stale.** Some inputs are invalid, so every figure below is from "
+                "the last valid scenario. Fix:\n\n"
+                + "\n".join(f"- `{line}`" for line in lines[:10])
+                + ("\n- …" if len(lines) > 10 else ""),
+                icon="⚠️",
+            )
+            st.button("Discard invalid edits", on_click=discard_edits, key="discard_edits")
