@@ -7,6 +7,7 @@ import streamlit as st
 
 from roi import charts
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from roi.evidence import evidence_source
 from ui import format as fmt
 from ui import exports, inputs, state
 
@@ -37,6 +38,7 @@ with st.expander("Finance settings — horizon, discount rate, risk adjustment")
 exports.chart(charts.waterfall(case), "Business case by component")
 
 st.subheader("Components")
+sym = fmt.currency_symbol(cur)
 st.dataframe(
     pd.DataFrame(
         {
@@ -48,12 +50,13 @@ st.dataframe(
             f"NPV ({cur})": [fmt.money(i.npv, cur, compact=False) for i in case.initiatives],
             "ROI": [fmt.pct(i.roi, 0) for i in case.initiatives],
             "Payback": [fmt.months(i.payback_months) for i in case.initiatives],
-            f"Revenue per {cur} 1 campaign cost": [fmt.multiple(i.revenue_per_campaign_dollar, cur) for i in case.initiatives],
-            f"Overlap correction ({cur})": [fmt.money(-i.overlap_correction, cur, compact=False) for i in case.initiatives],
+            f"Revenue per {sym}1 campaign": [fmt.multiple(i.revenue_per_campaign_dollar, cur) for i in case.initiatives],
         }
     ),
     hide_index=True,
     width="stretch",
+    column_config={"Initiative": st.column_config.TextColumn(width=230, pinned=True),
+                   "Outcome": st.column_config.TextColumn(width=100), "ROI": st.column_config.TextColumn(width=60)},
 )
 st.caption("Benefit = incremental gross profit + cost savings over the horizon, risk-adjusted. Totals "
            "undiscounted; NPV discounted at the scenario's rate.")
@@ -65,17 +68,28 @@ with left:
                "variable campaign cost (e.g. testing, automation) have no ratio and are not shown.")
 with right:
     st.markdown("##### Overlap correction")
-    st.markdown(
-        f"Initiatives pulling the same lever on the same segment combine as 1 − Π(1 − uplift), not as a "
-        f"sum, so the same customer is not won twice. This removes "
-        f"**{fmt.money(case.overlap_correction, cur)}** of revenue "
-        f"({fmt.pct(case.overlap_correction / (case.incremental_revenue + case.overlap_correction) if case.incremental_revenue + case.overlap_correction else None)} "
-        f"of the sum of stand-alone revenues)."
-    )
-    st.markdown("##### Cash flow by year")
-    table = case.cash_flow_table()
-    st.dataframe(table.map(lambda v: fmt.money(v, cur, compact=False)), width="stretch")
-    st.caption(f"{cur}, risk-adjusted, undiscounted; year 0 is the initial investment.")
+    combined = case.incremental_revenue + case.overlap_correction
+    overlapping = [i for i in case.initiatives if i.overlap_correction > 0.5]
+    rule = ("Initiatives pulling the same lever on the same segment combine as 1 − Π(1 − uplift), not as a "
+            "sum, so the same customer is not won twice.")
+    if overlapping:
+        st.markdown(
+            f"{rule} This removes **{fmt.money(case.overlap_correction, cur)}** of revenue "
+            f"({fmt.pct(case.overlap_correction / combined if combined else None)} of the sum of stand-alone "
+            f"revenues):"
+        )
+        st.dataframe(pd.DataFrame({
+            "Initiative": [i.name for i in overlapping],
+            f"Revenue removed ({cur})": [fmt.money(i.overlap_correction, cur, compact=False) for i in overlapping],
+        }), hide_index=True, width="stretch")
+    else:
+        st.markdown(f"{rule} No two initiatives here pull the same lever on the same segment, so nothing "
+                    "is removed.")
+
+st.subheader("Cash flow by year")
+table = case.cash_flow_table()
+st.dataframe(table.map(lambda v: fmt.money(v, cur, compact=False)), width="stretch")
+st.caption(f"{cur}, risk-adjusted, undiscounted; year 0 is the initial investment.")
 
 st.subheader("Evidence behind each uplift")
 st.caption("An uplift is a hypothesis until a test rejects the null hypothesis. "
@@ -83,11 +97,9 @@ st.caption("An uplift is a hypothesis until a test rejects the null hypothesis. 
            ":green-badge[measured] our own test.")
 for ini in scenario.initiatives:
     ev = ini.evidence
-    source = ev.source or "no source given"
-    year = f" ({ev.year})" if ev.year else ""
-    note = f" — {ev.note}" if ev.note else ""
+    note = f" — {ev.note}" if ev.note and ev.measured is None else ""  # a test's note repeats its figures
     st.markdown(
         f"{inputs.evidence_badge(ev.kind.value)} **{ini.name}**: base uplift {fmt.pct(ini.uplift.base)} "
         f"on {ini.lever.value.replace('_', ' ')} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
-        f"Source: {source}{year}{note}"
+        f"Source: {evidence_source(ev)}{note}"
     )

@@ -15,7 +15,7 @@ from roi.experiments import charts as xcharts
 from roi.experiments import power as pw
 from roi.experiments.feedback import CONVERSION_LEVERS
 from ui import format as fmt
-from ui import inputs, state
+from ui import exports, inputs, state
 
 scenario = state.get_scenario()
 case = state.get_case()
@@ -93,8 +93,9 @@ with plan_tab:
                               "pooled: pooled rate under the null. arcsine: Cohen's h (statsmodels).")
         c1, c2 = st.columns(2)
         traffic = c1.number_input("Eligible visitors per day", min_value=0.0, value=5_000.0, step=500.0,
-                                  key="exp_traffic")
-        allocation = c2.slider("Share of traffic in the test", 0.05, 1.0, 1.0, 0.05, key="exp_allocation")
+                                  format="%.0f", key="exp_traffic")
+        allocation = c2.slider("Share of traffic in the test (%)", 5, 100, 100, 5, format="%d%%",
+                               key="exp_allocation") / 100
 
     design = dict(alpha=alpha, power=power, alternative=sided, variants=variants, correction=correction)
     relative = kind == "relative"
@@ -133,8 +134,8 @@ with plan_tab:
                                              daily_traffic=traffic if traffic > 0 else None,
                                              allocation=allocation, **design)
                 if not curve.empty:
-                    st.altair_chart(xcharts.sample_size_chart(curve, chosen_rel_effect=size.rel_effect),
-                                    width="stretch")
+                    exports.chart(xcharts.sample_size_chart(curve, chosen_rel_effect=size.rel_effect),
+                                  "Sample size by effect")
                 if traffic > 0:
                     rows = []
                     for weeks in (1, 2, 4, 8):
@@ -159,7 +160,8 @@ with scenario_tab:
                                     key="exp_horizon", help="Longest test you are willing to run.")
     plan_alpha = c2.selectbox("Significance α", ALPHAS, index=1, key="exp_plan_alpha")
     plan_power = c3.slider("Power", 0.5, 0.99, 0.8, 0.01, key="exp_plan_power")
-    plan_allocation = c4.slider("Share of traffic in each test", 0.05, 1.0, 1.0, 0.05, key="exp_plan_allocation")
+    plan_allocation = c4.slider("Share of traffic in each test (%)", 5, 100, 100, 5, format="%d%%",
+                                key="exp_plan_allocation") / 100
     try:
         plan = plan_tests(scenario, horizon_days=horizon_weeks * 7, alpha=plan_alpha, power=plan_power,
                           allocation=plan_allocation)
@@ -197,9 +199,11 @@ with scenario_tab:
             st.markdown("\n".join(notes))
         if frame["run_days"].notna().any():
             c1, c2 = st.columns(2, gap="large")
-            c1.altair_chart(xcharts.readout_chart(frame, plan.horizon_days), width="stretch")
+            with c1:
+                exports.chart(xcharts.readout_chart(frame, plan.horizon_days), "Test readout")
             if frame["start_day"].notna().any():
-                c2.altair_chart(xcharts.schedule_chart(frame, plan.horizon_days), width="stretch")
+                with c2:
+                    exports.chart(xcharts.schedule_chart(frame, plan.horizon_days), "Test schedule")
         st.caption(
             "Assumptions: each test gets all eligible traffic of its segments × the share above (tests on "
             "the same segments at the same time would share it); conversion and frequency initiatives are "
@@ -272,7 +276,8 @@ with result_tab:
                     help=f"Chi-square p = {result.srm_p_value:.3g} (mismatch below 0.001).")
         if result.revenue is not None:
             rv = result.revenue
-            st.markdown(f"Revenue per visitor: A {rv.per_visitor_a:,.2f} {cur}, B {rv.per_visitor_b:,.2f} {cur} "
+            sym = fmt.currency_symbol(cur)
+            st.markdown(f"Revenue per visitor: A {sym}{rv.per_visitor_a:,.2f}, B {sym}{rv.per_visitor_b:,.2f} "
                         f"({fmt.pct(rv.rel_diff)}); no test without per-visitor standard deviations.")
 
         st.subheader("Apply to an initiative")

@@ -23,15 +23,18 @@ with left:
         "A **live model**: cash flow, NPV, IRR, ROI, payback and every initiative's figures are formulas "
         "that lead back to the **Assumptions** sheet (one input per row, with unit, source and evidence). "
         "Change an assumption in Excel or LibreOffice and the case recalculates; the *Calc* sheet shows "
-        "each step of the model.")
-    st.download_button("Download Excel model (.xlsx)", data=io.BytesIO(exports.workbook(key)),
+        "each step of the model. The analyses — prioritization, roadmap, test plan, sensitivity, Monte Carlo, "
+        "breakeven and cost of delay — follow as **values** on grey-tabbed sheets, computed with the Risk "
+        "page's defaults (each sheet says how to reproduce it with `python -m roi`).")
+    st.download_button("Download Excel model (.xlsx)", data=exports._deferred(lambda: exports.workbook(key)),
                        file_name=f"{stem}.xlsx", mime=exports.XLSX_MIME, type="primary",
                        icon=":material/table_view:", key="dl_xlsx", on_click="ignore")
 with right:
     st.subheader("Meeting deck")
     st.markdown(
-        "Title, executive summary with the range, business case by component, prioritization matrix and "
-        "roadmap, test plan and key assumptions with sources — with the same charts as on screen.")
+        "Title, executive summary with the range, business case by component, risk (tornado and Monte Carlo "
+        "with P10 / P50 / P90 and the chance of losing money), prioritization matrix and roadmap, test plan "
+        "and key assumptions with sources — with the same charts as on screen.")
     st.download_button("Download deck (.pptx)", data=exports._deferred(lambda: exports.deck(key)),
                        file_name=f"{stem}.pptx", mime=exports.PPTX_MIME, icon=":material/slideshow:",
                        key="dl_pptx", on_click="ignore")
@@ -53,8 +56,10 @@ exports.import_feedback()
 
 st.subheader("Tables as CSV")
 st.caption("UTF-8 with a byte-order mark, so Excel opens accents and currency symbols correctly. Text that a "
-           "spreadsheet would run as a formula is prefixed with ' .")
-files = exports.csv_files(key)
+           "spreadsheet would run as a formula is prefixed with ' . The risk tables (sensitivity, Monte Carlo, "
+           "breakeven, cost of delay) use the Risk page's defaults.")
+with st.spinner("Preparing the tables…"):
+    files = exports.csv_files(key)
 cols = st.columns(4)
 for k, (name, blob) in enumerate(files.items()):
     cols[k % 4].download_button(name, data=io.BytesIO(blob), file_name=f"{stem}_{name}", mime="text/csv",

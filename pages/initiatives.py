@@ -37,12 +37,14 @@ st.markdown(
 c1, c2, c3 = st.columns(3, gap="large")
 with c1:
     st.markdown("**Uplift** (relative change of the lever; +5% = 5)")
-    inputs.number_field(f"{p}.uplift.low", "Uplift, low", "% relative", percent=True, step=0.5,
-                        help="Pessimistic relative uplift of the lever.")
-    inputs.number_field(f"{p}.uplift.base", "Uplift, base", "% relative", percent=True, step=0.5,
-                        help="Expected relative uplift used in the headline case.", parent_problems=True)
-    inputs.number_field(f"{p}.uplift.high", "Uplift, high", "% relative", percent=True, step=0.5,
-                        help="Optimistic relative uplift of the lever.")
+    # An uplift's provenance is the initiative's evidence (assumed / benchmark / measured).
+    evidence = inputs.evidence_line(ini.evidence)
+    for field, label, text in (("low", "Uplift, low", "Pessimistic relative uplift of the lever."),
+                               ("base", "Uplift, base", "Expected relative uplift used in the headline case."),
+                               ("high", "Uplift, high", "Optimistic relative uplift of the lever.")):
+        inputs.number_field(f"{p}.uplift.{field}", label, "% relative", percent=True, step=0.5, help=text,
+                            parent_problems=field == "base", source=evidence, show_source=False)
+    st.caption(f"Source of the uplift range: {evidence}")
     inputs.select_field(f"{p}.evidence.kind", "Evidence", [e.value for e in EvidenceKind],
                         "assumed: nobody has shown it; benchmark: published elsewhere; measured: our own test.")
     inputs.text_field(f"{p}.evidence.source", "Evidence source", "Publication or test name.")

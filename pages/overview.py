@@ -79,6 +79,7 @@ with d2:
             "Evidence": [i.evidence for i in ranked],
         },
         hide_index=True, width="stretch",
+        column_config={"Initiative": st.column_config.TextColumn(width="medium")},
     )
 
 with st.container(border=True):

@@ -47,7 +47,7 @@ impact_label = {"npv": f"NPV ({cur} M)", "profit": f"Incremental profit ({cur} M
 money_resource = pr.Resource(resource) == pr.Resource.cost
 resource_label = f"Total cost over the horizon ({cur} M)" if money_resource else "Effort (FTE-months)"
 
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([4, 3], gap="large")
 with left:
     exports.chart(
         charts.impact_effort(scores, impact_title=impact_label, resource_title=resource_label,
@@ -55,28 +55,40 @@ with left:
                              resource_is_money=money_resource),
         "Impact vs resource cost",
     )
+unit = {"value_per_effort": f"{cur} per {'FTE-month' if not money_resource else cur}",
+        "rice": "customers × score ÷ FTE-month", "ice": "1–1000",
+        "wsjf": f"{cur} per month of delay ÷ month"}[pr.Method(method).value]
+score_text = [fmt.number(v, 2 if pr.Method(method) == pr.Method.ice else 0)
+              if pd.notna(v) else "undefined (no resource cost)" for v in scores["score"]]
 with right:
     st.markdown(f"##### Ranked by {pr.METHOD_LABELS[pr.Method(method)]}")
-    unit = {"value_per_effort": f"{cur} per {'FTE-month' if not money_resource else cur}",
-            "rice": "customers × score ÷ FTE-month", "ice": "1–1000",
-            "wsjf": f"{cur} per month of delay ÷ month"}[pr.Method(method).value]
     st.dataframe(
-        pd.DataFrame({
-            "#": scores["rank"],
-            "Initiative": scores["initiative"],
-            "Quadrant": scores["quadrant"],
-            f"Score ({unit})": [fmt.number(v, 2 if pr.Method(method) == pr.Method.ice else 0)
-                                if pd.notna(v) else "undefined (no resource cost)" for v in scores["score"]],
-            impact_label.replace(" M)", ")"): [fmt.money(v, cur) for v in scores["impact"]],
-            resource_label.replace(" M)", ")"): [fmt.money(v, cur) if money_resource else fmt.number(v, 1)
-                                                 for v in scores["resource"]],
-            "Confidence": [fmt.pct(v, 0) for v in scores["confidence"]],
-            f"Cost of delay ({cur}/month)": [fmt.money(v, cur) for v in scores["cost_of_delay"]],
-        }),
+        pd.DataFrame({"#": scores["rank"], "Initiative": scores["initiative"], "Quadrant": scores["quadrant"],
+                      f"Score ({unit})": score_text}),
         hide_index=True, width="stretch",
+        column_config={"#": st.column_config.NumberColumn(width=40),
+                       "Initiative": st.column_config.TextColumn(width=220)},
     )
-    st.caption("Confidence comes from the evidence: assumed 50%, benchmark 80%, measured 100%. "
-               "Quadrant lines are the portfolio medians; an initiative that loses money is never high impact.")
+    st.caption("Quadrant lines are the portfolio medians; an initiative that loses money is never high "
+               "impact. The figures behind the ranking are below.")
+
+st.markdown("##### The figures behind the ranking")
+st.dataframe(
+    pd.DataFrame({
+        "#": scores["rank"],
+        "Initiative": scores["initiative"],
+        f"Score ({unit})": score_text,
+        impact_label.replace(" M)", ")"): [fmt.money(v, cur) for v in scores["impact"]],
+        resource_label.replace(" M)", ")"): [fmt.money(v, cur) if money_resource else fmt.number(v, 1)
+                                             for v in scores["resource"]],
+        "Confidence": [fmt.pct(v, 0) for v in scores["confidence"]],
+        f"Cost of delay ({cur} per month)": [fmt.money(v, cur) for v in scores["cost_of_delay"]],
+    }),
+    hide_index=True, width="stretch",
+    column_config={"#": st.column_config.NumberColumn(width="small")},
+)
+st.caption("Confidence comes from the evidence: assumed 50%, benchmark 80%, measured 100%. Cost of delay: "
+           "NPV forgone per month the initiative launches later.")
 
 st.subheader("Roadmap under a capacity limit")
 total_effort = float(scores["effort_fte_months"].sum())

@@ -10,7 +10,7 @@ import roi
 from roi import uncertainty as unc
 from roi.uncertainty import charts
 from ui import format as fmt
-from ui import state
+from ui import exports, state
 
 SLOW_SECONDS = 1.0
 _SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) × year on this engine
@@ -110,12 +110,14 @@ except ValueError as exc:
 
 # ---- the three answers
 top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
-a, b, c = st.columns(3)
+a, b, c = st.columns([1, 2, 1])
 a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative), help="Share of Monte Carlo draws with NPV < 0.")
 b.metric("Assumption that decides most", top.label if top else "—",
          help="Largest NPV swing in the tornado below." + (f" Swing: {fmt.money(top.swing, cur)}." if top else ""))
+if top:  # the name may be too long for the figure: say it in full, with its swing
+    b.caption(f"{top.label}: NPV moves by {fmt.money(top.swing, cur)} across its range.")
 c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur),
-         help="NPV forgone when the start moves one month later (see Cost of delay).")
+         help="NPV forgone when the start moves one month later (see What waiting costs).")
 
 # ---- pessimistic / base / optimistic
 st.subheader("Pessimistic, base and optimistic")
@@ -132,7 +134,7 @@ st.caption("Every driver at the end of its range that lowers (pessimistic) or ra
 st.subheader("Which assumption decides the case")
 metric = st.radio("Swing of", ["npv", "roi"], format_func=str.upper, horizontal=True, key="unc_tornado_metric")
 t = t_npv if metric == "npv" else _tornado(sj, ranges, "roi")
-st.altair_chart(charts.tornado(t, cur, metric), width="stretch")
+exports.chart(charts.tornado(t, cur, metric), "Tornado " + metric.upper())
 with st.expander("Tornado table"):
     st.dataframe(pd.DataFrame([
         {"Driver": r.label, "Low": r.value_low, "Base": r.value_base, "High": r.value_high,
@@ -153,7 +155,7 @@ if x_key == y_key:
     st.info("Pick two different drivers.")
 else:
     g = _grid(sj, ranges, x_key, y_key)
-    st.altair_chart(charts.heatmap(g, cur), width="stretch")
+    exports.chart(charts.heatmap(g, cur), "NPV over two drivers")
     if not len(g.zero_contour()):
         st.caption("NPV does not change sign on this grid: " + ("it stays positive." if g.npv.min() >= 0 else "it stays negative."))
 
@@ -165,10 +167,10 @@ m1.metric("P10 NPV", fmt.money(s["npv_p10"], cur), help="10% of draws are lower.
 m2.metric("P50 NPV (median)", fmt.money(s["npv_p50"], cur))
 m3.metric("P90 NPV", fmt.money(s["npv_p90"], cur), help="10% of draws are higher.")
 m4.metric("Pays back within the horizon", fmt.pct(s["prob_payback_within_horizon"]))
-st.altair_chart(charts.histogram(sim, cur), width="stretch")
+exports.chart(charts.histogram(sim, cur), "NPV distribution")
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.contributions(sim), width="stretch")
+    exports.chart(charts.contributions(sim), "Variance shares")
 with right:
     st.dataframe(pd.DataFrame({
         "": ["NPV", "ROI", "Payback"],
@@ -199,7 +201,7 @@ st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives excl
 # ---- cost of delay
 st.subheader("What waiting costs")
 show_all = st.toggle("Show every initiative", value=len(delay.names) <= 8, key="unc_delay_all")
-st.altair_chart(charts.delay(delay, cur, initiatives=show_all), width="stretch")
+exports.chart(charts.delay(delay, cur, initiatives=show_all), "Cost of delay")
 st.dataframe(pd.DataFrame([{"Initiative": n, f"NPV forgone per month ({cur})": fmt.money(v, cur, compact=False)}
                            for n, v in sorted(delay.cost_per_month.items(), key=lambda kv: -kv[1])]),
              hide_index=True, width="stretch")

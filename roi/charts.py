@@ -8,6 +8,8 @@ deficiencies. No Streamlit here.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -80,21 +82,53 @@ def waterfall_frame(case: BusinessCase) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def wrap_label(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (at spaces), joined by ``\\n``.
+
+    Axis labels split on ``\\n`` (``labelExpr``), so long category names stay readable without
+    angling, truncation or Vega dropping every other label.
+
+    >>> wrap_label("Triggered journeys (abandoned cart, browse)", 18)
+    'Triggered journeys\\n(abandoned cart,\\nbrowse)'
+    """
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True)) or text
+
+
+MULTILINE_LABELS = "split(datum.label, '\\n')"  # Vega draws a text array as lines
+
+
+WATERFALL_KINDS: dict[str, str] = {
+    "cost": "Programme costs",
+    "benefit": "Initiative adds value",
+    "loss": "Initiative loses value",
+    "total": "Programme NPV",
+}
+
+
 def waterfall(case: BusinessCase) -> alt.LayerChart:
-    """Waterfall from programme costs to NPV by initiative (currency millions, present value)."""
+    """Waterfall from programme costs to NPV by initiative (currency millions, present value).
+
+    Every step is labelled: names wrap onto up to a few lines under their bar (no angled,
+    overlapping or dropped labels), however many initiatives there are.
+    """
     cur = case.currency
     data = waterfall_frame(case)
-    data = data.assign(start_m=data.start / 1e6, end_m=data.end / 1e6, value_m=data.value / 1e6)
-    colours = alt.Scale(domain=["benefit", "loss", "cost", "total"],
-                        range=[BENEFIT, COST, OKABE_ITO["orange"], TOTAL])
+    # characters per line: narrower with more bars (about 1,000 px of chart shared by the steps)
+    per_line = max(10, min(24, int(1000 / len(data) / 6.5)))
+    data = data.assign(start_m=data.start / 1e6, end_m=data.end / 1e6, value_m=data.value / 1e6,
+                       step=[wrap_label(t, per_line) for t in data.label],
+                       kind_label=data.kind.map(WATERFALL_KINDS))
+    colours = alt.Scale(domain=list(WATERFALL_KINDS.values()),
+                        range=[OKABE_ITO["orange"], BENEFIT, COST, TOTAL])
     base = alt.Chart(data).encode(
-        x=alt.X("label:N", sort=list(data.label), title=None,
-                axis=alt.Axis(labelAngle=-30, labelLimit=180)),
+        x=alt.X("step:N", sort=list(data.step), title=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr=MULTILINE_LABELS,
+                              labelLimit=0, labelFontSize=11, labelLineHeight=13, labelPadding=6)),
     )
     bars = base.mark_bar(size=38).encode(
         y=alt.Y("start_m:Q", axis=_money_axis(cur, "Net present value")),
         y2="end_m:Q",
-        color=alt.Color("kind:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color("kind_label:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
         tooltip=[alt.Tooltip("label:N", title="Step"),
                  alt.Tooltip("value_m:Q", title=f"NPV ({cur} M)", format=",.2f")],
     )
@@ -187,8 +221,8 @@ def revenue_per_campaign_dollar(case: BusinessCase, benchmark: float) -> alt.Lay
         data = pd.DataFrame({"initiative": pd.Series(dtype=str), "ratio": pd.Series(dtype=float)})
     data["kind"] = np.where(data.initiative == "Whole programme", "Programme", "Initiative")
     bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("initiative:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("ratio:Q", title=f"Incremental revenue per {cur} 1 of variable campaign cost ({cur})"),
+        y=alt.Y("initiative:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("ratio:Q", title=f"Revenue per {cur} 1 of campaign cost ({cur})"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["Initiative", "Programme"],
                                                   range=[BENEFIT, TOTAL]), legend=None),
         tooltip=[alt.Tooltip("initiative:N"), alt.Tooltip("ratio:Q", title="Revenue per 1", format=",.2f")],
@@ -242,9 +276,17 @@ def impact_effort(
                  alt.Tooltip("resource_x:Q", title=resource_title, format=",.1f"),
                  alt.Tooltip("evidence:N", title="Evidence")],
     )
-    names = alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(
-        x=x, y=y, text=alt.Text("label:N")).transform_calculate(
-        label="datum.rank + '. ' + (length(datum.initiative) > 28 ? slice(datum.initiative, 0, 27) + '…' : datum.initiative)")
+    # Names sit right of their point, or left of it in the right part of the chart so that they
+    # are never cut off at the edge.
+    label = ("datum.rank + '. ' + (length(datum.initiative) > 28 ? "
+             "slice(datum.initiative, 0, 27) + '…' : datum.initiative)")
+    right_side = f"datum.resource_x > {xmax * 0.55!r}"
+    names = alt.layer(
+        alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(x=x, y=y, text="label:N")
+        .transform_filter(f"!({right_side})").transform_calculate(label=label),
+        alt.Chart(data).mark_text(align="right", dx=-10, fontSize=11).encode(x=x, y=y, text="label:N")
+        .transform_filter(right_side).transform_calculate(label=label),
+    )
     vline = alt.Chart(pd.DataFrame({"x": [r_split]})).mark_rule(strokeDash=[4, 4], color=TOTAL).encode(x="x:Q")
     hline = alt.Chart(pd.DataFrame({"y": [i_split]})).mark_rule(strokeDash=[4, 4], color=TOTAL).encode(y="y:Q")
     corners = pd.DataFrame([
@@ -275,21 +317,24 @@ def roadmap_gantt(plan: pd.DataFrame, capacity_fte: float) -> alt.Chart:
     data = plan.assign(label=plan["rank"].astype(str) + ". " + plan["initiative"],
                        fte_text=plan["fte"].map(lambda v: f"{v:,.1f} FTE"))
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=280)),
+        y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=220)),
     )
+    end = float(data["launch_quarter"].max()) if len(data) else 1.0
     bars = base.mark_bar(color=BENEFIT, cornerRadius=3, height=alt.RelativeBandSize(0.7)).encode(
-        x=alt.X("start_quarter:Q", title="Quarter from start (launch at bar end)",
+        x=alt.X("start_quarter:Q", title="Quarter from programme start",
+                scale=alt.Scale(domain=[0, end + 1]),  # room for the FTE label after the last bar
                 axis=alt.Axis(tickMinStep=1, format="d")),
         x2="launch_quarter:Q",
         tooltip=[alt.Tooltip("initiative:N"), alt.Tooltip("start_quarter:Q", title="Starts (quarter)"),
                  alt.Tooltip("launch_quarter:Q", title="Launches (quarter)"),
                  alt.Tooltip("fte:Q", title="FTEs while building", format=",.1f")],
     )
-    text = base.mark_text(align="left", dx=4, color="white", fontSize=11).encode(
-        x="start_quarter:Q", text="fte_text:N")
+    # the FTEs follow the bar's end, in dark text: a one-quarter bar is too short to hold them
+    text = base.mark_text(align="left", dx=4, color=TOTAL, fontSize=11).encode(
+        x="launch_quarter:Q", text="fte_text:N")
     return (bars + text).properties(
         title=alt.Title(f"Roadmap under {capacity_fte:g} FTEs per quarter",
-                        subtitle="What starts when, in rank order"),
+                        subtitle="What starts when, in rank order; each bar ends at launch"),
         height=alt.Step(30),
     )
 

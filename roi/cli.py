@@ -45,3 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return 2
+    except ValueError as exc:  # roi functions raise ValueError("field: reason") for impossible input
+        print(exc, file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. ``… --json | head``: the reader left, nothing more to say
+        sys.stderr.close()
+        return 0

@@ -2,7 +2,10 @@
 
 Delaying an initiative by *m* months moves its launch (and with it its benefits, running and
 campaign costs) *m* months later; its one-time cost stays at year 0 and the horizon stays
-fixed, so benefit that would have fallen inside the horizon is lost.
+fixed, so benefit that would have fallen inside the horizon is lost. The one-time cost stays
+put on purpose: the question is what a decision taken now loses by starting later, so cost of
+delay is the net run-rate benefit forgone — positive even for an initiative whose NPV is
+negative over a short horizon (its build cost is what sinks it, not its running).
 """
 
 from __future__ import annotations

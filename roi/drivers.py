@@ -39,10 +39,12 @@ def _delayed(s: Scenario, months: float) -> Scenario:
 def _costs(s: Scenario, factor: float) -> Scenario:
     fields = ("one_time_cost", "annual_running_cost", "variable_campaign_cost")
     inis = [i.model_copy(update={f: getattr(i, f) * factor for f in fields}) for i in s.initiatives]
-    p = s.process
+    p, c = s.process, s.content
     process = p.model_copy(update={f: getattr(p, f) * factor for f in
                                    ("team_annual_cost", "platform_annual_cost", "platform_one_time_cost")})
-    return s.model_copy(update={"initiatives": inis, "process": process})
+    content = c.model_copy(update={f: getattr(c, f) * factor for f in
+                                   ("cost_per_asset_generic", "cost_per_asset_segment", "cost_per_asset_one_to_one")})
+    return s.model_copy(update={"initiatives": inis, "process": process, "content": content})
 
 
 def _maturity_up(s: Scenario) -> Scenario:

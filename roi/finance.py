@@ -51,25 +51,45 @@ def roi(pv_benefits: float, pv_costs: float) -> float | None:
 
 
 def payback_months(cash_flows: Sequence[float]) -> float | None:
-    """Months until cumulative (undiscounted) cash flow first reaches zero, or ``None``.
+    """Months until the cumulative (undiscounted) cash flow is back at zero for good, or ``None``.
 
     Notes
     -----
     Year 0 is a point in time; each later year's flow is assumed to arrive evenly over its
-    12 months, so the crossing is interpolated linearly inside the year. A case that is never
-    under water pays back at month 0; ``None`` means not within the horizon.
+    12 months, so the crossing is interpolated linearly inside the year. It is the crossing
+    after the *last* year the cumulative flow is negative, so a case that dips under water
+    again later has not paid back yet. A case that is never under water pays back at month 0;
+    ``None`` means not within the horizon.
 
     >>> payback_months([-100, 60, 60])
     20.0
     """
     cf = np.asarray(cash_flows, dtype=float)
-    cum = np.cumsum(cf)
-    if cum[0] >= 0 and (cum >= 0).all():
+    under = np.flatnonzero(np.cumsum(cf) < 0)
+    if len(under) == 0:
         return 0.0
-    for t in range(1, len(cf)):
-        if cum[t - 1] < 0 <= cum[t]:
-            return float(12.0 * (t - 1 + (-cum[t - 1]) / cf[t]))
-    return None
+    t = int(under[-1])
+    if t == len(cf) - 1:
+        return None
+    return float(12.0 * (t + (-cf[: t + 1].sum()) / cf[t + 1]))
+
+
+def irr_is_unique(cash_flows: Sequence[float]) -> bool:
+    """True when exactly one rate above −100% makes the NPV zero.
+
+    Flows that change sign more than once (an investment, a return, then a large cost) can
+    have several such rates; any single IRR quoted for them is ambiguous.
+
+    >>> irr_is_unique([-100, 60, 60]), irr_is_unique([-100, 230, -132])
+    (True, False)
+    """
+    cf = np.trim_zeros(np.asarray(cash_flows, dtype=float), "b")
+    if len(cf) < 2:
+        return False
+    # NPV = Σ cf_t x^t with x = 1 / (1 + r): each positive real root x is one IRR.
+    roots = np.roots(cf[::-1])
+    real = roots[np.abs(roots.imag) < 1e-9].real
+    return len(np.unique(np.round(real[real > 0], 9))) == 1
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

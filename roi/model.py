@@ -61,6 +61,7 @@ class BusinessCase:
     cash_flows: np.ndarray  # programme net cash flow per year, risk-adjusted
     npv: float
     irr: float | None
+    irr_unique: bool  # False when several rates zero the NPV (the IRR quoted is ambiguous)
     roi: float | None
     payback_months: float | None
     pv_benefits: float
@@ -134,6 +135,7 @@ class BusinessCase:
             "npv": self.npv,
             "unadjusted_npv": self.unadjusted_npv,
             "irr": self.irr,
+            "irr_unique": self.irr_unique,
             "roi": self.roi,
             "payback_months": self.payback_months,
             "pv_benefits": self.pv_benefits,
@@ -227,6 +229,7 @@ def evaluate_inputs(
         cash_flows=cash,
         npv=finance.npv(rate, cash),
         irr=finance.irr(cash),
+        irr_unique=finance.irr_is_unique(cash),
         roi=finance.roi(pv_b, pv_c),
         payback_months=finance.payback_months(cash),
         pv_benefits=pv_b,

@@ -32,9 +32,13 @@ def _between(lo: float, hi: float):
     return AfterValidator(check)
 
 
+# Far above any real business (money, customers, visits), far below float overflow in the model.
+MAX_AMOUNT = 1e13
+
+
 def _non_negative(value: float) -> float:
-    if value < 0:
-        raise ValueError("must be zero or more")
+    if not (0 <= value <= MAX_AMOUNT):  # also refuses NaN
+        raise ValueError("must be zero or more" if value < 0 else f"must be at most {MAX_AMOUNT:g}")
     return value
 
 
@@ -48,7 +52,8 @@ Sources = dict[str, str]
 
 class _Model(BaseModel):
     # Unknown keys are refused so a typo in a hand-edited JSON file is reported, not ignored.
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # NaN and infinities are refused: they would flow through the model as silent nulls.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     def source_of(self, field: str) -> str:
         """Where the value of ``field`` came from, or ``"assumption"`` when nobody said."""

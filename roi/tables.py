@@ -3,8 +3,9 @@
 Spreadsheet-style editors (the dashboard's tables, an Excel sheet) work with flat rows; the
 schema nests some fields (``uplift.low``, ``evidence.kind``). These functions convert both ways
 without validating, so a half-typed row survives the round trip and the schema can name the
-bad cell. Fields a table does not show (``sources``, ``description``, evidence notes) travel in
-the ``_extra`` column as JSON text.
+bad cell. Every field a table does not show (``sources``, ``description``, the evidence's year,
+note and measured test result …) travels in the ``_extra`` column as JSON text, so editing a
+cell never loses what the table does not display.
 """
 
 from __future__ import annotations
@@ -62,18 +63,37 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _hidden(item: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """The fields of ``item`` that no column shows (one level of nesting: ``evidence.note``)."""
+    shown: dict[str, set[str]] = {}
+    for path in paths:
+        head, _, rest = path.partition(".")
+        shown.setdefault(head, set())
+        if rest:
+            shown[head].add(rest)
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key not in shown:
+            out[key] = value
+        elif shown[key] and isinstance(value, dict):
+            rest = {k: v for k, v in value.items() if k not in shown[key]}
+            if rest:
+                out[key] = rest
+    return out
+
+
 def segment_rows(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Segment dicts (as dumped from the schema) → flat table rows."""
     rows = []
     for seg in segments:
         row = {c: seg.get(c) for c in SEGMENT_COLUMNS}
-        row[EXTRA] = json.dumps({"sources": seg.get("sources") or {}})
+        row[EXTRA] = json.dumps(_hidden(seg, SEGMENT_COLUMNS))
         rows.append(row)
     return rows
 
 
 def rows_to_segments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Flat table rows → segment dicts for validation (unknown extras are dropped)."""
+    """Flat table rows → segment dicts for validation (the hidden fields come back from ``_extra``)."""
     out = []
     for row in rows:
         seg: dict[str, Any] = {c: _clean(row.get(c)) for c in SEGMENT_COLUMNS}
@@ -87,20 +107,17 @@ def initiative_rows(initiatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for ini in initiatives:
         row = {col: _get(ini, path) for col, path in INITIATIVE_COLUMNS.items()}
-        ev = ini.get("evidence") or {}
-        row[EXTRA] = json.dumps(
-            {
-                "sources": ini.get("sources") or {},
-                "description": ini.get("description", ""),
-                "evidence": {"year": ev.get("year"), "note": ev.get("note", "")},
-            }
-        )
+        row[EXTRA] = json.dumps(_hidden(ini, list(INITIATIVE_COLUMNS.values())))
         rows.append(row)
     return rows
 
 
 def rows_to_initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Flat table rows → initiative dicts for validation."""
+    """Flat table rows → initiative dicts for validation.
+
+    Hidden fields (``_extra``) come back unchanged — the evidence's ``measured`` test result
+    included, so a table edit keeps what the Experiments feedback loop attached.
+    """
     out = []
     for row in rows:
         ini: dict[str, Any] = {"uplift": {}, "evidence": {}}
@@ -114,8 +131,9 @@ def rows_to_initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if value is None and col in {"outcome", "lever", "depth", "evidence_kind"}:
                 value = None
             _set(ini, path, value)
-        ev = extra.pop("evidence", {}) or {}
-        ini["evidence"].update({k: v for k, v in ev.items() if v not in (None, "")})
+        for key in [k for k, v in extra.items() if isinstance(v, dict) and isinstance(ini.get(k), dict)]:
+            # hidden sub-fields (evidence year, note, measured result) join the shown ones
+            ini[key].update({k: v for k, v in extra.pop(key).items() if v not in (None, "")})
         # Optional numeric cells left empty take the schema default rather than failing.
         for col in ("content_assets", "one_time_cost", "annual_running_cost", "variable_campaign_cost",
                     "cost_base", "effort_fte_months", "months_to_launch", "channel_reach", "depth",

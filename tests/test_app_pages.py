@@ -2,13 +2,13 @@
 
 Note: with ``st.navigation``, AppTest (1.67) keeps the entry point's own elements (sidebar,
 banners) only on the first run of an ``AppTest``; later runs show the page's elements only. The
-sidebar and banners are therefore also tested through a small app without navigation.
+sidebar and banners are therefore also tested through a small app without navigation. Shared
+helpers: ``tests/apptest_helpers.py``.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,9 +16,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from roi.share import encode_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-SAMPLES = list(roi.sample_paths())
+from .apptest_helpers import APP, ROOT, SAMPLES, chart_downloads, errors, metric, money_to_float, open_app
 
 
 def _pages() -> list[str]:
@@ -33,31 +31,6 @@ def _pages() -> list[str]:
 PAGES = _pages()
 
 
-def _app(sample: str | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if sample:
-        at.query_params["s"] = encode_scenario(roi.load_sample(sample))
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    if page:
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label.startswith(label))
-
-
-def _money_to_float(text: str) -> float:
-    """'€1.2M' / '-€433,697' → float (compact millions are rounded; used for comparisons)."""
-    sign = -1 if text.startswith("-") else 1
-    digits = "".join(ch for ch in text if ch.isdigit() or ch in ".MB")
-    mult = 1e6 if digits.endswith("M") else 1e9 if digits.endswith("B") else 1
-    return sign * float(digits.rstrip("MB")) * mult
-
-
 def test_every_page_is_registered_and_exists():
     assert "pages/overview.py" in PAGES and "pages/prioritization.py" in PAGES
     for page in PAGES:
@@ -67,30 +40,30 @@ def test_every_page_is_registered_and_exists():
 @pytest.mark.parametrize("sample", SAMPLES)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_with_each_sample(page, sample):
-    at = _app(sample, page)
+    at = open_app(page, sample)
     assert at.title, f"{page} has no title"
     assert not at.error, [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_overview_headline_matches_the_model(sample):
-    at = _app(sample)
+    at = open_app(sample=sample)
     case = roi.evaluate(roi.load_sample(sample))
     from ui.format import money
 
-    assert _metric(at, "NPV") == money(case.npv, case.currency)
+    assert metric(at, "NPV") == money(case.npv, case.currency)
     # the benchmark is labelled as a consultancy figure
     assert any("consultancy figure" in c.value.lower() for c in at.caption)
 
 
 def test_changing_an_uplift_changes_npv_everywhere():
-    at = _app(page="pages/initiatives.py")
-    before = _metric(at, "NPV")
+    at = open_app("pages/initiatives.py")
+    before = metric(at, "NPV")
     key = "in:initiatives[0].uplift.base:0"
     assert at.number_input(key=key).value == pytest.approx(7.0)
     at.number_input(key=key).set_value(10.0).run()
     assert not at.exception
-    after = _metric(at, "NPV")
+    after = metric(at, "NPV")
     assert after != before and "stale" not in next(m.label for m in at.metric)
     # the model agrees: uplift 0.07 → 0.10 on the first initiative
     s = roi.load_sample("european_retailer")
@@ -99,19 +72,19 @@ def test_changing_an_uplift_changes_npv_everywhere():
     from ui.format import money
 
     assert after == money(roi.evaluate(roi.parse_scenario(data)).npv, "EUR")
-    assert _money_to_float(after) > _money_to_float(before)  # more uplift, more NPV
+    assert money_to_float(after) > money_to_float(before)  # more uplift, more NPV
     at.switch_page("pages/overview.py").run()
-    assert _metric(at, "NPV") == after
+    assert metric(at, "NPV") == after
 
 
 def test_invalid_input_shows_error_at_field_and_keeps_last_result():
-    at = _app(page="pages/initiatives.py")
-    before = _metric(at, "NPV")
+    at = open_app("pages/initiatives.py")
+    before = metric(at, "NPV")
     key = "in:initiatives[0].uplift.base:0"
     at.number_input(key=key).set_value(50.0).run()  # above the high case (12%)
     assert not at.exception
     assert any("Uplift, base" in e.value and "low <= base <= high" in e.value for e in at.error)
-    assert _metric(at, "NPV") == before
+    assert metric(at, "NPV") == before
     assert any("stale" in m.label for m in at.metric)
     assert at.number_input(key=key).value == 50.0  # what was typed is kept
     # …also after visiting another page and coming back
@@ -123,49 +96,102 @@ def test_invalid_input_shows_error_at_field_and_keeps_last_result():
     at.number_input(key="in:initiatives[0].uplift.high:0").set_value(60.0).run()
     assert not at.error
     assert "stale" not in next(m.label for m in at.metric)
-    assert _metric(at, "NPV") != before
+    assert metric(at, "NPV") != before
 
 
 def test_out_of_range_percentage_is_named_in_percent():
-    at = _app(page="pages/content.py")
+    at = open_app("pages/content.py")
     at.number_input(key="in:content.reuse_rate:0").set_value(150.0).run()
-    errors = [e.value for e in at.error]
-    assert any("Reuse rate" in e and "between 0% and 100%" in e for e in errors), errors
+    errs = errors(at)
+    assert any("Reuse rate" in e and "between 0% and 100%" in e for e in errs), errs
 
 
 def test_table_edit_is_validated_per_cell():
-    at = _app(page="pages/audience.py")
+    at = open_app("pages/audience.py")
     editor = at.data_editor[0]
     key = editor.key
-    before = _metric(at, "NPV")
+    before = metric(at, "NPV")
     at.session_state[key] = {"edited_rows": {1: {"gross_margin": 1.7}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
-    errors = [e.value for e in at.error]
-    assert any("Row 2 (Registered non-members)" in e and "Gross margin" in e and "100%" in e for e in errors), errors
-    assert _metric(at, "NPV") == before
+    errs = errors(at)
+    assert any("Row 2 (Registered non-members)" in e and "Gross margin" in e and "100%" in e for e in errs), errs
+    assert metric(at, "NPV") == before
 
 
 def test_table_edit_of_initiative_uplift_changes_npv():
-    at = _app(page="pages/initiatives.py")
-    before = _metric(at, "NPV")
+    at = open_app("pages/initiatives.py")
+    before = metric(at, "NPV")
     key = at.data_editor[0].key
     at.session_state[key] = {"edited_rows": {0: {"uplift_base": 0.1}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception and not at.error
-    assert _money_to_float(_metric(at, "NPV")) > _money_to_float(before)
+    assert money_to_float(metric(at, "NPV")) > money_to_float(before)
+
+
+def test_table_edit_keeps_the_measured_result_of_an_applied_test():
+    from roi.experiments import analyze_ab, apply_result
+
+    target = "Triggered journeys (abandoned cart, browse)"
+    measured = apply_result(roi.load_sample("european_retailer"), target,
+                            analyze_ab(10_000, 500, 10_000, 600), test_name="Cart reminder A/B")
+    at = open_app("pages/initiatives.py", measured)
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: {"one_time_cost": 500_000}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    after = at.session_state["scenario"]
+    assert after.initiatives[0].one_time_cost == 500_000
+    ini = next(i for i in after.initiatives if i.name == target)
+    assert ini.evidence == next(i for i in measured.initiatives if i.name == target).evidence
+    assert ini.evidence.measured.test_name == "Cart reminder A/B"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_can_be_downloaded(page):
+    at = open_app(page)
+    charts, buttons = chart_downloads(at)
+    assert buttons == ["PNG", "SVG"] * charts, page
+
+
+def test_headline_names_revenue_per_unit_of_campaign_cost_in_the_currency():
+    at = open_app("pages/business_case.py", "retail_bank")
+    case = roi.evaluate(roi.load_sample("retail_bank"))
+    assert metric(at, "Revenue per £1 campaign") == f"£{case.revenue_per_campaign_dollar:,.1f}"
+
+
+def test_uplift_fields_show_the_initiatives_evidence_as_their_source():
+    data = json.loads(roi.dumps_scenario(roi.load_sample("european_retailer")))
+    data["initiatives"][0]["evidence"] = {"kind": "benchmark", "source": "McKinsey, Nov 2021", "year": 2021}
+    benchmarked = roi.parse_scenario(data)
+    ev = benchmarked.initiatives[0].evidence
+    at = open_app("pages/initiatives.py", benchmarked)
+    help_text = at.number_input(key="in:initiatives[0].uplift.base:0").help
+    assert "benchmark" in help_text and ev.source in help_text and "assumption" not in help_text
+    (line,) = [c.value for c in at.caption if c.value.startswith("Source of the uplift range")]
+    assert ":blue-badge[benchmark]" in line and ev.source in line
+    # a measured uplift names its test and figures
+    target = "Triggered journeys (abandoned cart, browse)"
+    from roi.experiments import analyze_ab, apply_result
+
+    measured = apply_result(roi.load_sample("european_retailer"), target,
+                            analyze_ab(10_000, 500, 10_000, 600), test_name="Cart reminder A/B")
+    at = open_app("pages/initiatives.py", measured)
+    at.selectbox(key="initiative_pick").set_value(1).run()
+    (line,) = [c.value for c in at.caption if c.value.startswith("Source of the uplift range")]
+    assert ":green-badge[measured]" in line and "Cart reminder A/B" in line and "600/10,000" in line
 
 
 def test_process_maturity_raises_realised_benefit():
-    at = _app(page="pages/process.py")
-    before = _money_to_float(_metric(at, "NPV"))
+    at = open_app("pages/process.py")
+    before = money_to_float(metric(at, "NPV"))
     at.number_input(key="in:process.feedback_loop:0").set_value(5.0).run()
     assert not at.exception and not at.error
-    assert _money_to_float(_metric(at, "NPV")) > before
+    assert money_to_float(metric(at, "NPV")) > before
 
 
 def test_prioritization_methods_and_capacity():
-    at = _app(page="pages/prioritization.py")
+    at = open_app("pages/prioritization.py")
     for method in ("rice", "ice", "wsjf", "value_per_effort"):
         at.radio(key="prio_method").set_value(method).run()
         assert not at.exception
@@ -229,6 +255,21 @@ def test_sample_picker_and_reset():
     assert at.query_params["s"] == encode_scenario(roi.load_sample("consumer_goods_brand"))
     at.button[0].click().run()  # reset
     assert at.text[0].value == roi.load_sample("consumer_goods_brand").settings.name
+
+
+def test_shared_link_names_its_sample_or_none():
+    at = AppTest.from_function(_sidebar_app, default_timeout=60)
+    at.query_params["s"] = encode_scenario(roi.load_sample("retail_bank"))
+    at.run()
+    assert at.selectbox(key="sample_picker").value == "retail_bank"
+    data = json.loads(roi.dumps_scenario(roi.load_sample("retail_bank")))
+    data["settings"]["name"] = "Our bank"
+    at = AppTest.from_function(_sidebar_app, default_timeout=60)
+    at.query_params["s"] = encode_scenario(roi.parse_scenario(data))
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="sample_picker").value is None  # a custom case, not "European retailer"
+    assert at.text[0].value == "Our bank"
 
 
 def test_corrupted_shared_link_falls_back_with_message():

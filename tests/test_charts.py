@@ -125,3 +125,33 @@ def test_quadrants_are_labelled():
     spec = _all_charts(case)["matrix"].to_dict()
     texts = [row.get("text") for rows in spec["datasets"].values() for row in rows]
     assert {"Quick wins", "Big bets", "Fill-ins", "Money pits"} <= set(texts)
+
+
+def _axis_labels(svg: str) -> set[str]:
+    """Every axis label a rendered SVG draws, lines of a multi-line label joined by spaces."""
+    import re
+
+    out = set()
+    for group in re.findall(r'role-axis-label"[^>]*>(.*?)</g>', svg, flags=re.S):
+        for text in re.findall(r"<text[^>]*>(.*?)</text>", group, flags=re.S):
+            lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", text) or [text]
+            out.add(" ".join(lines).replace("&amp;", "&"))
+    return out
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_waterfall_shows_every_step_name(sample):
+    """Rendered, not just specified: Vega drops overlapping axis labels unless told not to."""
+    import vl_convert as vlc
+
+    case = roi.evaluate(roi.load_sample(sample))
+    svg = vlc.vegalite_to_svg(charts.waterfall(case).properties(width=800).to_json())
+    drawn = _axis_labels(svg)
+    missing = [label for label in charts.waterfall_frame(case).label if label not in drawn]
+    assert not missing, (missing, drawn)
+
+
+def test_matrix_names_right_of_centre_are_drawn_to_the_left():
+    case = roi.evaluate(roi.load_sample("european_retailer"))
+    spec = json.dumps(_all_charts(case)["matrix"].to_dict())
+    assert '"align": "right"' in spec and '"align": "left"' in spec

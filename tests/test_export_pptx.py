@@ -1,5 +1,6 @@
 """The meeting deck opens with python-pptx, has the slides the issue lists, and a picture
-(the app's Altair chart rendered by vl-convert) on every chart slide."""
+(the app's Altair chart rendered by vl-convert) on every chart slide. The Risk slide's figures
+are checked against ``roi.uncertainty.simulate`` in ``test_export_risk.py``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 import roi
 from roi.export.pptx import CHART_SLIDE_NAMES, _money, chart_slides, deck_bytes, headline_range
 
-EXPECTED = ["Title", "Executive summary", "Business case by component", "Prioritization", "Roadmap", "Test plan",
-            "Key assumptions and sources"]
+EXPECTED = ["Title", "Executive summary", "Business case by component", "Risk", "Prioritization", "Roadmap",
+            "Test plan", "Key assumptions and sources"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_executive_summary_has_headline_and_range(deck):
     text = _text(deck.slides[1])
     assert f"NPV {_money(case.npv, 'EUR')}  (range {_money(rng.low.npv, 'EUR')} … {_money(rng.high.npv, 'EUR')})" \
         in text
-    assert _money(case.npv, "EUR") == "434k EUR"
+    assert _money(433_697.2, "EUR") == "434k EUR" and _money(-15.94e6, "EUR") == "-15.9M EUR"
     assert rng.low.npv < case.npv < rng.high.npv
 
 

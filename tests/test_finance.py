@@ -34,12 +34,26 @@ def test_roi_undefined_at_zero_cost():
         ([0, 10], 0.0),
         ([-100, 10, 10], None),
         ([50, -100, 100], 12 * (1 + 50 / 100)),  # under water in year 1, back at month 18
+        ([-100, 150, -100], None),  # back above water in year 1, under again for good in year 2
+        ([-100, 150, -100, 100], 12 * (2 + 50 / 100)),  # the crossing that lasts: month 30
     ],
 )
 def test_payback_months(flows, months):
     assert finance.payback_months(flows) == (pytest.approx(months) if months is not None else None)
 
 
-@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=8), st.floats(0, 0.5))
-def test_npv_matches_numpy_financial(flows, rate):
-    assert finance.npv(rate, flows) == pytest.approx(npf.npv(rate, flows), rel=1e-12, abs=1e-6)
+def test_irr_uniqueness():
+    # −100 + 230x − 132x² = 0 at x = 1/1.1 and x = 1/1.2: both 10% and 20% are IRRs.
+    assert finance.irr_is_unique([-100, 60, 60])
+    assert not finance.irr_is_unique([-100, 230, -132])
+    assert not finance.irr_is_unique([100, 50])
+
+
+@given(st.lists(st.floats(1, 1e6), min_size=1, max_size=6), st.floats(1, 1e6))
+def test_irr_of_a_conventional_investment_zeroes_the_npv(returns, investment):
+    # One sign change (pay, then receive): exactly one IRR, and the NPV at that rate is zero.
+    flows = [-investment, *returns]
+    rate = finance.irr(flows)
+    assert finance.irr_is_unique(flows)
+    assert rate is not None
+    assert finance.npv(rate, flows) == pytest.approx(0, abs=1e-6 * max(investment, sum(returns)))

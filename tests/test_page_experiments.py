@@ -2,69 +2,54 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.experiments import plan_tests
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from .apptest_helpers import SAMPLES, chart_downloads, errors, metric, open_app
+
 PAGE = "pages/experiments.py"
 
 
 def _open(sample: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if sample is not None:
-        at.selectbox(key="sample_picker").set_value(sample).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, sample, via="picker")
 
 
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
-
-
-@pytest.mark.parametrize("sample", sorted(roi.sample_paths()))
+@pytest.mark.parametrize("sample", SAMPLES)
 def test_page_renders_every_sample_case(sample):
     at = _open(sample)
     assert at.title[0].value == "Experiments"
-    assert not _errors(at)
+    assert not errors(at)
     scenario = at.session_state["scenario"]
     plan = plan_tests(scenario)
     provable = sum(t.within_horizon for t in plan.tests)
-    assert _metric(at, "Provable within 6 weeks") == f"{provable} of {len(scenario.initiatives)}"
+    assert metric(at, "Provable within 6 weeks") == f"{provable} of {len(scenario.initiatives)}"
     table = at.dataframe[1].value  # [0] "what could this traffic detect", [1] the scenario plan
     assert list(table["Initiative"]) == [i.name for i in scenario.initiatives]
 
 
 def test_planner_defaults_match_the_reference_value():
     at = _open()
-    assert _metric(at, "Visitors per variant") == "30,245"  # evan-miller, 5% → +10% (test_experiments_power)
-    assert _metric(at, "Duration") == "13 days"  # 60,490 / 5,000 a day = 12.1 → 13 whole days
+    assert metric(at, "Visitors per variant") == "30,245"  # evan-miller, 5% → +10% (test_experiments_power)
+    assert metric(at, "Duration") == "13 days"  # 60,490 / 5,000 a day = 12.1 → 13 whole days
     at.selectbox(key="exp_method").set_value("pooled").run()
-    assert _metric(at, "Visitors per variant") == "31,234"
+    assert metric(at, "Visitors per variant") == "31,234"
 
 
 def test_planner_shows_an_error_for_an_impossible_mde():
     at = _open()
     at.number_input(key="exp_mde").set_value(0.0).run()
     assert not at.exception
-    assert any("mde" in e for e in _errors(at))
+    assert any("mde" in e for e in errors(at))
 
 
 def test_analysis_refuses_more_conversions_than_visitors():
     at = _open()
     at.number_input(key="exp_ca").set_value(20_000).run()
     assert not at.exception
-    assert any("conversions_a" in e for e in _errors(at))
+    assert any("conversions_a" in e for e in errors(at))
 
 
 def test_apply_result_moves_the_business_case_and_records_why():
@@ -77,7 +62,7 @@ def test_apply_result_moves_the_business_case_and_records_why():
     at.selectbox(key="exp_target").set_value(target).run()
     # no test name → refused with a message, scenario unchanged
     at.button(key="exp_apply").click().run()
-    assert any("test_name" in e for e in _errors(at))
+    assert any("test_name" in e for e in errors(at))
     assert at.session_state["scenario"].changes == []
     at.text_input(key="exp_test_name").input("Cart reminder A/B").run()
     at.button(key="exp_apply").click().run()
@@ -100,9 +85,16 @@ def test_csv_upload_is_analysed_and_bad_files_are_refused():
     at.file_uploader(key="exp_upload").set_value(
         ("result.csv", b"arm,visitors,conversions,revenue\nB,10000,600,56000\nA,10000,500,50000\n", "text/csv")
     ).run()
-    assert not at.exception and not _errors(at)
-    assert _metric(at, "Conversion A") == "5.00%" and _metric(at, "Conversion B") == "6.00%"
-    assert _metric(at, "Relative lift") == "20.0%"
+    assert not at.exception and not errors(at)
+    assert metric(at, "Conversion A") == "5.00%" and metric(at, "Conversion B") == "6.00%"
+    assert metric(at, "Relative lift") == "20.0%"
     at.file_uploader(key="exp_upload").set_value(("bad.csv", b"arm,visits\nA,1\nB,2\n", "text/csv")).run()
     assert not at.exception
-    assert any("bad.csv was not read" in e and "conversions" in e for e in _errors(at))
+    assert any("bad.csv was not read" in e and "conversions" in e for e in errors(at))
+
+
+def test_every_chart_has_png_and_svg_downloads():
+    at = _open()  # all three tabs are rendered: sample size, readout and schedule charts
+    charts, buttons = chart_downloads(at)
+    assert charts == 3
+    assert buttons == ["PNG", "SVG"] * charts

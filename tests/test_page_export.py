@@ -29,7 +29,10 @@ def test_export_page_renders_downloads():
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Export"
     assert [s.value for s in at.subheader][:2] == ["Excel model", "Meeting deck"]
-    assert len(at.get("download_button")) >= 2 + 4  # xlsx, pptx and the CSV tables
+    buttons = at.get("download_button")
+    assert len(buttons) >= 2 + 4  # xlsx, pptx and the CSV tables
+    labels = {b.proto.label for b in buttons}
+    assert {"sensitivity_tornado.csv", "monte_carlo_summary.csv", "breakeven.csv", "cost_of_delay.csv"} <= labels
 
 
 def _upload_app(blob: bytes | None = None, name: str = "edited.xlsx") -> AppTest:

@@ -42,8 +42,8 @@ def test_value_per_effort_is_npv_over_fte_months():
 def test_rice_reference_for_one_initiative():
     t = pr.score_table(CASE, COD, method="rice").set_index("initiative")
     ic = CASE.initiative("Product recommendations")
-    # uplift 7% → impact 2 (high); evidence benchmark → confidence 0.8; effort 18 FTE-months
-    assert t.loc["Product recommendations", "score"] == pytest.approx(ic.reachable_customers * 2 * 0.8 / 18)
+    # uplift 7% → impact 2 (high); evidence assumed → confidence 0.5; effort 18 FTE-months
+    assert t.loc["Product recommendations", "score"] == pytest.approx(ic.reachable_customers * 2 * 0.5 / 18)
 
 
 def test_wsjf_is_cost_of_delay_over_duration():
@@ -54,9 +54,9 @@ def test_wsjf_is_cost_of_delay_over_duration():
 
 def test_ice_reference():
     t = pr.score_table(CASE, COD, method="ice").set_index("initiative")
-    # Product recommendations: highest NPV → impact 10; benchmark → confidence 8;
-    # highest effort (18 FTE-months) → ease 1: 10 × 8 × 1 = 80
-    assert t.loc["Product recommendations", "score"] == pytest.approx(80.0)
+    # Product recommendations: highest NPV → impact 10; assumed → confidence 5;
+    # highest effort (18 FTE-months) → ease 1: 10 × 5 × 1 = 50
+    assert t.loc["Product recommendations", "score"] == pytest.approx(50.0)
 
 
 def test_quadrants():

@@ -88,3 +88,19 @@ def test_sources_default_to_assumption():
     sc = roi.load_sample("european_retailer")
     assert sc.settings.source_of("discount_rate").startswith("Forrester")
     assert sc.segments[0].source_of("customers") == "assumption"
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(value):
+    text = json.dumps(scenario_dict()).replace('"customers": 10000', f'"customers": {value}')
+    text = text.replace('"one_time_cost": 20000', f'"one_time_cost": {value}')
+    with pytest.raises(roi.ScenarioError) as exc:
+        roi.loads_scenario(text)
+    fields = sorted(p.split(":")[0] for p in exc.value.problems)
+    assert fields == ["initiatives[0].one_time_cost", "segments[0].customers"]
+
+
+def test_absurdly_large_amounts_are_refused():
+    data = scenario_dict()
+    data["segments"][0]["visits_per_customer"] = 1e300
+    assert problems(data) == ["segments[0].visits_per_customer: must be at most 1e+13"]

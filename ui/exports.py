@@ -2,7 +2,9 @@
 
 Everything that computes lives in :mod:`roi.export`; this module only caches it per scenario
 JSON (``st.cache_data``) and draws buttons. Download buttons get ``io.BytesIO`` objects; the
-slow ones (the deck, chart images) are built only when clicked (a callable ``data``).
+slow ones (the workbook, the deck, chart images) are built only when clicked (a callable ``data``).
+The workbook, the deck and the CSV files share one Monte Carlo run per scenario
+(:func:`roi.export.analyses.risk_analyses` remembers it).
 """
 
 from __future__ import annotations
@@ -70,11 +72,12 @@ def chart_download_buttons(chart: alt.TopLevelMixin, name: str) -> None:
         return
     spec = chart.to_json()
     stem = slug(name)
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("PNG", data=_deferred(lambda: _chart_image(spec, "png")), file_name=f"{stem}.png",
+    # a horizontal row of content-wide buttons: they keep their labels even in a narrow column
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", data=_deferred(lambda: _chart_image(spec, "png")), file_name=f"{stem}.png",
                        mime="image/png", key=f"png_{stem}", icon=":material/image:", on_click="ignore",
                        help=f"Download “{name}” as a PNG image")
-    c2.download_button("SVG", data=_deferred(lambda: _chart_image(spec, "svg")), file_name=f"{stem}.svg",
+    row.download_button("SVG", data=_deferred(lambda: _chart_image(spec, "svg")), file_name=f"{stem}.svg",
                        mime="image/svg+xml", key=f"svg_{stem}", icon=":material/draw:", on_click="ignore",
                        help=f"Download “{name}” as an SVG (vector) image")
 
@@ -109,6 +112,7 @@ def import_workbook(data: bytes, name: str) -> bool:
         return False
     changed = _changed_rows(current, scenario)
     state.set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {name}.")
+    state.forget_sample()
     st.session_state[_IMPORT_RESULT] = (name, None, changed)
     return True
 
@@ -136,9 +140,10 @@ _PRESENTATION_CSS = """
 [data-testid="stSidebarUserContent"] { display: none; }
 [data-testid="stMainBlockContainer"], .block-container { max-width: 100%; padding-left: 2.5rem;
   padding-right: 2.5rem; }
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.4rem; line-height: 1.25; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
 h1 { font-size: 3rem; }
 [data-testid="stNumberInput"], [data-testid="stTextInput"], [data-testid="stTextArea"],
 [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stSlider"],
@@ -154,6 +159,10 @@ def presentation_mode() -> bool:
     Call once per run from ``app.py`` before the page runs. Returns whether the mode is on.
     """
     ss = st.session_state
+    if PRESENTATION_KEY in ss:
+        # While presenting, the toggle is not drawn, and Streamlit drops the state of a widget that
+        # is not drawn in a run: re-assigning the value keeps the mode on across reruns and pages.
+        ss[PRESENTATION_KEY] = ss[PRESENTATION_KEY]
     on = bool(ss.get(PRESENTATION_KEY))
     if on:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)

@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from roi.evidence import evidence_source
 from roi.model import BusinessCase
+from roi.schema import Evidence
 from ui import format as fmt
 from ui import state
 
@@ -82,8 +84,14 @@ def number_field(
     show_source: bool = True,
     money: bool = False,
     parent_problems: bool = False,
+    source: str | None = None,
 ) -> None:
-    """A number input for ``path``; ``percent`` shows a fraction 0–1 as 0–100 %."""
+    """A number input for ``path``; ``percent`` shows a fraction 0–1 as 0–100 %.
+
+    ``source`` (Markdown) replaces the field's own ``sources`` entry — e.g. an uplift, whose
+    provenance is its initiative's evidence. Plain numbers show without trailing zeros
+    (``18``, ``2.5``); money without decimals; percentages with two.
+    """
     key = _key(path)
     scale = 100.0 if percent else 1.0
     if key not in st.session_state:
@@ -93,12 +101,13 @@ def number_field(
         if value is not None:
             value = int(value) if integer else round(float(value) * scale, 10)
         st.session_state[key] = value
-    source = source_of(path) if show_source else ""
+    if source is None:
+        source = source_of(path) if show_source else ""
     st.number_input(
         f"{label} ({unit})",
         key=key,
         step=step if step is not None else (1 if integer else None),
-        format="%d" if integer else ("%.0f" if money else ("%.2f" if percent else None)),
+        format="%d" if integer else ("%.0f" if money else ("%.2f" if percent else "%g")),
         help=help + (f"\n\n**Source:** {source}" if source else ""),
         on_change=_on_number,
         args=(path, key, scale, integer),
@@ -218,7 +227,8 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
     """NPV, ROI, payback, IRR and revenue per campaign unit in one row (stale-aware)."""
     cur = case.currency
     stale = " (stale)" if state.is_stale() else ""
-    cols = st.columns(5)
+    # the last card's label is the longest ("Revenue per €1 campaign"): give it the room
+    cols = st.columns([1.1, 0.8, 1, 0.8, 1.5])
     cols[0].metric(f"NPV{stale}", fmt.money(case.npv, cur), border=border,
                    help="Net present value of the programme over the horizon, risk-adjusted: "
                    "Σ net cash flow / (1 + discount rate)^year, year 0 undiscounted.")
@@ -230,15 +240,20 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
                    help="Months until cumulative (undiscounted) net cash flow turns positive.")
     cols[3].metric(f"IRR{stale}", fmt.pct(case.irr), border=border,
                    help="Internal rate of return per year; — when undefined (flows never change sign).")
-    sym = fmt.currency_symbol(cur).strip()
+    sym = fmt.currency_symbol(cur)
     ratio = case.revenue_per_campaign_dollar
-    cols[4].metric(f"Revenue / campaign {sym}1{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
+    cols[4].metric(f"Revenue per {sym}1 campaign{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
                    border=border,
-                   help="Incremental revenue per unit of variable campaign cost. Benchmark: about $6 per "
-                   "$1 (consultancy figure quoted by MarTech).")
+                   help=f"Incremental revenue per {sym}1 of variable campaign cost. Benchmark: about $6 "
+                   "per $1 (consultancy figure quoted by MarTech).")
 
 
 def evidence_badge(kind: str) -> str:
     """Markdown badge for an uplift's evidence: assumed (orange), benchmark (blue), measured (green)."""
     colour = {"assumed": "orange", "benchmark": "blue", "measured": "green"}.get(kind, "gray")
     return f":{colour}-badge[{kind}]"
+
+
+def evidence_line(ev: Evidence) -> str:
+    """Markdown: the evidence badge and where the uplift comes from (source or test figures)."""
+    return f"{evidence_badge(ev.kind.value)} {evidence_source(ev)}"

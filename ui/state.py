@@ -86,7 +86,8 @@ def _init() -> None:
     if token:
         try:
             ss[_SCENARIO] = decode_scenario(token)
-            ss[_SAMPLE] = None
+            # a link to an unedited sample names it in the picker; anything else is custom
+            ss[_SAMPLE] = next((k for k in sample_names() if _load_sample(k) == ss[_SCENARIO]), None)
             ss[_NOTE] = "Opened the scenario from a shared link."
             return
         except ScenarioError as exc:
@@ -120,6 +121,12 @@ def set_scenario(scenario: Scenario, note: str | None = None) -> None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _evaluate(scenario_json: str) -> BusinessCase:
     return roi.evaluate(roi.loads_scenario(scenario_json))
+
+
+def forget_sample() -> None:
+    """The scenario no longer comes from a sample (an upload, an imported workbook)."""
+    _init()
+    st.session_state[_SAMPLE] = None
 
 
 def get_case() -> BusinessCase:
@@ -263,6 +270,8 @@ def _sync_url(token: str | None) -> None:
 
 def _on_sample_change() -> None:
     key = st.session_state["sample_picker"]
+    if key is None:
+        return
     set_scenario(_load_sample(key), note=f"Loaded the sample case “{sample_label(key)}”.")
     st.session_state[_SAMPLE] = key
 
@@ -284,7 +293,7 @@ def _on_upload() -> None:
         ss[_UPLOAD_ERROR] = (uploaded.name, exc.problems)
         return
     set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {uploaded.name}.")
-    ss[_SAMPLE] = None
+    forget_sample()
     ss[_UPLOAD_ERROR] = None
     ss[_UPLOAD_NONCE] += 1  # a fresh uploader, so the same file can be loaded again later
 
@@ -298,8 +307,9 @@ def scenario_sidebar() -> None:
     scenario = get_scenario()
     ss = st.session_state
     keys = sample_names()
-    if "sample_picker" not in ss:
-        ss["sample_picker"] = ss.get(_SAMPLE) or (DEFAULT_SAMPLE if DEFAULT_SAMPLE in keys else keys[0])
+    started = ss.get(_SAMPLE)  # None after a shared link or an upload: the picker shows no sample
+    if "sample_picker" not in ss or ss["sample_picker"] != started:
+        ss["sample_picker"] = started
     with st.sidebar:
         st.markdown("### Scenario")
         st.caption(scenario.settings.name)
@@ -308,13 +318,15 @@ def scenario_sidebar() -> None:
             keys,
             key="sample_picker",
             format_func=sample_label,
+            placeholder="Custom scenario (link or upload)",
             on_change=_on_sample_change,
             help="Load one of the sample business cases shipped in data/.",
         )
         st.button(
             "Reset to sample",
             on_click=_on_reset,
-            help="Discard all edits and reload the selected sample case.",
+            help="Discard all edits and reload the selected sample case (the default one when the "
+            "scenario came from a link or an upload).",
             width="stretch",
         )
         st.file_uploader(

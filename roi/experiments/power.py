@@ -201,7 +201,8 @@ def _sds(p1: np.ndarray, p2: np.ndarray, method: str) -> tuple[np.ndarray, np.nd
 def _n_normal(p1: np.ndarray, p2: np.ndarray, d: Design, method: str) -> np.ndarray:
     """Visitors per variant for ``evan-miller`` and ``pooled`` (vectorised over rates)."""
     null, alt = _sds(p1, p2, method)
-    return (d.z_alpha * null + d.z_power * alt) ** 2 / (p2 - p1) ** 2
+    with np.errstate(divide="ignore"):  # an effect that rounds to zero needs infinite traffic
+        return (d.z_alpha * null + d.z_power * alt) ** 2 / (p2 - p1) ** 2
 
 
 def _sm_alternative(d: Design) -> str:
@@ -283,9 +284,16 @@ def sample_size(
         abs_effect=p2 - p1,
         rel_effect=(p2 - p1) / p1,
         n_exact=n,
-        n_per_variant=math.ceil(n - 1e-9),
+        n_per_variant=_whole(n),
         design=d,
     )
+
+
+def _whole(n: float) -> int:
+    """Visitors per variant rounded up; an effect too small to detect has no finite sample size."""
+    if not math.isfinite(n):
+        raise ValueError("mde: too small to detect with any finite sample")
+    return math.ceil(n - 1e-9)
 
 
 def sample_size_continuous(
@@ -337,7 +345,7 @@ def sample_size_continuous(
         abs_effect=delta,
         rel_effect=delta / mean,
         n_exact=n,
-        n_per_variant=math.ceil(n - 1e-9),
+        n_per_variant=_whole(n),
         design=d,
     )
 

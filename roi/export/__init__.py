@@ -5,6 +5,10 @@
 * :func:`all_csv` / :func:`csv_bytes` — CSV of each table, UTF-8 with BOM (:mod:`.csv`);
 * :func:`deck_bytes` — the meeting deck (python-pptx, charts rendered with vl-convert; :mod:`.pptx`).
 
+The analyses (prioritization, test plan, and the Risk page's sensitivity, Monte Carlo, breakeven
+and cost of delay at its defaults) go into all three as values (:mod:`.analyses`); the Monte
+Carlo runs once per scenario and is shared.
+
 User text never becomes a formula in any of them (:mod:`.safe`). No Streamlit here.
 """
 

@@ -1,5 +1,10 @@
 """CSV files of the business case's tables, UTF-8 with a byte-order mark so Excel opens them cleanly.
 
+One file per table: the case's own (assumptions, segments, initiatives, cash flow) and every table
+of the value sheets (:func:`roi.export.analyses.analysis_sheets`: prioritization, roadmap, test
+plan, and the risk tables — tornado, cases, Monte Carlo summary and variance shares, breakeven,
+cost of delay).
+
 User text is guarded against formula injection (:func:`roi.export.safe.csv_text`): a field
 beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``.
 Numbers are written with full precision (``repr``), missing values as empty fields.
@@ -76,8 +81,7 @@ def tables(scenario: Scenario, case: BusinessCase, analyses: Analyses | None = N
         "initiatives": case.initiative_table(),
         "cash_flow": cash.reset_index(),
     }
-    for title, (df, _) in analysis_tables(scenario, case, analyses).items():
-        out[title.lower().replace(" ", "_")] = df
+    out.update(analysis_tables(scenario, case, analyses))
     return out
 
 

@@ -1,21 +1,23 @@
 """The meeting deck: ``deck_bytes(scenario) -> bytes`` (python-pptx, 16:9).
 
 Slides: title; executive summary (headline figures with their range, cash-flow chart);
-business case by component (waterfall); prioritization matrix (impact vs effort); roadmap;
-test plan (table and schedule chart); key assumptions with sources. Charts are the app's own
-Altair charts (:mod:`roi.charts`, :mod:`roi.experiments.charts`) rendered to PNG with
-vl-convert, so the deck and the screen agree. Slides whose analysis is not available in this
+business case by component (waterfall); risk (tornado and Monte Carlo histogram with the
+P10 / P50 / P90 and P(NPV < 0)); prioritization matrix (impact vs effort); roadmap; test plan
+(table and schedule chart); key assumptions with sources. Charts are the app's own Altair charts
+(:mod:`roi.charts`, :mod:`roi.uncertainty.charts`, :mod:`roi.experiments.charts`) rendered to
+PNG with vl-convert, so the deck and the screen agree. Slides whose analysis is not available in this
 installation (see :mod:`roi.export.analyses`) are left out.
 
 The range on the executive summary is the pessimistic … optimistic case of
-:func:`roi.uncertainty.cases` when that module is installed, otherwise the case evaluated with
-every initiative at its *low* and at its *high* uplift — see :func:`headline_range`.
+:func:`roi.uncertainty.cases` at the Risk page's default ranges when that module is installed
+(with the Monte Carlo P10 … P90 of the Risk slide next to it), otherwise the case evaluated
+with every initiative at its *low* and at its *high* uplift — see :func:`headline_range`.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -29,14 +31,15 @@ from .. import charts
 from ..io import parse_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Scenario
-from .analyses import CAPACITY_FTE, Analyses, run_analyses
+from .analyses import CAPACITY_FTE, Analyses, Risk, optional_risk, run_analyses
 from .assumptions import NO_SOURCE, evidence_text
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 NAVY = RGBColor(0x1F, 0x4E, 0x78)
 GREY = RGBColor(0x59, 0x59, 0x59)
-CHART_SLIDE_NAMES = ("Executive summary", "Business case by component", "Prioritization", "Roadmap", "Test plan")
+CHART_SLIDE_NAMES = ("Executive summary", "Business case by component", "Risk", "Prioritization", "Roadmap",
+                     "Test plan")
 
 
 def render_png(chart: alt.TopLevelMixin, *, width: int | None = None, scale: float = 2.0) -> bytes:
@@ -51,6 +54,9 @@ def render_png(chart: alt.TopLevelMixin, *, width: int | None = None, scale: flo
 
 def render_svg(chart: alt.TopLevelMixin) -> str:
     return vlc.vegalite_to_svg(chart.to_json())
+
+
+CASES_LABEL = "pessimistic … optimistic case (every driver at its worse / better end)"
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,7 @@ def headline_range(scenario: Scenario) -> Range:
     except ImportError:
         return uplift_range(scenario)
     c = cases(scenario)
-    return Range(c.pessimistic, c.optimistic, "pessimistic … optimistic case (every driver at its worse / "
-                 "better end)")
+    return Range(c.pessimistic, c.optimistic, CASES_LABEL)
 
 
 def _money(v: float | None, cur: str) -> str:
@@ -165,13 +170,15 @@ class _Deck:
         return buf.getvalue()
 
 
-def _deck_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.TopLevelMixin, int]]:
-    """The app's charts the deck shows: name → (chart, width in pixels)."""
+def _case_charts(case: BusinessCase) -> dict[str, tuple[alt.TopLevelMixin, int]]:
+    """The app's charts of the case itself: name → (chart, width in pixels)."""
+    return {"cash_flow": (charts.cash_flow(case), 560), "waterfall": (charts.waterfall(case), 1000)}
+
+
+def _analysis_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.TopLevelMixin, int]]:
+    """The app's charts of the analyses (prioritization, roadmap, test plan, risk)."""
     cur = case.currency
-    out: dict[str, tuple[alt.TopLevelMixin, int]] = {
-        "cash_flow": (charts.cash_flow(case), 560),
-        "waterfall": (charts.waterfall(case), 1000),
-    }
+    out: dict[str, tuple[alt.TopLevelMixin, int]] = {}
     if a.scores is not None:
         from .. import prioritization as pr
 
@@ -192,6 +199,21 @@ def _deck_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.TopLeve
     return out
 
 
+def _risk_charts(case: BusinessCase, r: Risk | None) -> dict[str, tuple[alt.TopLevelMixin, int]]:
+    """The Risk page's tornado (NPV) and Monte Carlo histogram."""
+    if r is None:
+        return {}
+    from ..uncertainty import charts as risk_charts
+
+    return {"tornado": (risk_charts.tornado(r.tornado, case.currency, "npv"), 420),
+            "histogram": (risk_charts.histogram(r.simulation, case.currency), 560)}
+
+
+def _deck_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.TopLevelMixin, int]]:
+    """The app's charts the deck shows: name → (chart, width in pixels)."""
+    return _case_charts(case) | _analysis_charts(case, a) | _risk_charts(case, a.risk)
+
+
 def _render_charts(specs: dict[str, tuple[alt.TopLevelMixin, int]], max_workers: int = 4) -> dict[str, bytes]:
     """Render charts to PNG in parallel (vl-convert works outside the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -201,14 +223,42 @@ def _render_charts(specs: dict[str, tuple[alt.TopLevelMixin, int]], max_workers:
         return {k: f.result() for k, f in futures.items()}
 
 
+def _prepare(scenario: Scenario, case: BusinessCase, analyses: Analyses | None) -> tuple[Analyses, dict[str, bytes]]:
+    """Analyses and chart PNGs. The risk analyses (Monte Carlo, numpy) run in the background while
+    the other analyses are computed and their charts rendered (vl-convert renders one chart at a
+    time, outside the GIL); the tornado and the histogram render last."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        risk = pool.submit(optional_risk, scenario) if analyses is None else None
+        futures = {k: pool.submit(render_png, c, width=w) for k, (c, w) in _case_charts(case).items()}
+        a = run_analyses(scenario, case, risk=False) if analyses is None else analyses
+        futures |= {k: pool.submit(render_png, c, width=w) for k, (c, w) in _analysis_charts(case, a).items()}
+        if risk is not None:
+            r, why = risk.result()
+            a = replace(a, risk=r, missing=a.missing + ((why,) if why else ()))
+        futures |= {k: pool.submit(render_png, c, width=w) for k, (c, w) in _risk_charts(case, a.risk).items()}
+        return a, {k: f.result() for k, f in futures.items()}
+
+
+def _risk_headline(r: Risk, cur: str) -> str:
+    sim = r.simulation
+    return (f"NPV P10 {_money(sim.quantile(0.1), cur)} · P50 {_money(sim.quantile(0.5), cur)} · "
+            f"P90 {_money(sim.quantile(0.9), cur)} · chance of losing money P(NPV < 0) {sim.prob_npv_negative:.1%}")
+
+
 def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
                analyses: Analyses | None = None, range_: Range | None = None) -> bytes:
     """The meeting deck as ``.pptx`` bytes."""
     case = evaluate(scenario) if case is None else case
-    a = run_analyses(scenario, case) if analyses is None else analyses
-    rng = headline_range(scenario) if range_ is None else range_
+    a, pngs = _prepare(scenario, case, analyses)
+    if range_ is not None:
+        rng = range_
+    elif a.risk is not None:  # the same cases as the Risk page (and the Sensitivity sheet)
+        rng = Range(a.risk.cases.pessimistic, a.risk.cases.optimistic, CASES_LABEL)
+    else:
+        rng = headline_range(scenario)
     st, cur, T = scenario.settings, scenario.settings.currency, scenario.settings.horizon_years
-    pngs = _render_charts(_deck_charts(case, a), max_workers=4)
     d = _Deck(st.name)
     full_w = WIDTH - 2 * MARGIN
     body_top = Inches(1.6)
@@ -245,6 +295,10 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         f"{len(scenario.initiatives)} components; process maturity realises {case.maturity.realisation:.0%} of "
         f"the uplift, full effect {case.maturity.ramp_months:.0f} months after launch",
     ]
+    if a.risk is not None:
+        sim = a.risk.simulation
+        lines.insert(4, f"Monte Carlo NPV P10 … P90 {_money(sim.quantile(0.1), cur)} … "
+                        f"{_money(sim.quantile(0.9), cur)}; chance of losing money {sim.prob_npv_negative:.0%}")
     d.bullets(s, lines, MARGIN, body_top, Inches(5.6), body_h, size=17)
     d.picture(s, pngs["cash_flow"], MARGIN + Inches(5.9), body_top,
               full_w - Inches(5.9), body_h)
@@ -253,7 +307,19 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
     s = d.slide("Business case by component", f"NPV by initiative and shared programme costs ({cur})")
     d.picture(s, pngs["waterfall"], MARGIN, body_top, full_w, body_h)
 
-    # 4–5. Prioritization matrix and roadmap
+    # 4. Risk: tornado and Monte Carlo histogram, as on the Risk page
+    if a.risk is not None:
+        r = a.risk
+        dist = "PERT" if r.distribution == "pert" else r.distribution
+        s = d.slide("Risk", f"{r.draws:,} Monte Carlo draws (seed {r.seed}, {dist}) over the Risk page's ranges; "
+                    f"reproduce with {r.simulate_command}")
+        d.bullets(s, [_risk_headline(r, cur)], MARGIN, Inches(1.5), full_w, Inches(0.5), size=18)
+        top = Inches(2.1)
+        half = (full_w - Inches(0.2)) // 2
+        d.picture(s, pngs["tornado"], MARGIN, top, half, HEIGHT - top - Inches(0.3))
+        d.picture(s, pngs["histogram"], MARGIN + half + Inches(0.2), top, half, HEIGHT - top - Inches(0.3))
+
+    # 5–6. Prioritization matrix and roadmap
     if a.scores is not None:
         s = d.slide("Prioritization", "Impact (NPV) vs effort; ranked by value per effort")
         d.picture(s, pngs["impact_effort"], MARGIN, body_top, Inches(7.6), body_h)
@@ -264,7 +330,7 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         s = d.slide("Roadmap", f"What starts when, in rank order, under {CAPACITY_FTE:g} FTEs per quarter")
         d.picture(s, pngs["roadmap"], MARGIN, body_top, full_w, body_h)
 
-    # 6. Test plan
+    # 7. Test plan
     if a.test_plan is not None:
         s = d.slide("Test plan", "An A/B test per initiative (generic vs personalized) before its uplift counts")
         rows = []
@@ -278,7 +344,7 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         if "test_schedule" in pngs:
             d.picture(s, pngs["test_schedule"], MARGIN + Inches(6.8), body_top, full_w - Inches(6.8), body_h)
 
-    # 7. Key assumptions with sources
+    # 8. Key assumptions with sources
     s = d.slide("Key assumptions and sources", "Every uplift is a hypothesis until a test measures it")
     rows = [
         ["Discount rate", f"{st.discount_rate:.0%}", st.source_of("discount_rate")],

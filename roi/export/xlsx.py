@@ -40,9 +40,13 @@ Sheets and layout
     ``E_t = r·E_{t−1} + customers·r·g``, revenue, standalone revenue, gross profit, reach; per
     initiative — revenue, gross profit, savings, costs, risk-adjusted benefit and cost, net,
     cumulative net and payback crossing.
-Analysis sheets (values, not formulas)
-    ``Prioritization``, ``Test plan``, ``Sensitivity`` and ``Monte Carlo`` when the analysis
-    modules are available (see :func:`analysis_tables`).
+Value sheets (values computed at export, not formulas; grey tabs)
+    ``Prioritization``, ``Roadmap``, ``Test plan``, and the Risk page's analyses at its defaults:
+    ``Sensitivity`` (tornado rows and the pessimistic / base / optimistic cases), ``Monte Carlo``
+    (draws, seed, distribution, P10/P50/P90 of NPV, ROI and payback, P(NPV < 0), variance shares;
+    the reproducing ``python -m roi simulate`` command in the note), ``Breakeven`` and ``Cost of
+    delay`` — each when its module is available (:func:`roi.export.analyses.analysis_sheets`). The
+    import ignores them.
 ``_roi`` (hidden)
     Marker, format version, SHA-256 and the scenario JSON (split in chunks below Excel's
     32,767-character cell limit) that :mod:`roi.export.xlsx_import` reads back.
@@ -60,6 +64,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,12 +84,14 @@ from ..io import dumps_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Lever, Outcome, Scenario
 from . import safe
+from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, evidence_text, money_format
 
 FORMAT_VERSION = 1
 MARKER = "roi-personalization-business-case"
 META_SHEET = "_roi"
 CHUNK = 30_000  # characters of scenario JSON per cell (Excel's limit is 32,767)
+VALUES_TAB = "A6A6A6"  # grey tab: a sheet of values computed at export, not formulas
 
 SUMMARY, ASSUMPTIONS, SEGMENTS, INITIATIVES, CASH, CALC = (
     "Summary", "Assumptions", "Segments", "Initiatives", "Cash flow", "Calc")
@@ -532,7 +539,7 @@ class _Calc:
         self.section("i_cum", "Cumulative net cash flow", "ini",
                      lambda j, t: (f"={self.at('i_net', j, t)}" if t == 0
                                    else f"={self.at('i_cum', j, t - 1)}+{self.at('i_net', j, t)}"), years0, "roi money")
-        self.section("i_cross", "Payback crossing: months when the cumulative flow first turns ≥ 0 within the year",
+        self.section("i_cross", "Payback crossing: months when the cumulative flow turns ≥ 0 within the year",
                      "ini", lambda j, t: _crossing(self.at("i_cum", j, t - 1), self.at("i_cum", j, t),
                                                    self.at("i_net", j, t), t), years1, "roi decimal")
         _widths(ws, {"A": 5, "B": 30, "C": 24, "D": 16, "E": 7, "F": 7,
@@ -555,7 +562,10 @@ def _crossing(cum_prev: str, cum: str, flow: str, t: int) -> str:
 
 
 def _payback(cum_range: str, cross_range: str) -> str:
-    return (f'=IF(MIN({cum_range})>=0,0,IF(COUNT({cross_range})=0,"not within horizon",MIN({cross_range})))')
+    """Payback as :func:`roi.finance.payback_months`: 0 if never under water, none if still under
+    water in the last year, else the last crossing (crossings grow with the year, hence MAX)."""
+    last = f"INDEX({cum_range},1,COLUMNS({cum_range}))"
+    return f'=IF(MIN({cum_range})>=0,0,IF({last}<0,"not within horizon",MAX({cross_range})))'
 
 
 def _write_initiatives(wb: Workbook, scenario: Scenario, lay: _Layout) -> Worksheet:
@@ -849,35 +859,58 @@ def _write_meta(wb: Workbook, scenario: Scenario) -> None:
     ws.sheet_state = "hidden"
 
 
-def _values_sheet(wb: Workbook, title: str, table: Any, note: str = "") -> None:
-    """A sheet of values from a pandas DataFrame (analyses that are not live formulas)."""
-    ws = wb.create_sheet(title[:31])
-    start = 1
-    if note:
-        safe.write_text(ws["A1"], note)
-        ws["A1"].style = "roi note"
-        start = 3
-    cols = [str(c) for c in table.columns]
-    _header(ws, start, cols)
-    for i, rec in enumerate(table.itertuples(index=False), start=start + 1):
-        for k, v in enumerate(rec, start=1):
-            v = _plain(v)
-            c = ws.cell(row=i, column=k)
-            safe.write_value(c, v)
-            if isinstance(v, float):
-                c.number_format = _column_format(cols[k - 1], v)
-    for k, col in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(k)].width = min(max(12, len(col) + 2), 40)
-    _print_setup(ws, f"A{start + 1}")
+def _values_sheet(wb: Workbook, sheet: Sheet, currency: str) -> Worksheet:
+    """A sheet of values (analyses that are not live formulas): its note, then each table under its
+    heading; grey tab, frozen first header, the print setup of every sheet."""
+    ws = wb.create_sheet(sheet.title[:31])
+    ws.sheet_properties.tabColor = VALUES_TAB
+    ncols = max([len(t.frame.columns) for t in sheet.tables] + [1])
+    widths = [12.0] * ncols
+    row, freeze = 3, None
+    for table in sheet.tables:
+        if table.heading:
+            safe.write_text(ws.cell(row=row, column=1), table.heading).style = "roi section"
+            row += 1
+        cols = [str(c) for c in table.frame.columns]
+        _header(ws, row, cols)
+        freeze = freeze or f"A{row + 1}"
+        for i, rec in enumerate(table.frame.itertuples(index=False, name=None)):
+            for k, v in enumerate(rec):
+                v = _plain(v)
+                c = safe.write_value(ws.cell(row=row + 1 + i, column=k + 1), v)
+                fmt = table.formats.get(cols[k])
+                if isinstance(fmt, list):
+                    fmt = fmt[i]
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and (fmt or isinstance(v, float)):
+                    c.number_format = fmt or _column_format(cols[k], v, currency)
+                elif isinstance(v, str):
+                    widths[k] = max(widths[k], min(len(v) + 2, 40))
+        for k, col in enumerate(cols):
+            widths[k] = max(widths[k], min(len(col) + 2, 40))
+        row += 1 + len(table.frame) + 2
+    _widths(ws, {get_column_letter(k + 1): w for k, w in enumerate(widths)})
+    span = max(ncols, 6)
+    _note(ws, 1, sheet.note, span, sum(widths) + 12 * (span - ncols))
+    _print_setup(ws, freeze)
+    return ws
 
 
-def _column_format(name: str, v: float) -> str:
-    """Number format of an analysis column from its name (fractions as %, money with separators)."""
+def _note(ws: Worksheet, row: int, text: str, ncols: int, chars: float) -> None:
+    """A wrapped note merged across ``ncols`` columns (about ``chars`` characters wide), tall enough."""
+    if not text:
+        return
+    safe.write_text(ws.cell(row=row, column=1), text).style = "roi note"
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.row_dimensions[row].height = 15 * (1 + len(text) // max(int(chars), 20))
+
+
+def _column_format(name: str, v: float, currency: str) -> str:
+    """Number format of an analysis column from its name (fractions as %, money in the currency)."""
     name = name.lower()
     if any(w in name for w in ("uplift", "confidence", "mde_", "share", "rate", "probability")):
         return PERCENT
     if any(w in name for w in ("npv", "profit", "cost", "revenue", "benefit")):
-        return "#,##0"
+        return money_format(currency)
     return "#,##0" if abs(v) >= 1000 else "#,##0.00"
 
 
@@ -903,34 +936,36 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def analysis_tables(scenario: Scenario, case: BusinessCase) -> dict[str, tuple[Any, str]]:
-    """Value tables of the analyses available in this installation: sheet title → (DataFrame, note)."""
-    from .analyses import analysis_tables as tables
+def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
+                   analyses: bool | Analyses = True) -> Workbook:
+    """The live workbook of ``scenario`` (see the module docstring for its layout).
 
-    return tables(scenario, case)
-
-
-def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *, analyses: bool = True) -> Workbook:
-    """The live workbook of ``scenario`` (see the module docstring for its layout)."""
+    ``analyses``: ``True`` runs them (:func:`roi.export.analyses.run_analyses`, in a background
+    thread while the formula sheets are written), an :class:`Analyses` uses those, ``False``
+    leaves the value sheets out.
+    """
     case = evaluate(scenario) if case is None else case
-    wb = Workbook()
-    wb.calculation.fullCalcOnLoad = True  # no cached values: spreadsheet programs compute on open
-    _styles(wb, scenario.settings.currency)
-    summary = wb.active
-    summary.title = SUMMARY
-    lay = _Layout(horizon=scenario.settings.horizon_years)
-    _write_assumptions(wb, scenario, lay)
-    _write_segments(wb, scenario, lay)
-    ini_ws = _write_initiatives(wb, scenario, lay)
-    calc = _Calc(wb, scenario, lay)
-    calc.write()
-    _initiative_results(ini_ws, scenario, lay)
-    _write_cash_flow(wb, scenario, lay)
-    _write_summary(summary, wb, case, lay)
-    # Sheet order: Summary, Assumptions, Segments, Initiatives, Cash flow, analyses, Calc, _roi
-    if analyses:
-        for title, (table, note) in analysis_tables(scenario, case).items():
-            _values_sheet(wb, title, table, note)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(run_analyses, scenario, case) if analyses is True else None
+        wb = Workbook()
+        wb.calculation.fullCalcOnLoad = True  # no cached values: spreadsheet programs compute on open
+        _styles(wb, scenario.settings.currency)
+        summary = wb.active
+        summary.title = SUMMARY
+        lay = _Layout(horizon=scenario.settings.horizon_years)
+        _write_assumptions(wb, scenario, lay)
+        _write_segments(wb, scenario, lay)
+        ini_ws = _write_initiatives(wb, scenario, lay)
+        calc = _Calc(wb, scenario, lay)
+        calc.write()
+        _initiative_results(ini_ws, scenario, lay)
+        _write_cash_flow(wb, scenario, lay)
+        _write_summary(summary, wb, case, lay)
+        done = pending.result() if pending is not None else analyses
+    # Sheet order: Summary, Assumptions, Segments, Initiatives, Cash flow, value sheets, Calc, _roi
+    if isinstance(done, Analyses):
+        for sheet in analysis_sheets(scenario, case, done):
+            _values_sheet(wb, sheet, scenario.settings.currency)
     wb.move_sheet(CALC, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CALC))
     _write_meta(wb, scenario)
     wb.properties.title = scenario.settings.name[:200]
@@ -938,7 +973,8 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *, anal
     return wb
 
 
-def workbook_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses: bool = True) -> bytes:
+def workbook_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
+                   analyses: bool | Analyses = True) -> bytes:
     """The workbook as ``.xlsx`` bytes (for a download button or a file)."""
     buf = io.BytesIO()
     build_workbook(scenario, case, analyses=analyses).save(buf)

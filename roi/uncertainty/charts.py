@@ -167,13 +167,21 @@ def delay_frame(curve: DelayCurve, initiatives: bool = True) -> pd.DataFrame:
 def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.LayerChart:
     """NPV against the month the programme starts (0 = now); the programme line is thick."""
     df = delay_frame(curve, initiatives)
+    series = list(dict.fromkeys(df["series"]))
+    others = [c for k, c in OKABE_ITO.items() if k != "black"]
+    colours = [TOTAL] + [others[k % len(others)] for k in range(len(series) - 1)]
     lines = alt.Chart(df).mark_line(point=False).encode(
         x=alt.X("month:Q", title="Start delayed by (months)"),
         y=alt.Y("npv:Q", axis=_axis(currency, "NPV")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=280)),
+        # legend on the right: below the plot it would take the plot's height in a fitted chart
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=colours),
+                        legend=alt.Legend(orient="right", labelLimit=240)),
         size=alt.condition(alt.datum.series == "Programme", alt.value(3.5), alt.value(1.5)),
         tooltip=["series:N", "month:Q", alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y="y:Q")
     return (lines + zero).properties(
-        title=f"What waiting costs: {curve.programme_cost_per_month / M:,.2f} {currency} M of NPV per month", height=320)
+        title=alt.Title(f"What waiting costs: {currency} {curve.programme_cost_per_month:,.0f} of programme NPV "
+                        "per month of delay",
+                        subtitle="Programme NPV (thick line) and each initiative's NPV by start month"),
+        height=320)

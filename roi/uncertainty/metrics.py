@@ -43,23 +43,24 @@ def outcomes(benefit: np.ndarray, cost: np.ndarray, rate: np.ndarray) -> Outcome
 
 
 def payback_months(cash: np.ndarray) -> np.ndarray:
-    """Months until cumulative cash ``[D,T+1]`` first reaches zero, ``[D]``; NaN if never.
+    """Months until cumulative cash ``[D,T+1]`` is back at zero for good, ``[D]``; NaN if never.
 
     Notes
     -----
-    As :func:`roi.finance.payback_months`: 0 when the cumulative cash is never negative;
-    otherwise the first year ``t ≥ 1`` with ``cum[t−1] < 0 ≤ cum[t]`` gives
-    ``12 × (t − 1 + −cum[t−1] / cash[t])``.
+    As :func:`roi.finance.payback_months`: 0 when the cumulative cash is never negative; NaN
+    when it is negative in the last year; otherwise, with ``u`` the last year it is negative,
+    ``12 × (u + −cum[u] / cash[u+1])``.
     """
     cum = np.cumsum(cash, axis=1)
-    never_under = (cum >= 0).all(axis=1)
-    cross = (cum[:, :-1] < 0) & (cum[:, 1:] >= 0)  # [D,T]
-    any_cross = cross.any(axis=1)
-    t = np.argmax(cross, axis=1) + 1  # first crossing year
+    under = cum < 0
+    T1 = cash.shape[1]
+    # Last negative year per draw (−1 when never under water).
+    last = np.where(under.any(axis=1), T1 - 1 - np.argmax(under[:, ::-1], axis=1), -1)
     rows = np.arange(cash.shape[0])
+    u = np.clip(last, 0, T1 - 2)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        months = 12.0 * (t - 1 + -cum[rows, t - 1] / cash[rows, t])
-    return np.where(never_under, 0.0, np.where(any_cross, months, np.nan))
+        months = 12.0 * (u + -cum[rows, u] / cash[rows, u + 1])
+    return np.where(last < 0, 0.0, np.where(last == T1 - 1, np.nan, months))
 
 
 def initiative_npv(structure: engine.Structure, x: engine.Inputs) -> np.ndarray:

@@ -143,6 +143,8 @@ def simulate(
     """
     if draws < 1:
         raise ValueError(f"draws: must be at least 1 (got {draws})")
+    if seed < 0:
+        raise ValueError(f"seed: must be zero or more (got {seed})")
     if distribution not in DISTRIBUTIONS:
         raise ValueError(f"distribution: must be one of {', '.join(DISTRIBUTIONS)} (got {distribution!r})")
     structure, x = engine.build(scenario)

@@ -1,0 +1,88 @@
+"""Shared Streamlit ``AppTest`` helpers for the page tests.
+
+Every page is opened through ``app.py`` as a user would reach it (navigation, sidebar, the
+scenario in session state), then read through small helpers so each test says what it checks.
+
+Note: with ``st.navigation``, AppTest (1.67) keeps the entry point's own elements (sidebar,
+banners) only on the first run of an ``AppTest``; later runs show the page's elements only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from streamlit.testing.v1 import AppTest
+
+import roi
+from roi.schema import Scenario
+from roi.share import encode_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+SAMPLES = sorted(roi.sample_paths())
+
+
+def assert_no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def open_app(
+    page: str | None = None,
+    sample: str | Scenario | None = None,
+    *,
+    via: Literal["link", "picker"] = "link",
+    timeout: float = 60,
+) -> AppTest:
+    """Run ``app.py``, load ``sample`` and switch to ``page`` (``"pages/….py"``).
+
+    ``sample`` is a sample key (``"retail_bank"``) or a whole :class:`~roi.schema.Scenario`.
+    ``via="link"`` opens it as a shared link (``?s=…``) on the first run; ``via="picker"``
+    picks a sample key in the sidebar's sample picker, as a user would.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if isinstance(sample, Scenario):
+        at.query_params["s"] = encode_scenario(sample)
+    elif sample is not None and via == "link":
+        at.query_params["s"] = encode_scenario(roi.load_sample(sample))
+    at.run()
+    assert_no_exception(at)
+    if isinstance(sample, str) and via == "picker":
+        at.selectbox(key="sample_picker").set_value(sample).run()
+        assert_no_exception(at)
+    if page is not None:
+        at.switch_page(page).run()
+        assert_no_exception(at)
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """Value of the first metric labelled ``label`` (or ``label (stale)``)."""
+    for m in at.metric:
+        if m.label in (label, f"{label} (stale)"):
+            return m.value
+    raise AssertionError(f"no metric {label!r}; metrics: {[m.label for m in at.metric]}")
+
+
+def errors(at: AppTest) -> list[str]:
+    """Text of every ``st.error`` on the page."""
+    return [e.value for e in at.error]
+
+
+def money_to_float(text: str) -> float:
+    """'€1.2M' / '-€433,697' → float (compact millions are rounded; used for comparisons)."""
+    sign = -1 if text.startswith("-") else 1
+    digits = "".join(ch for ch in text if ch.isdigit() or ch in ".MB")
+    mult = 1e6 if digits.endswith("M") else 1e9 if digits.endswith("B") else 1
+    return sign * float(digits.rstrip("MB")) * mult
+
+
+def elements(at: AppTest, kind: str) -> list:
+    """Every element of one kind (``"vega_lite_chart"``, ``"download_button"`` …) on the page."""
+    return list(at.get(kind))
+
+
+def chart_downloads(at: AppTest) -> tuple[int, list[str]]:
+    """``(number of charts, labels of the PNG/SVG download buttons)`` on the page."""
+    labels = [b.proto.label for b in at.get("download_button") if b.proto.label in ("PNG", "SVG")]
+    return len(at.get("vega_lite_chart")), labels
