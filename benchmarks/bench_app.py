@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import roi  # noqa: E402
-from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+from roi.synthetic import generate_scenario  # noqa: E402
 
 APP = str(ROOT / "app.py")
 

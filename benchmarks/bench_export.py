@@ -1,7 +1,7 @@
 """Time the exports: the live xlsx workbook and the pptx deck, for each sample and a 50-initiative case.
 
 Run: ``.venv/bin/python benchmarks/bench_export.py``. Aim (issue 6): under 2 s each. The
-generated case is :func:`roi.uncertainty.synthetic.generate_scenario` (50 initiatives × 20
+generated case is :func:`roi.synthetic.generate_scenario` (50 initiatives × 20
 segments × 5 years). Times are end to end from a validated scenario (evaluation, analyses —
 including the 100,000-draw Monte Carlo —, formulas, chart rendering and saving);
 medians of a few runs after a warm-up. *Cold* runs start with the risk analyses forgotten
@@ -24,7 +24,7 @@ import roi  # noqa: E402
 from roi.export.analyses import clear_risk_memo  # noqa: E402
 from roi.export.pptx import deck_bytes  # noqa: E402
 from roi.export.xlsx import workbook_bytes  # noqa: E402
-from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+from roi.synthetic import generate_scenario  # noqa: E402
 
 AIM_S = 2.0
 

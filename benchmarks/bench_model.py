@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import roi  # noqa: E402
 from roi import engine  # noqa: E402
-from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+from roi.synthetic import generate_scenario  # noqa: E402
 
 
 def timeit(fn, repeat: int = 50) -> tuple[float, float]:

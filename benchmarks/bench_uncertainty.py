@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import roi  # noqa: E402
 from roi.uncertainty import breakeven, delay_curve, grid, simulate, tornado  # noqa: E402
-from roi.uncertainty.synthetic import generate_scenario  # noqa: E402
+from roi.synthetic import generate_scenario  # noqa: E402
 
 
 def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from roi import charts
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
-from roi.drivers import what_ifs
+from roi.whatif import what_ifs
 from ui import format as fmt
 from ui import exports, inputs, state
 

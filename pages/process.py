@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from roi import charts
-from roi.drivers import maturity_sweep
+from roi.whatif import maturity_sweep
 from ui import format as fmt
 from ui import exports, inputs, state
 

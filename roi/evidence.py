@@ -40,3 +40,9 @@ def evidence_source(ev: Evidence) -> str:
     if not ev.source:
         return NO_SOURCE
     return ev.source + (f" ({ev.year})" if ev.year and str(ev.year) not in ev.source else "")
+
+
+def evidence_text(ev: Evidence) -> str:
+    """Kind, provenance and note in one line, for exports: ``benchmark: McKinsey (2021) — note``."""
+    text = f"{ev.kind.value}: {evidence_source(ev)}"
+    return text + (f" — {ev.note}" if ev.note else "")

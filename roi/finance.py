@@ -83,7 +83,12 @@ def irr_is_unique(cash_flows: Sequence[float]) -> bool:
     >>> irr_is_unique([-100, 60, 60]), irr_is_unique([-100, 230, -132])
     (True, False)
     """
-    cf = np.trim_zeros(np.asarray(cash_flows, dtype=float), "b")
+    cf = np.asarray(cash_flows, dtype=float)
+    scale = np.abs(cf).max(initial=0.0)
+    if not np.isfinite(scale) or scale == 0:
+        return False
+    # Rounding dust in the last years would make a huge, meaningless leading coefficient.
+    cf = np.trim_zeros(np.where(np.abs(cf) < 1e-12 * scale, 0.0, cf / scale), "b")
     if len(cf) < 2:
         return False
     # NPV = Σ cf_t x^t with x = 1 / (1 + r): each positive real root x is one IRR.

@@ -104,7 +104,7 @@ def test_roi_never_imports_streamlit():
     import subprocess
     import sys
 
-    code = ("import sys, roi, roi.charts, roi.prioritization, roi.share, roi.tables, roi.drivers; "
+    code = ("import sys, roi, roi.charts, roi.prioritization, roi.share, roi.tables, roi.whatif; "
             "print('streamlit' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -26,7 +26,7 @@ import pytest
 import roi
 from roi.export.xlsx import ASSUMPTIONS, CASH, INI_COL, INITIATIVES, workbook_bytes
 
-from roi.uncertainty.synthetic import generate_scenario
+from roi.synthetic import generate_scenario
 
 from .factories import INSTANT_PROCESS, SEGMENT, initiative, scenario_dict
 from .libreoffice import recalculate

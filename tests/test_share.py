@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import roi
 from roi.share import MAX_TOKEN_CHARS, LinkTooLongError, decode_scenario, encode_scenario
-from roi.uncertainty.synthetic import generate_scenario
+from roi.synthetic import generate_scenario
 
 
 @pytest.mark.parametrize("key", list(roi.sample_paths()))

@@ -6,7 +6,7 @@ import pytest
 
 import roi
 from roi.uncertainty import PROGRAMME, breakeven
-from roi.uncertainty.synthetic import generate_scenario
+from roi.synthetic import generate_scenario
 
 from .factories import initiative, scenario
 

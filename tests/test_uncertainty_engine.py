@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import roi
 from roi import engine
-from roi.uncertainty.synthetic import generate_scenario
+from roi.synthetic import generate_scenario
 
 from .strategies import scenario_dicts
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import roi
 from roi.uncertainty import Ranges, cases, grid, grid_drivers, tornado
-from roi.uncertainty.synthetic import generate_scenario
+from roi.synthetic import generate_scenario
 
 from .factories import initiative, scenario
 

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..evidence import evidence_text
 from ..maturity import SCORE_FIELDS
 from ..schema import Depth, EvidenceKind, Lever, Outcome, Scenario
 
@@ -63,16 +64,6 @@ ROLE_TEXT = {
 
 def _src(model: Any, field: str) -> str:
     return model.sources.get(field, "") or NO_SOURCE
-
-
-def evidence_text(ev: Any) -> str:
-    parts = [ev.kind.value]
-    if ev.source:
-        parts.append(ev.source)
-    if ev.year:
-        parts.append(str(ev.year))
-    text = ": ".join(parts[:2]) + (f" ({parts[2]})" if len(parts) > 2 else "")
-    return text + (f" — {ev.note}" if ev.note else "")
 
 
 def assumption_rows(scenario: Scenario) -> list[Row]:

@@ -32,7 +32,8 @@ from ..io import parse_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Scenario
 from .analyses import CAPACITY_FTE, Analyses, Risk, optional_risk, run_analyses
-from .assumptions import NO_SOURCE, evidence_text
+from ..evidence import evidence_text
+from .assumptions import NO_SOURCE
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)

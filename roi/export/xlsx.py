@@ -80,12 +80,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine import build
+from ..evidence import evidence_text
 from ..io import dumps_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Lever, Outcome, Scenario
 from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
-from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, evidence_text, money_format
+from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
 
 FORMAT_VERSION = 1
 MARKER = "roi-personalization-business-case"

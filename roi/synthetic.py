@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..io import parse_scenario
-from ..schema import Lever, Scenario
+from .io import parse_scenario
+from .schema import Lever, Scenario
 
 _GROWTH_LEVERS = [Lever.conversion_rate, Lever.order_value, Lever.purchase_frequency, Lever.retention]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import roi
-from roi.drivers import maturity_sweep, what_ifs
+from roi.whatif import maturity_sweep, what_ifs
 
 
 @pytest.mark.parametrize("key", sorted(roi.sample_paths()))
