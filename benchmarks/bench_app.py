@@ -19,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import logging  # noqa: E402
+
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+# AppTest outside a server logs "missing ScriptRunContext" on every rerun: noise, not news.
+logging.disable(logging.WARNING)
 
 import roi  # noqa: E402
 from roi.synthetic import generate_scenario  # noqa: E402

@@ -58,13 +58,18 @@ st.subheader("Tables as CSV")
 st.caption("UTF-8 with a byte-order mark, so Excel opens accents and currency symbols correctly. Text that a "
            "spreadsheet would run as a formula is prefixed with ' . The risk tables (sensitivity, Monte Carlo, "
            "breakeven, cost of delay) use the Risk page's defaults.")
-with st.spinner("Preparing the tables…"):
-    files = exports.csv_files(key)
-cols = st.columns(4)
-for k, (name, blob) in enumerate(files.items()):
-    cols[k % 4].download_button(name, data=io.BytesIO(blob), file_name=f"{stem}_{name}", mime="text/csv",
-                                key=f"dl_csv_{name}", icon=":material/download:", on_click="ignore",
-                                width="stretch")
+# The risk tables need a Monte Carlo run: build them on demand, not on every rerun of the page.
+st.download_button("Download every table (.zip)", data=exports._deferred(lambda: exports.csv_zip(key)),
+                   file_name=f"{stem}_tables.zip", mime="application/zip", icon=":material/folder_zip:",
+                   key="dl_csv_zip", on_click="ignore")
+if st.toggle("Show the tables one by one", key="csv_one_by_one"):
+    with st.spinner("Preparing the tables…"):
+        files = exports.csv_files(key)
+    cols = st.columns(4)
+    for k, (name, blob) in enumerate(files.items()):
+        cols[k % 4].download_button(name, data=io.BytesIO(blob), file_name=f"{stem}_{name}", mime="text/csv",
+                                    key=f"dl_csv_{name}", icon=":material/download:", on_click="ignore",
+                                    width="stretch")
 
 st.subheader("Presenting")
 st.markdown("**Presentation mode** (toggle in the sidebar) widens the page, enlarges the figures and hides "

@@ -29,10 +29,26 @@ def test_export_page_renders_downloads():
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Export"
     assert [s.value for s in at.subheader][:2] == ["Excel model", "Meeting deck"]
-    buttons = at.get("download_button")
-    assert len(buttons) >= 2 + 4  # xlsx, pptx and the CSV tables
-    labels = {b.proto.label for b in buttons}
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Download Excel model (.xlsx)", "Download deck (.pptx)", "Download every table (.zip)"} <= labels
+    assert not any(label.endswith(".csv") for label in labels)  # the risk tables wait until asked for
+    at.toggle(key="csv_one_by_one").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = {b.proto.label for b in at.get("download_button")}
     assert {"sensitivity_tornado.csv", "monte_carlo_summary.csv", "breakeven.csv", "cost_of_delay.csv"} <= labels
+
+
+def test_csv_zip_holds_every_table():
+    import io
+    import zipfile
+
+    from roi.export.csv import all_csv, zip_bytes
+
+    scenario = roi.load_sample("retail_bank")
+    files = all_csv(scenario, roi.evaluate(scenario))
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(files))) as archive:
+        assert sorted(archive.namelist()) == sorted(files)
+        assert archive.read("cash_flow.csv") == files["cash_flow.csv"]
 
 
 def _upload_app(blob: bytes | None = None, name: str = "edited.xlsx") -> AppTest:

@@ -53,6 +53,12 @@ def csv_files(scenario_json: str) -> dict[str, bytes]:
     return all_csv(scenario, roi.evaluate(scenario))
 
 
+def csv_zip(scenario_json: str) -> bytes:
+    from roi.export.csv import zip_bytes
+
+    return zip_bytes(csv_files(scenario_json))
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def _chart_image(spec_json: str, fmt: str) -> bytes:
     import vl_convert as vlc
@@ -70,14 +76,17 @@ def chart_download_buttons(chart: alt.TopLevelMixin, name: str) -> None:
     """PNG and SVG download buttons under a chart (rendered with vl-convert when clicked)."""
     if st.session_state.get(PRESENTATION_KEY):
         return
-    spec = chart.to_json()
     stem = slug(name)
+
+    def image(fmt: str) -> bytes:  # serialised only when a button is clicked: keeps reruns fast
+        return _chart_image(chart.to_json(), fmt)
+
     # a horizontal row of content-wide buttons: they keep their labels even in a narrow column
     row = st.container(horizontal=True, gap="small")
-    row.download_button("PNG", data=_deferred(lambda: _chart_image(spec, "png")), file_name=f"{stem}.png",
+    row.download_button("PNG", data=_deferred(lambda: image("png")), file_name=f"{stem}.png",
                        mime="image/png", key=f"png_{stem}", icon=":material/image:", on_click="ignore",
                        help=f"Download “{name}” as a PNG image")
-    row.download_button("SVG", data=_deferred(lambda: _chart_image(spec, "svg")), file_name=f"{stem}.svg",
+    row.download_button("SVG", data=_deferred(lambda: image("svg")), file_name=f"{stem}.svg",
                        mime="image/svg+xml", key=f"svg_{stem}", icon=":material/draw:", on_click="ignore",
                        help=f"Download “{name}” as an SVG (vector) image")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import zipfile
 from typing import Any
 
 import pandas as pd
@@ -88,3 +89,12 @@ def tables(scenario: Scenario, case: BusinessCase, analyses: Analyses | None = N
 def all_csv(scenario: Scenario, case: BusinessCase, analyses: Analyses | None = None) -> dict[str, bytes]:
     """File name → CSV bytes for every table."""
     return {f"{k}.csv": csv_bytes(df) for k, df in tables(scenario, case, analyses).items()}
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """The CSV files in one ZIP archive (for a single download of every table)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, blob in files.items():
+            archive.writestr(name, blob)
+    return buf.getvalue()
