@@ -179,7 +179,8 @@ with right:
         "P90": [fmt.money(s["npv_p90"], cur), fmt.pct(s["roi_p90"], 0), fmt.months(s["payback_months_p90"])],
     }), hide_index=True, width="stretch")
     st.caption(f"{sim.draws:,} draws, seed {sim.seed}, {sim.distribution.upper() if sim.distribution == 'pert' else 'triangular'} "
-               "distributions, drivers independent. Payback percentiles count \"not within the horizon\" as the longest. "
+               "distributions, drivers independent; the discount rate and risk adjustment stay as set (they are "
+               "choices, and the risk haircut already stands for this uncertainty). Payback percentiles count \"not within the horizon\" as the longest. "
                "Variance shares: squared standardised regression coefficients. Same numbers as "
                f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution}`.")
 

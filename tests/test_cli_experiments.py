@@ -126,3 +126,12 @@ def test_real_process_exit_code():
     proc = subprocess.run([sys.executable, "-m", "roi", "plan-test", "--baseline", "0.05", "--mde", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "--mde" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_every_bad_flag_is_reported_at_once(capsys):
+
+    code = main(["plan-test", "--baseline", "1.2", "--mde", "0", "--alpha", "2", "--power", "1.5", "--json"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert [line.split(": error: ")[1].split(":")[0] for line in err] == ["--baseline", "--mde", "--alpha", "--power"]
+    assert "Traceback" not in "\n".join(err)

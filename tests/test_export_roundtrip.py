@@ -167,3 +167,20 @@ def test_damaged_zip_part_is_refused():
             dst.writestr(item, data)
     problems = _refused(out.getvalue())
     assert len(problems) == 1 and problems[0].startswith(("file: the workbook is damaged", "file: not an Excel"))
+
+
+def test_every_bad_cell_is_reported_at_once():
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(roi.load_sample("retail_bank"))))
+    ws = wb[ASSUMPTIONS]
+    rows = {ws.cell(row=r, column=9).value: r for r in range(2, ws.max_row + 1)}
+    ws[f"D{rows['segments[0].consent_share']}"] = "abc"  # unreadable
+    ws[f"D{rows['segments[1].customers']}"] = -5  # out of range
+    ws[f"D{rows['initiatives[0].uplift.base']}"] = 50  # out of range
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(roi.ScenarioError) as exc:
+        scenario_from_workbook(buf.getvalue())
+    text = "\n".join(exc.value.problems)
+    assert len(exc.value.problems) == 3, text
+    for field in ("segments[0].consent_share", "segments[1].customers", "initiatives[0].uplift.base"):
+        assert field in text

@@ -6,6 +6,7 @@ Impossible inputs exit 2 with one line on stderr naming the flag, never a traceb
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -74,10 +75,52 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_guard(_test_plan))
 
 
+def _between(lo: float, hi: float, *, open_lo: bool = False, open_hi: bool = False) -> tuple[Any, str]:
+    def ok(v: float) -> bool:
+        return (lo < v if open_lo else lo <= v) and (v < hi if open_hi else v <= hi)
+
+    return ok, f"must be between {lo:g} and {hi:g}" + (" (exclusive)" if open_lo and open_hi else "")
+
+
+# Simple range checks on flags, run first so that every bad flag is reported at once (the roi
+# functions stop at the first problem). Deeper checks (e.g. conversions ≤ visitors) stay in roi.
+_CHECKS: dict[str, tuple[Any, str]] = {
+    "baseline": _between(0, 1, open_lo=True, open_hi=True),
+    "mde": (lambda v: v > 0, "must be greater than 0 (an effect of zero cannot be detected)"),
+    "alpha": _between(0, 1, open_lo=True, open_hi=True),
+    "power": _between(0, 1, open_lo=True, open_hi=True),
+    "variants": (lambda v: v >= 2, "must be at least 2 (a control and a treatment)"),
+    "allocation": _between(0, 1, open_lo=True),
+    "daily_traffic": (lambda v: v > 0, "must be greater than 0"),
+    "sd": (lambda v: v > 0, "must be greater than 0"),
+    "mean": (lambda v: v > 0, "must be greater than 0"),
+    "visitors_a": (lambda v: v >= 0, "must be zero or more"),
+    "visitors_b": (lambda v: v >= 0, "must be zero or more"),
+    "conversions_a": (lambda v: v >= 0, "must be zero or more"),
+    "conversions_b": (lambda v: v >= 0, "must be zero or more"),
+    "expected_share_b": _between(0, 1, open_lo=True, open_hi=True),
+    "horizon_weeks": (lambda v: v > 0, "must be greater than 0"),
+}
+
+
+def _flag_problems(args: argparse.Namespace) -> list[str]:
+    problems = []
+    for name, (ok, message) in _CHECKS.items():
+        value = getattr(args, name, None)
+        if value is not None and not (math.isfinite(value) and ok(value)):
+            problems.append(f"{_FLAGS.get(name, '--' + name.replace('_', '-'))}: {message}")
+    return problems
+
+
 def _guard(handler: Any) -> Any:
-    """Turn a ValueError from roi into exit 2 with one line naming the flag."""
+    """Turn bad flags and a ValueError from roi into exit 2, one line per problem naming the flag."""
 
     def run(args: argparse.Namespace) -> int:
+        problems = _flag_problems(args)
+        if problems:
+            for line in problems:
+                print(f"python -m roi {args.command}: error: {line}", file=sys.stderr)
+            return 2
         try:
             return handler(args)
         except ValueError as exc:

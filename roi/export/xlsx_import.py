@@ -206,13 +206,16 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
                 sources[row.source_field] = src
             else:
                 sources.pop(row.source_field, None)
-    if problems:
-        raise ScenarioError(problems)
+    # Cells that could not be read keep their exported value, so validation can still report
+    # every other problem in the same message.
     try:
-        return parse_scenario(out)
+        scenario = parse_scenario(out)
     except ScenarioError as exc:
         cells = {row.key: found[row.key] for row in assumption_rows(base) if row.key in found}
-        raise ScenarioError([_locate(line, cells) for line in exc.problems]) from None
+        problems += [_locate(line, cells) for line in exc.problems]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _locate(line: str, cells: dict[str, int]) -> str:

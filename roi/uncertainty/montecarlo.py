@@ -1,7 +1,10 @@
 """Monte Carlo: the distribution of NPV, ROI and payback when every driver is uncertain.
 
 Each driver with a range is drawn independently from a PERT (default) or triangular
-distribution over its low / base / high; the whole programme is evaluated for every draw with
+distribution over its low / base / high — except the discount rate and the risk adjustment
+(:data:`POLICY_KINDS`): they are the finance team's choices, not uncertain quantities, and the
+risk haircut already stands for the uncertainty drawn here, so drawing it too would count it
+twice (the tornado still shows what they do); the whole programme is evaluated for every draw with
 the vectorised engine (:func:`roi.engine.programme_cash`), in chunks of draws so memory stays
 bounded, spread over a few threads (numpy releases the GIL). Draws are reproducible: driver
 ``k`` always uses the ``k``-th child of ``numpy.random.SeedSequence(seed)``, so the answer does
@@ -26,6 +29,7 @@ from .metrics import outcomes
 Distribution = Literal["pert", "triangular"]
 DISTRIBUTIONS: tuple[str, ...] = ("pert", "triangular")
 DEFAULT_DRAWS = 100_000
+POLICY_KINDS = frozenset({"discount_rate", "risk"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
 _ELEMENTS_PER_CHUNK = 1 << 19  # ≈ 4 MB per [pairs, years, draws] float64 temporary
 
@@ -149,7 +153,7 @@ def simulate(
         raise ValueError(f"distribution: must be one of {', '.join(DISTRIBUTIONS)} (got {distribution!r})")
     structure, x = engine.build(scenario)
     ds = drivers(scenario, ranges)
-    varying = [k for k, d in enumerate(ds) if d.width > 0]
+    varying = [k for k, d in enumerate(ds) if d.width > 0 and d.kind not in POLICY_KINDS]
     vd = [ds[k] for k in varying]
     children = np.random.SeedSequence(seed).spawn(len(ds))  # child k belongs to driver k
     n_workers = max(1, min(workers or os.cpu_count() or 1, 4))
