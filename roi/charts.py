@@ -53,11 +53,6 @@ QUADRANT_COLOURS: dict[str, str] = {
 }
 
 
-def money_unit(currency: str) -> tuple[float, str]:
-    """Axis scale for money: millions when that reads better (``(1e6, "EUR M")``)."""
-    return 1e6, f"{currency} millions"
-
-
 def _money_axis(currency: str, what: str) -> alt.Axis:
     return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", grid=True)
 
@@ -68,9 +63,7 @@ def waterfall_frame(case: BusinessCase) -> pd.DataFrame:
     First the shared programme costs (negative), then each initiative's NPV, then the total.
     Columns: ``step, label, kind`` (cost/benefit/loss/total), ``value, start, end``, ``order``.
     """
-    rate = case.scenario.settings.discount_rate
-    df = (1 + rate) ** -case.years.astype(float)
-    steps = [("Programme costs (team, platform)", -float(case.programme_cost @ df), "cost")]
+    steps = [("Programme costs (team, platform)", -case.pv_programme_cost, "cost")]
     steps += [(i.name, i.npv, "benefit" if i.npv >= 0 else "loss") for i in case.initiatives]
     rows, running = [], 0.0
     for k, (label, value, kind) in enumerate(steps):

@@ -24,17 +24,9 @@ def npv_by_start_delay(scenario: Scenario, delays_months: np.ndarray) -> np.ndar
     """
     structure, x = engine.build(scenario)
     delays = np.asarray(delays_months, dtype=float)
-    n = len(delays)
-    tiled = {
-        name: np.repeat(getattr(x, name), n, axis=0)
-        for name in x.__dataclass_fields__  # every Inputs array has the draw axis first
-    }
-    tiled["launch_months"] = tiled["launch_months"] + delays[:, None]
-    xs = engine.Inputs(**tiled)
-    flows = engine.compute(structure, xs)
-    b, c, _ = engine.risk_adjust(flows, xs)
-    df = engine.discount_factors(xs.discount_rate, structure.horizon)
-    return np.einsum("djt,dt->dj", b - c, df)
+    xs = x.tiled(len(delays))
+    xs = xs.with_(launch_months=xs.launch_months + delays[:, None])
+    return engine.initiative_npv(structure, xs)
 
 
 def cost_of_delay_per_month(scenario: Scenario, months: float = 1.0) -> dict[str, float]:

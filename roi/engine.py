@@ -79,6 +79,20 @@ class Inputs:
     def with_(self, **changes: np.ndarray) -> "Inputs":
         return replace(self, **changes)
 
+    def tiled(self, n: int | None = None) -> "Inputs":
+        """The same inputs with every array's draw axis of length ``n`` (default :attr:`draws`).
+
+        An array whose draw axis has length 1 repeats its value in every draw (a read-only
+        view, no copy); one with ``n`` draws is kept. :func:`compute` needs every array at the
+        full draw count; :func:`programme_cash` does not.
+        """
+        n = self.draws if n is None else n
+        return replace(self, **{
+            name: np.broadcast_to(a, (n,) + a.shape[1:])
+            for name in self.__dataclass_fields__
+            if (a := getattr(self, name)).shape[0] != n
+        })
+
 
 @dataclass(frozen=True)
 class Flows:
@@ -358,12 +372,40 @@ def discount_factors(rate: np.ndarray, horizon: int) -> np.ndarray:
     return (1.0 + rate[:, None]) ** -np.arange(horizon + 1)
 
 
-def programme_npv(structure: Structure, x: Inputs, flows: Flows | None = None) -> np.ndarray:
-    """Risk-adjusted programme NPV per draw, ``[D]``: the quantity most analyses sweep."""
+def _initiative_pv(structure: Structure, x: Inputs, values: np.ndarray) -> np.ndarray:
+    """``Σ_t values[d,j,t] (1 + rate_d)^−t``, ``[D,J]``: ``values`` is ``[D,J,T+1]``."""
+    df = discount_factors(np.broadcast_to(x.discount_rate, (x.draws,)), structure.horizon)
+    return np.einsum("djt,dt->dj", values, df)
+
+
+def initiative_pv(
+    structure: Structure, x: Inputs, flows: Flows | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Risk-adjusted ``(PV benefits, PV costs)`` of every initiative, ``[D,J]`` each.
+
+    Shared programme costs are excluded (they belong to no initiative). ``flows`` are
+    :func:`compute`'s for ``x`` when the caller has them already.
+
+    Notes
+    -----
+    ``PV_j = Σ_t flow_jt (1 + rate)^−t`` for t = 0 … horizon (year 0 undiscounted), of the
+    benefit and the cost after :func:`risk_adjust`.
+    """
     flows = compute(structure, x) if flows is None else flows
-    b, c, p = risk_adjust(flows, x)
-    cash = (b - c).sum(axis=1) - p
-    return (cash * discount_factors(x.discount_rate, structure.horizon)).sum(axis=1)
+    b, c, _ = risk_adjust(flows, x)
+    return _initiative_pv(structure, x, b), _initiative_pv(structure, x, c)
+
+
+def initiative_npv(structure: Structure, x: Inputs, flows: Flows | None = None) -> np.ndarray:
+    """Risk-adjusted NPV of every initiative, ``[D,J]`` (shared programme costs excluded).
+
+    Notes
+    -----
+    ``NPV_j = Σ_t (benefit_jt − cost_jt) (1 + rate)^−t`` (see :func:`initiative_pv`).
+    """
+    flows = compute(structure, x) if flows is None else flows
+    b, c, _ = risk_adjust(flows, x)
+    return _initiative_pv(structure, x, b - c)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,27 @@ class InitiativeCase:
         return self.benefit - self.cost
 
 
+# Per-initiative headline figures. Both orders are contracts — the keys of
+# ``summary()["initiatives"]`` (``python -m roi summary --json``, relied on by scripts) and the
+# columns of ``initiative_table()`` (CSV and workbook exports) — so names and order must not change.
+INITIATIVE_SUMMARY_KEYS: tuple[str, ...] = (
+    "name", "outcome", "lever", "evidence", "incremental_revenue", "incremental_gross_profit",
+    "overlap_correction", "total_cost", "variable_campaign_cost", "npv", "roi",
+    "revenue_per_campaign_dollar", "effort_fte_months", "payback_months", "reachable_customers",
+)
+INITIATIVE_TABLE_COLUMNS: tuple[str, ...] = (
+    "initiative", "outcome", "lever", "evidence", "reachable_customers", "incremental_revenue",
+    "incremental_gross_profit", "overlap_correction", "total_cost", "variable_campaign_cost", "npv", "roi",
+    "payback_months", "revenue_per_campaign_dollar", "effort_fte_months", "months_to_launch",
+)
+_ATTRIBUTE = {"initiative": "name"}  # output key → InitiativeCase attribute, where they differ
+
+
+def _headline(case: InitiativeCase, keys: tuple[str, ...]) -> dict[str, Any]:
+    """``{key: figure}`` of one initiative for ``keys``, in that order."""
+    return {key: getattr(case, _ATTRIBUTE.get(key, key)) for key in keys}
+
+
 @dataclass(frozen=True)
 class BusinessCase:
     scenario: Scenario
@@ -65,7 +86,8 @@ class BusinessCase:
     roi: float | None
     payback_months: float | None
     pv_benefits: float
-    pv_costs: float
+    pv_costs: float  # initiative and programme costs
+    pv_programme_cost: float  # shared team and platform costs alone, risk-adjusted
     incremental_revenue: float
     incremental_gross_profit: float
     variable_campaign_cost: float
@@ -79,7 +101,11 @@ class BusinessCase:
         return self.scenario.settings.currency
 
     def initiative(self, name: str) -> InitiativeCase:
-        return next(i for i in self.initiatives if i.name == name)
+        """The initiative called ``name``; ``KeyError`` naming it when there is none."""
+        for i in self.initiatives:
+            if i.name == name:
+                return i
+        raise KeyError(f"initiative: no initiative named {name!r}")
 
     def cash_flow_table(self) -> pd.DataFrame:
         """Programme cash flow by year (rows: line items, columns: years 0 … horizon)."""
@@ -96,29 +122,7 @@ class BusinessCase:
 
     def initiative_table(self) -> pd.DataFrame:
         """One row per initiative with its headline figures."""
-        return pd.DataFrame(
-            [
-                {
-                    "initiative": i.name,
-                    "outcome": i.outcome,
-                    "lever": i.lever,
-                    "evidence": i.evidence,
-                    "reachable_customers": i.reachable_customers,
-                    "incremental_revenue": i.incremental_revenue,
-                    "incremental_gross_profit": i.incremental_gross_profit,
-                    "overlap_correction": i.overlap_correction,
-                    "total_cost": i.total_cost,
-                    "variable_campaign_cost": i.variable_campaign_cost,
-                    "npv": i.npv,
-                    "roi": i.roi,
-                    "payback_months": i.payback_months,
-                    "revenue_per_campaign_dollar": i.revenue_per_campaign_dollar,
-                    "effort_fte_months": i.effort_fte_months,
-                    "months_to_launch": i.months_to_launch,
-                }
-                for i in self.initiatives
-            ]
-        )
+        return pd.DataFrame([_headline(i, INITIATIVE_TABLE_COLUMNS) for i in self.initiatives])
 
     def summary(self) -> dict[str, Any]:
         """The JSON contract of ``python -m roi summary --json`` (keys are relied on by scripts)."""
@@ -151,26 +155,7 @@ class BusinessCase:
                 "realisation": self.maturity.realisation,
                 "ramp_months": self.maturity.ramp_months,
             },
-            "initiatives": [
-                {
-                    "name": i.name,
-                    "outcome": i.outcome,
-                    "lever": i.lever,
-                    "evidence": i.evidence,
-                    "incremental_revenue": i.incremental_revenue,
-                    "incremental_gross_profit": i.incremental_gross_profit,
-                    "overlap_correction": i.overlap_correction,
-                    "total_cost": i.total_cost,
-                    "variable_campaign_cost": i.variable_campaign_cost,
-                    "npv": i.npv,
-                    "roi": i.roi,
-                    "revenue_per_campaign_dollar": i.revenue_per_campaign_dollar,
-                    "effort_fte_months": i.effort_fte_months,
-                    "payback_months": i.payback_months,
-                    "reachable_customers": i.reachable_customers,
-                }
-                for i in self.initiatives
-            ],
+            "initiatives": [_headline(i, INITIATIVE_SUMMARY_KEYS) for i in self.initiatives],
         }
 
 
@@ -214,6 +199,7 @@ def evaluate_inputs(
     cash = (benefit - cost).sum(axis=0) - programme
     pv_b = float(benefit.sum(axis=0) @ df)
     pv_c = float((cost.sum(axis=0) + programme) @ df)
+    pv_programme = float(programme @ df)
     unadjusted = (flows.benefit[0] - flows.cost[0]).sum(axis=0) - flows.programme_cost[0]
     total_rev = float(revenue.sum())
     total_var = float(variable.sum())
@@ -234,6 +220,7 @@ def evaluate_inputs(
         payback_months=finance.payback_months(cash),
         pv_benefits=pv_b,
         pv_costs=pv_c,
+        pv_programme_cost=pv_programme,
         incremental_revenue=total_rev,
         incremental_gross_profit=float(benefit.sum()),
         variable_campaign_cost=total_var,

@@ -38,6 +38,7 @@ from enum import Enum
 import numpy as np
 import pandas as pd
 
+from . import finance
 from .model import BusinessCase
 
 CONFIDENCE: dict[str, float] = {"assumed": 0.5, "benchmark": 0.8, "measured": 1.0}
@@ -88,10 +89,6 @@ def rice_impact_score(uplift: float) -> float:
         if uplift >= threshold:
             return score
     return 0.25
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return None if den <= 0 else num / den
 
 
 def _rescale(values: np.ndarray, *, invert: bool = False) -> np.ndarray:
@@ -162,10 +159,10 @@ def score_table(
     df = pd.DataFrame(rows)
     imp, res = df["impact"].to_numpy(float), df["resource"].to_numpy(float)
     if method == Method.value_per_effort:
-        scores = [_ratio(i, r) for i, r in zip(imp, res)]
+        scores = [finance.ratio(i, r) for i, r in zip(imp, res)]
     elif method == Method.rice:
         scores = [
-            _ratio(row.reach * rice_impact_score(row.uplift) * row.confidence, row.effort_fte_months)
+            finance.ratio(row.reach * rice_impact_score(row.uplift) * row.confidence, row.effort_fte_months)
             for row in df.itertuples()
         ]
     elif method == Method.ice:

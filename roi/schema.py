@@ -250,6 +250,9 @@ class Initiative(_Model):
                 raise ValueError("cost_base: a cost_saving initiative needs the annual cost it saves on")
         elif not self.segments:
             raise ValueError("segments: must name at least one target segment")
+        repeated = [s for k, s in enumerate(self.segments) if s in self.segments[:k]]
+        if repeated:  # content cost counts listed segments: a repeat would double it
+            raise ValueError(f"segments: {repeated[0]!r} is listed twice")
         return self
 
 

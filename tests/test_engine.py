@@ -22,9 +22,9 @@ def test_draw_axis_matches_one_scenario_at_a_time(key):
     structure, x = engine.build(sc)
     rng = np.random.default_rng(7)
     draws = rng.uniform(-0.05, 0.3, size=(4, len(sc.initiatives)))
-    tiled = {name: np.repeat(getattr(x, name), len(draws), axis=0) for name in x.__dataclass_fields__}
-    tiled["uplift"] = draws
-    npvs = engine.programme_npv(structure, engine.Inputs(**tiled))
+    xs = x.tiled(len(draws)).with_(uplift=draws)
+    benefit, cost = engine.programme_cash(structure, xs)
+    npvs = ((benefit - cost) * engine.discount_factors(xs.discount_rate, structure.horizon)).sum(axis=1)
     for d, uplifts in enumerate(draws):
         assert npvs[d] == pytest.approx(roi.evaluate(_with_uplifts(sc, uplifts)).npv, rel=1e-9)
 

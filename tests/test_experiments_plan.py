@@ -71,6 +71,8 @@ def test_levers_map_to_metrics():
     assert ret.mde_2_weeks is None
     assert not plan.test("save").testable and plan.test("save").days is None
     assert not plan.test("flat").testable and "not positive" in plan.test("flat").reason
+    with pytest.raises(KeyError, match="'nope'"):
+        plan.test("nope")
 
 
 def test_retention_needs_enough_customers():

@@ -256,3 +256,16 @@ def test_monte_carlo_runs_once_for_workbook_deck_and_csv(monkeypatch):
     assert len(calls) == 1 and calls[0]["draws"] == unc.DEFAULT_DRAWS and calls[0]["seed"] == RISK_SEED
     r = risk_analyses(scenario)
     assert r is risk_analyses(scenario) and not r.simulation.npv.flags.writeable
+
+
+def test_remembered_risk_analyses_are_read_only(scenario):
+    """The memo is shared by every caller: no array reachable from it may be written to."""
+    r = risk_analyses(scenario)
+    arrays = [r.simulation.npv, r.simulation.roi, r.simulation.payback_months, r.delay.months,
+              r.delay.initiative_npv, r.delay.programme_npv, r.cases.pessimistic_values,
+              r.cases.optimistic_values, r.cases.base.cash_flows, r.cases.base.programme_cost,
+              r.cases.optimistic.initiatives[0].benefit]
+    for a in arrays:
+        assert not a.flags.writeable
+    with pytest.raises(ValueError):
+        r.delay.programme_npv[0] = 0.0

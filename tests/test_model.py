@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy_financial as npf
 import pytest
 from scipy.optimize import brentq
 
@@ -37,13 +36,17 @@ def test_one_segment_case_by_hand():
     assert ini.revenue_per_campaign_dollar == pytest.approx(25.0)  # 150,000 / 6,000
     assert ini.reachable_customers == pytest.approx(10_000)
     assert case.benefits_by_outcome["growth"] == pytest.approx(75_000)
+    assert case.initiative(ini.name) is ini
+    with pytest.raises(KeyError, match="'No such initiative'"):
+        case.initiative("No such initiative")
 
 
-def test_programme_npv_is_numpy_financial_npv_of_cash_flows():
+def test_programme_npv_of_cash_flows_by_hand_and_sum_of_parts():
     case = roi.evaluate(scenario(process={**_instant(), "team_annual_cost": 3_000, "platform_one_time_cost": 1_000}))
-    assert case.npv == pytest.approx(npf.npv(0.10, case.cash_flows))
     # Shared programme costs sit outside the initiatives: 18,000 − 3,000 a year, −21,000 at year 0.
     np.testing.assert_allclose(case.cash_flows, [-21_000, 15_000, 15_000, 15_000])
+    assert case.npv == pytest.approx(-21_000 + 15_000 * AF3)  # 16,302.78
+    assert case.pv_programme_cost == pytest.approx(1_000 + 3_000 * AF3)  # 8,460.56
     assert case.npv == pytest.approx(sum(i.npv for i in case.initiatives) - (1_000 + 3_000 * AF3))
 
 

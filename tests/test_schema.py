@@ -104,3 +104,8 @@ def test_absurdly_large_amounts_are_refused():
     data = scenario_dict()
     data["segments"][0]["visits_per_customer"] = 1e300
     assert problems(data) == ["segments[0].visits_per_customer: must be at most 1e+13"]
+
+
+def test_initiative_segment_listed_twice():
+    data = scenario_dict([initiative(segments=["Everyone", "Everyone"])])
+    assert problems(data) == ["initiatives[0].segments: 'Everyone' is listed twice"]

@@ -32,9 +32,6 @@ def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
     )
 
 
-def _full(x: engine.Inputs) -> engine.Inputs:
-    n = x.draws
-    return engine.Inputs(**{k: np.broadcast_to(getattr(x, k), (n,) + getattr(x, k).shape[1:]) for k in x.__dataclass_fields__})
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -44,7 +41,7 @@ def test_programme_cash_equals_summed_compute(data, seed):
     structure, x = engine.build(roi.parse_scenario(data))
     xs = _perturbed(x, seed)
     b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, _full(xs))
+    rb, rc = _reference(structure, xs.tiled())
     scale = max(np.abs(rb).max(), np.abs(rc).max(), 1.0)
     np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-9 * scale)
     np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-9 * scale)
@@ -59,7 +56,7 @@ def test_programme_cash_on_samples_and_broadcast_inputs(name):
     np.testing.assert_allclose(c, rc, rtol=1e-10, atol=1e-6)
     xs = _perturbed(x, 1, n=9)  # draw axes of length 1 and 9 mixed
     b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, _full(xs))
+    rb, rc = _reference(structure, xs.tiled())
     np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-6)
 
@@ -68,7 +65,7 @@ def test_programme_cash_large_generated_scenario():
     structure, x = engine.build(generate_scenario(50, 20, 5, seed=2))
     xs = _perturbed(x, 5, n=4)
     b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, _full(xs))
+    rb, rc = _reference(structure, xs.tiled())
     np.testing.assert_allclose(b, rb, rtol=1e-9)
     np.testing.assert_allclose(c, rc, rtol=1e-9)
 

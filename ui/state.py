@@ -24,6 +24,8 @@ from streamlit.runtime.pages_manager import PagesManager
 import roi
 from roi.io import ScenarioError, parse_scenario
 from roi.model import BusinessCase
+from roi.paths import set_value_at as _assign
+from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
 
@@ -145,29 +147,6 @@ def currency() -> str:
 
 
 # --------------------------------------------------------------------------- draft edits
-
-_TOKEN = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")
-
-
-def split_path(path: str) -> list[str | int]:
-    """``"initiatives[2].uplift.base"`` → ``["initiatives", 2, "uplift", "base"]``."""
-    return [name if name else int(idx) for name, idx in _TOKEN.findall(path)]
-
-
-def value_at(data: Any, path: str) -> Any:
-    """The value at ``path`` in a scenario (model or dumped dict)."""
-    for part in split_path(path):
-        data = data[part] if isinstance(part, int) or isinstance(data, dict) else getattr(data, part)
-    return data
-
-
-def _assign(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = split_path(path)
-    target: Any = data
-    for part in parts[:-1]:
-        target = target[part]
-    target[parts[-1]] = value
-
 
 def draft() -> dict[str, Any]:
     """Pending (not yet valid) edits by field path."""

@@ -75,7 +75,11 @@ class TestPlan:
     notes: list[str] = field(default_factory=list)
 
     def test(self, initiative: str) -> InitiativeTest:
-        return next(t for t in self.tests if t.initiative == initiative)
+        """The test of ``initiative``; ``KeyError`` naming it when the plan has none."""
+        for t in self.tests:
+            if t.initiative == initiative:
+                return t
+        raise KeyError(f"initiative: no test planned for {initiative!r}")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per initiative (``days``/``start_day``/``readout_day`` NaN where undefined)."""

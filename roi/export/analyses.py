@@ -1,8 +1,7 @@
 """Value tables of the analyses other modules provide, for the workbook, the CSV files and the deck.
 
-Each analysis is optional: when its module is not importable in this installation its table
-is left out (the exports still work). These functions only call the analyses' public functions
-with the dashboard's defaults; they compute nothing themselves.
+These functions only call the analyses' public functions with the dashboard's defaults; they
+compute nothing themselves.
 
 * Prioritization — :func:`roi.prioritization.score_table` (value per effort, impact = NPV,
   resource = effort) with :func:`roi.delay.cost_of_delay_per_month`;
@@ -17,17 +16,19 @@ with the dashboard's defaults; they compute nothing themselves.
 
 The Monte Carlo is the slow part (about a second for 50 initiatives), and the workbook, the deck
 and the CSV files all show it, so :func:`risk_analyses` remembers its last few results, keyed by
-the scenario JSON and the Monte Carlo settings. The key is the whole input and the result is
-read-only, so sharing it between users of the app is safe.
+the scenario JSON and the Monte Carlo settings. The key is the whole input and every array of
+the result is read-only, so sharing it between users of the app is safe.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..model import BusinessCase
@@ -102,9 +103,29 @@ def _risk(scenario_json: str, draws: int, seed: int, distribution: str) -> Risk:
         tornado, cases = unc.tornado(scenario, ranges, "npv"), unc.cases(scenario, ranges)
         be, delay = unc.breakeven(scenario), unc.delay_curve(scenario)
         sim = pending.result()
-    for a in (sim.npv, sim.roi, sim.payback_months):  # shared through the memo: read-only
-        a.flags.writeable = False
-    return Risk(draws, seed, distribution, ranges, tornado, cases, sim, be, delay)
+    risk = Risk(draws, seed, distribution, ranges, tornado, cases, sim, be, delay)
+    _freeze(risk)  # shared through the memo by every caller (and every user of the app)
+    return risk
+
+
+def _freeze(obj: Any, seen: set[int] | None = None) -> None:
+    """Make every numpy array reachable from ``obj`` read-only (through dataclass fields, lists,
+    tuples and dict values), so no caller of the memo can change another's results."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        obj.flags.writeable = False
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            _freeze(getattr(obj, f.name), seen)
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            _freeze(item, seen)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            _freeze(item, seen)
 
 
 def clear_risk_memo() -> None:
@@ -117,42 +138,29 @@ class Analyses:
     scores: pd.DataFrame | None = None  # roi.prioritization.score_table
     roadmap: Any = None  # roi.prioritization.Roadmap
     test_plan: Any = None  # roi.experiments.TestPlan
-    missing: tuple[str, ...] = ()  # analyses left out, with the reason
+    missing: tuple[str, ...] = ()  # analyses left out, with the reason (read by the slide deck)
     risk: Risk | None = None  # roi.uncertainty at the Risk page's defaults
 
 
-def optional_risk(scenario: Scenario) -> tuple[Risk | None, str | None]:
-    """:func:`risk_analyses`, or ``None`` and the reason when :mod:`roi.uncertainty` is not installed."""
-    try:
-        import roi.uncertainty  # noqa: F401
-    except ImportError as exc:
-        return None, f"risk ({exc})"
+def optional_risk(scenario: Scenario) -> tuple[Risk, None]:
+    """``(risk_analyses(scenario), None)``: the ``(result, reason left out)`` pair the slide deck
+    expects. :mod:`roi.uncertainty` ships with the package, so nothing is ever left out."""
     return risk_analyses(scenario), None
 
 
 def run_analyses(scenario: Scenario, case: BusinessCase, *, risk: bool = True) -> Analyses:
-    scores = roadmap = plan = None
-    missing: list[str] = []
+    """Prioritization, roadmap, test plan and (``risk``) the risk analyses of ``case``."""
+    from .. import prioritization as pr  # imported on use: ``import roi.export`` stays light
+    from ..delay import cost_of_delay_per_month
+    from ..experiments import plan_tests
+
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy (risk) alongside pure Python (the rest)
-        pending = pool.submit(optional_risk, scenario) if risk else None
-        try:
-            from .. import prioritization as pr
-            from ..delay import cost_of_delay_per_month
-        except ImportError as exc:
-            missing.append(f"prioritization ({exc})")
-        else:
-            scores = pr.score_table(case, cost_of_delay_per_month(scenario))
-            roadmap = pr.roadmap(case, scores, CAPACITY_FTE)
-        try:
-            from ..experiments import plan_tests
-        except ImportError as exc:
-            missing.append(f"test plan ({exc})")
-        else:
-            plan = plan_tests(scenario)
-        r, why = pending.result() if pending is not None else (None, None)
-    if why:
-        missing.append(why)
-    return Analyses(scores, roadmap, plan, tuple(missing), r)
+        pending = pool.submit(risk_analyses, scenario) if risk else None
+        scores = pr.score_table(case, cost_of_delay_per_month(scenario))
+        roadmap = pr.roadmap(case, scores, CAPACITY_FTE)
+        plan = plan_tests(scenario)
+        r = pending.result() if pending is not None else None
+    return Analyses(scores, roadmap, plan, (), r)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import copy
 import hashlib
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,33 +24,12 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..io import ScenarioError, parse_scenario
+from ..paths import set_value_at, value_at
 from ..schema import Scenario
 from .assumptions import NO_SOURCE, Row, assumption_rows
 from .xlsx import A_KEY_COL, A_VALUE_COL, ASSUMPTIONS, FORMAT_VERSION, MARKER, META_SHEET
 
 MAX_BYTES = 50 * 1024 * 1024
-
-_PATH = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-
-
-def _split(path: str) -> list[str | int]:
-    return [int(i) if i else name for name, i in _PATH.findall(path)]
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = _split(path)
-    node: Any = data
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
-
-
-def _get(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in _split(path):
-        node = node[part]
-    return node
-
 
 def _open(data: bytes | str | Path):
     if isinstance(data, (str, Path)):
@@ -197,11 +175,11 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
         except ValueError as exc:
             problems.append(f"Assumptions!{coord} ({row.key}): {exc}")
             continue
-        _set(out, row.key, value)
+        set_value_at(out, row.key, value)
         if row.owner and row.source_field:
             src = ws.cell(row=r, column=6).value
             src = "" if src is None else str(src).strip()
-            sources = _get(out, row.owner).setdefault("sources", {})
+            sources = value_at(out, row.owner).setdefault("sources", {})
             if src and src != NO_SOURCE:
                 sources[row.source_field] = src
             else:

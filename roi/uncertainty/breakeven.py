@@ -16,7 +16,7 @@ from scipy.optimize import brentq
 
 from .. import engine
 from ..schema import UPLIFT_MAX, Scenario
-from .metrics import initiative_pv, outcomes
+from .metrics import outcomes
 
 PROGRAMME = "Programme"
 _RTOL = 1e-7  # |NPV| at the solution, relative to the larger of PV benefits and PV costs
@@ -84,15 +84,14 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
     # draw 0: base case; draw 1 + j: initiative j at zero uplift
     U = np.tile(base_u, (1 + J, 1))
     U[np.arange(1, J + 1), np.arange(J)] = 0.0
-    full = [np.broadcast_to(getattr(x, n), (1 + J,) + getattr(x, n).shape[1:]) for n in x.__dataclass_fields__]
-    xs = engine.Inputs(*full).with_(uplift=U)
-    pvb, pvc = initiative_pv(structure, xs)
+    xs = x.tiled(1 + J).with_(uplift=U)
+    pvb, pvc = engine.initiative_pv(structure, xs)
     npv = pvb - pvc
 
     def npv_j(j: int, u: float) -> float:
         uj = base_u.copy()
         uj[j] = u
-        b, c = initiative_pv(structure, x.with_(uplift=uj[None, :]))
+        b, c = engine.initiative_pv(structure, x.with_(uplift=uj[None, :]))
         return float(b[0, j] - c[0, j])
 
     rows = []

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import engine
 from ..delay import cost_of_delay_per_month, npv_by_start_delay
+from ..model import evaluate
 from ..schema import Scenario
 
 DEFAULT_MONTHS = np.arange(0, 25, dtype=float)  # start now … two years later
@@ -41,13 +41,6 @@ class DelayCurve:
         }
 
 
-def programme_cost_pv(scenario: Scenario) -> float:
-    """PV of the shared programme costs (team, platform), risk-adjusted (currency)."""
-    structure, x = engine.build(scenario)
-    p = engine.compute(structure, x).programme_cost * (1 + x.cost_risk)[:, None]
-    return float((p * engine.discount_factors(x.discount_rate, structure.horizon)).sum())
-
-
 def delay_curve(scenario: Scenario, months: np.ndarray | None = None) -> DelayCurve:
     """NPV of every initiative and of the programme when the start moves ``months`` later.
 
@@ -66,7 +59,7 @@ def delay_curve(scenario: Scenario, months: np.ndarray | None = None) -> DelayCu
         months=m,
         names=[i.name for i in scenario.initiatives],
         initiative_npv=ini,
-        programme_npv=ini.sum(axis=1) - programme_cost_pv(scenario),
+        programme_npv=ini.sum(axis=1) - evaluate(scenario).pv_programme_cost,
         cost_per_month=per_month,
         programme_cost_per_month=float(sum(per_month.values())),
     )

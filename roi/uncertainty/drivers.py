@@ -213,14 +213,6 @@ def apply(x: Inputs, ds: Sequence[Driver], values: np.ndarray, *, skip_base: boo
     return x.with_(**ch)
 
 
-def materialise(x: Inputs) -> Inputs:
-    """Every array broadcast to the full draw count (read-only views), for :func:`roi.engine.compute`."""
-    n = x.draws
-    return x.with_(
-        **{name: np.broadcast_to(a, (n,) + a.shape[1:]) for name in x.__dataclass_fields__ if (a := getattr(x, name)).shape[0] != n}
-    )
-
-
 def by_key(ds: Sequence[Driver], key: str) -> Driver:
     """The driver named ``key``; ``ValueError`` naming the allowed keys otherwise."""
     for d in ds:

@@ -61,19 +61,3 @@ def payback_months(cash: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         months = 12.0 * (u + -cum[rows, u] / cash[rows, u + 1])
     return np.where(last < 0, 0.0, np.where(last == T1 - 1, np.nan, months))
-
-
-def initiative_npv(structure: engine.Structure, x: engine.Inputs) -> np.ndarray:
-    """Risk-adjusted NPV of every initiative, ``[D,J]`` (shared programme costs excluded)."""
-    flows = engine.compute(structure, x)
-    b, c, _ = engine.risk_adjust(flows, x)
-    df = engine.discount_factors(np.broadcast_to(x.discount_rate, (x.draws,)), structure.horizon)
-    return np.einsum("djt,dt->dj", b - c, df)
-
-
-def initiative_pv(structure: engine.Structure, x: engine.Inputs) -> tuple[np.ndarray, np.ndarray]:
-    """Risk-adjusted ``(PV benefits, PV costs)`` of every initiative, ``[D,J]`` each."""
-    flows = engine.compute(structure, x)
-    b, c, _ = engine.risk_adjust(flows, x)
-    df = engine.discount_factors(np.broadcast_to(x.discount_rate, (x.draws,)), structure.horizon)
-    return np.einsum("djt,dt->dj", b, df), np.einsum("djt,dt->dj", c, df)

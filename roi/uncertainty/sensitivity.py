@@ -15,7 +15,7 @@ import numpy as np
 from .. import engine
 from ..model import BusinessCase, evaluate_inputs
 from ..schema import Scenario
-from .drivers import Driver, Ranges, apply, base_values, by_key, drivers, grid_drivers, materialise
+from .drivers import Driver, Ranges, apply, base_values, by_key, drivers, grid_drivers
 from .metrics import Outcomes, outcomes
 
 Metric = Literal["npv", "roi"]
@@ -146,7 +146,7 @@ def cases(scenario: Scenario, ranges: Ranges | None = None) -> Cases:
     pess = np.where(high_better, low, high)
     opt = np.where(high_better, high, low)
     structure, x = engine.build(scenario)
-    xs = materialise(apply(x, ds, np.stack([pess, base_values(ds), opt]), skip_base=False))
+    xs = apply(x, ds, np.stack([pess, base_values(ds), opt]), skip_base=False).tiled()
     one = [x.with_(**{n: getattr(xs, n)[k : k + 1] for n in x.__dataclass_fields__}) for k in range(3)]
     p, b, o = (evaluate_inputs(scenario, structure, xi) for xi in one)
     return Cases(p, b, o, ds, pess, opt)
