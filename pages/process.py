@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from roi import charts
+from roi import charts, maturity
 from roi.whatif import maturity_sweep
 from ui import format as fmt
 from ui import exports, inputs, state
@@ -72,14 +72,12 @@ st.markdown(
 sweep = _sweep(scenario.model_dump_json())
 c1, c2 = st.columns([3, 2], gap="large")
 with c1:
-    p = scenario.process
-    grid = [i / 20 for i in range(21)]
+    curve = [maturity.at_index(scenario.process, i / 20) for i in range(21)] + [m]
     frame = pd.DataFrame({
-        "maturity_index": grid + [m.index],
-        "realisation": [p.realisation_floor + (1 - p.realisation_floor) * g for g in grid] + [m.realisation],
-        "ramp_months": [p.ramp_months_slowest - (p.ramp_months_slowest - p.ramp_months_fastest) * g
-                        for g in grid] + [m.ramp_months],
-        "current": [False] * len(grid) + [True],
+        "maturity_index": [c.index for c in curve],
+        "realisation": [c.realisation for c in curve],
+        "ramp_months": [c.ramp_months for c in curve],
+        "current": [False] * (len(curve) - 1) + [True],
     })
     exports.chart(charts.maturity_curve(frame), "Maturity curve")
 with c2:

@@ -31,12 +31,16 @@ def maturity_index(process: Process) -> float:
     return sum((getattr(process, f) - 1) / 4 for f in SCORE_FIELDS) / len(SCORE_FIELDS)
 
 
-def assess(process: Process) -> Maturity:
-    """Apply the maturity rule in the module docstring."""
-    m = maturity_index(process)
+def at_index(process: Process, index: float) -> Maturity:
+    """The rule in the module docstring at a given maturity index (0–1), with the process's ends."""
     return Maturity(
-        index=m,
-        realisation=process.realisation_floor + (1 - process.realisation_floor) * m,
+        index=index,
+        realisation=process.realisation_floor + (1 - process.realisation_floor) * index,
         ramp_months=process.ramp_months_slowest
-        - (process.ramp_months_slowest - process.ramp_months_fastest) * m,
+        - (process.ramp_months_slowest - process.ramp_months_fastest) * index,
     )
+
+
+def assess(process: Process) -> Maturity:
+    """Apply the maturity rule in the module docstring to the process's own scores."""
+    return at_index(process, maturity_index(process))

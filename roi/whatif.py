@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .maturity import SCORE_FIELDS, assess
 from .model import evaluate
 from .schema import Scenario
 
@@ -49,8 +50,7 @@ def _costs(s: Scenario, factor: float) -> Scenario:
 
 def _maturity_up(s: Scenario) -> Scenario:
     p = s.process
-    fields = ("alignment", "test_and_learn", "feedback_loop", "governance")
-    return s.model_copy(update={"process": p.model_copy(update={f: min(getattr(p, f) + 1, 5) for f in fields})})
+    return s.model_copy(update={"process": p.model_copy(update={f: min(getattr(p, f) + 1, 5) for f in SCORE_FIELDS})})
 
 
 def what_ifs(scenario: Scenario) -> list[WhatIf]:
@@ -81,12 +81,9 @@ def maturity_sweep(scenario: Scenario) -> list[dict[str, float]]:
     Returns one dict per level: ``level`` (score 1–5), ``maturity_index`` (0–1), ``realisation``
     (fraction of the theoretical uplift realised), ``ramp_months`` and ``npv`` (currency).
     """
-    from .maturity import assess
-
-    fields = ("alignment", "test_and_learn", "feedback_loop", "governance")
     out = []
     for level in range(1, 6):
-        process = scenario.process.model_copy(update={f: float(level) for f in fields})
+        process = scenario.process.model_copy(update={f: float(level) for f in SCORE_FIELDS})
         m = assess(process)
         npv = evaluate(scenario.model_copy(update={"process": process})).npv
         out.append({"level": level, "maturity_index": m.index, "realisation": m.realisation,

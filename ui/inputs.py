@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.evidence import evidence_source
 from roi.model import BusinessCase
 from roi.schema import Evidence
@@ -238,14 +239,17 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
     cols[2].metric(f"Payback{stale}", "beyond horizon" if payback is None else f"{payback:.1f} mo",
                    border=border,
                    help="Months until cumulative (undiscounted) net cash flow turns positive.")
-    cols[3].metric(f"IRR{stale}", fmt.pct(case.irr), border=border,
-                   help="Internal rate of return per year; — when undefined (flows never change sign).")
+    irr = fmt.pct(case.irr) if case.irr is None or case.irr_unique else f"{fmt.pct(case.irr)}?"
+    cols[3].metric(f"IRR{stale}", irr, border=border,
+                   help="Internal rate of return per year; — when undefined (the flows never change sign, or no "
+                   "rate makes NPV zero). A “?” means several rates make NPV zero, so any single IRR is "
+                   "ambiguous: judge the case on NPV.")
     sym = fmt.currency_symbol(cur)
     ratio = case.revenue_per_campaign_dollar
     cols[4].metric(f"Revenue per {sym}1 campaign{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
                    border=border,
-                   help=f"Incremental revenue per {sym}1 of variable campaign cost. Benchmark: about $6 "
-                   "per $1 (consultancy figure quoted by MarTech).")
+                   help=f"Incremental revenue per {sym}1 of variable campaign cost. Benchmark: about "
+                   f"${REVENUE_PER_CAMPAIGN_DOLLAR:g} per $1 ({REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}).")
 
 
 def evidence_badge(kind: str) -> str:

@@ -62,7 +62,10 @@ def _summary(args: argparse.Namespace) -> int:
 
     print(f"{s['scenario']}  ({s['horizon_years']}-year horizon, {s['discount_rate']:.0%} discount, risk-adjusted)")
     print(f"  NPV                      {money(s['npv'])}")
-    print(f"  IRR                      {opt(s['irr'], '.1%', 'undefined (no sign change)')}")
+    irr = opt(s["irr"], ".1%", "undefined (no rate makes NPV zero)")
+    if s["irr"] is not None and not s["irr_unique"]:
+        irr += " (ambiguous: several rates make NPV zero)"
+    print(f"  IRR                      {irr}")
     print(f"  ROI                      {opt(s['roi'], '.0%', 'undefined (no cost)')}")
     pb = s["payback_months"]
     print(f"  Payback                  {'not within horizon' if pb is None else f'{pb:.1f} months'}")
