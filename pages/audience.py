@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from roi.tables import rows_to_segments, segment_rows
+from roi.tables import SEGMENT_PERCENT_COLUMNS, rows_to_segments, segment_rows
 from ui import format as fmt
 from ui import inputs, state
 
@@ -20,21 +20,27 @@ st.caption("Measurement area 1 — who can be reached and what they are worth to
 inputs.headline(case)
 
 st.subheader("Segments")
-st.caption("Edit cells directly; add or delete rows at the bottom of the table. Rates are fractions "
-           "shown as %. Every value is per year. Invalid cells are named below the table and the results "
-           "stay on the last valid scenario until they are fixed.")
+st.caption("Edit cells directly; add or delete rows at the bottom of the table. Rates are typed in percent "
+           "(80 = 80%), like the other fields. Visits and retention are per year; order value is per order; "
+           "customers is a count. Invalid cells are named below the table and the results stay on the last "
+           "valid scenario until they are fixed.")
 N = st.column_config.NumberColumn
-P = {"format": "percent", "step": 0.001}
+P = {"format": "%.1f%%", "step": 0.1, "min_value": 0.0, "max_value": 100.0, "width": 98}
 columns = {
-    "name": st.column_config.TextColumn("Segment", required=True, help="Unique segment name."),
-    "customers": N("Customers", format="localized", min_value=0, help="Active customers (count)."),
-    "visits_per_customer": N("Visits / customer / yr", format="%.1f", help="Visits, sessions or contacts per customer per year."),
-    "baseline_conversion_rate": N("Conversion (orders/visit)", help="Baseline orders per visit, fraction 0–1.", **P),
-    "average_order_value": N(f"Order value ({cur})", format="%.2f", help=f"Revenue per order, {cur}."),
-    "gross_margin": N("Gross margin", help="Gross profit per unit of revenue, fraction 0–1.", **P),
-    "retention_rate": N("Retention (yr)", help="Share of customers still active a year later, fraction 0–1.", **P),
-    "identifiable_share": N("Identifiable", help="Share of customers we can recognise, fraction 0–1.", **P),
-    "consent_share": N("Consented", help="Share of identifiable customers who consented to personalization.", **P),
+    "name": st.column_config.TextColumn("Segment", required=True, pinned=True, width=175,
+                                        help="Unique segment name."),
+    "customers": N("Customers", format="localized", min_value=0, width=98, help="Active customers (count)."),
+    "identifiable_share": N("Identifiable", help="% of the segment's customers we can recognise "
+                            "(logged in, known e-mail or device), 0–100.", **P),
+    "consent_share": N("Consented", help="% of identifiable customers who consented to personalization, 0–100.",
+                       **P),
+    "visits_per_customer": N("Visits/yr", format="%.1f", width=98,
+                             help="Visits, sessions or contacts per customer per year."),
+    "baseline_conversion_rate": N("Conversion", help="Baseline orders per visit, in % (2.5 = 2.5%).", **P),
+    "average_order_value": N(f"Order value ({cur})", format="%.2f", width=98,
+                             help=f"Revenue per order, {cur}."),
+    "gross_margin": N("Gross margin", help="Gross profit per unit of revenue, in % (0–100).", **P),
+    "retention_rate": N("Retention/yr", help="% of customers still active a year later, 0–100.", **P),
 }
 labels = {k: v["label"] for k, v in columns.items()}
 inputs.table_editor(
@@ -44,8 +50,9 @@ inputs.table_editor(
     rows_to_segments,
     columns,
     labels,
-    percent_columns=["baseline_conversion_rate", "gross_margin", "retention_rate",
-                     "identifiable_share", "consent_share"],
+    percent_columns=SEGMENT_PERCENT_COLUMNS,
+    percent_cells=SEGMENT_PERCENT_COLUMNS,
+    column_order=list(columns),
 )
 
 st.subheader("What the audience is worth today")

@@ -39,31 +39,49 @@ exports.chart(charts.waterfall(case), "Business case by component")
 
 st.subheader("Components")
 sym = fmt.currency_symbol(cur)
+inis = case.initiatives
 st.dataframe(
     pd.DataFrame(
         {
-            "Initiative": [i.name for i in case.initiatives],
-            "Outcome": [charts.OUTCOME_LABELS.get(i.outcome, i.outcome) for i in case.initiatives],
-            f"Incremental revenue ({cur})": [fmt.money(i.incremental_revenue, cur, compact=False) for i in case.initiatives],
-            f"Benefit ({cur})": [fmt.money(i.incremental_gross_profit, cur, compact=False) for i in case.initiatives],
-            f"Total cost ({cur})": [fmt.money(i.total_cost, cur, compact=False) for i in case.initiatives],
-            f"NPV ({cur})": [fmt.money(i.npv, cur, compact=False) for i in case.initiatives],
-            "ROI": [fmt.pct(i.roi, 0) for i in case.initiatives],
-            "Payback": [fmt.months(i.payback_months) for i in case.initiatives],
-            f"Revenue per {sym}1 campaign": [fmt.multiple(i.revenue_per_campaign_dollar, cur) for i in case.initiatives],
+            "Initiative": [i.name for i in inis],
+            f"NPV ({cur})": fmt.money_column([i.npv for i in inis], cur),
+            "ROI": [fmt.pct(i.roi, 0) for i in inis],
+            "Payback": ["—" if i.payback_months is None else f"{i.payback_months:.1f} mo" for i in inis],
+            "Revenue : campaign cost": [fmt.ratio(i.revenue_per_campaign_dollar) for i in inis],
+            "Evidence": [fmt.label(i.evidence) for i in inis],
         }
     ),
     hide_index=True,
     width="stretch",
-    column_config={"Initiative": st.column_config.TextColumn(width=230, pinned=True),
-                   "Outcome": st.column_config.TextColumn(width=100), "ROI": st.column_config.TextColumn(width=60)},
+    column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True),
+                   "ROI": st.column_config.TextColumn(width=70),
+                   "Payback": st.column_config.TextColumn(
+                       width=90, help="Undiscounted payback; — when not within the horizon."),
+                   "Revenue : campaign cost": st.column_config.TextColumn(
+                       help=f"Incremental revenue per {sym}1 of variable campaign cost; — with none. "
+                       f"Benchmark about {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}.")},
 )
-st.caption("Benefit = incremental gross profit + cost savings over the horizon, risk-adjusted. Totals "
-           "undiscounted; NPV discounted at the scenario's rate.")
+with st.expander("Revenue, benefit and cost by component"):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Initiative": [i.name for i in inis],
+                "Outcome": [charts.OUTCOME_LABELS.get(i.outcome, fmt.label(i.outcome)) for i in inis],
+                f"Incremental revenue ({cur})": fmt.money_column([i.incremental_revenue for i in inis], cur),
+                f"Benefit ({cur})": fmt.money_column([i.incremental_gross_profit for i in inis], cur),
+                f"Total cost ({cur})": fmt.money_column([i.total_cost for i in inis], cur),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True)},
+    )
+st.caption("NPV discounted at the scenario's rate. Benefit = incremental gross profit + cost savings over the "
+           "horizon, risk-adjusted; revenue, benefit and cost are undiscounted totals.")
 
 left, right = st.columns(2, gap="large")
 with left:
-    exports.chart(charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR), "Revenue per campaign dollar")
+    exports.chart(charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR), "Revenue per campaign cost")
     st.caption(f"Benchmark (consultancy figure): {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}. Initiatives with no "
                "variable campaign cost (e.g. testing, automation) have no ratio and are not shown.")
 with right:
@@ -100,6 +118,6 @@ for ini in scenario.initiatives:
     note = f" — {ev.note}" if ev.note and ev.measured is None else ""  # a test's note repeats its figures
     st.markdown(
         f"{inputs.evidence_badge(ev.kind.value)} **{ini.name}**: base uplift {fmt.pct(ini.uplift.base)} "
-        f"on {ini.lever.value.replace('_', ' ')} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
+        f"on {fmt.label(ini.lever).lower()} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
         f"Source: {evidence_source(ev)}{note}"
     )

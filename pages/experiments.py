@@ -30,6 +30,9 @@ st.caption(
 inputs.headline(case)
 
 ALPHAS = [0.01, 0.05, 0.10]
+CORRECTION_LABELS = {"sidak": "Šidák", "bonferroni": "Bonferroni"}
+METHOD_LABELS = {"evan-miller": "Evan Miller", "pooled": "Pooled",
+                 "arcsine": "Arcsine"}
 TODAY = dt.date.today()
 
 
@@ -87,10 +90,12 @@ with plan_tab:
         variants = int(c1.number_input("Variants (incl. control)", min_value=2, max_value=20, value=2,
                                        step=1, key="exp_variants"))
         correction = c2.selectbox("Correction", pw.CORRECTIONS, key="exp_correction",
+                                  format_func=lambda v: CORRECTION_LABELS.get(v, v),
                                   help="Multiple-comparison correction when several treatments share α.")
         method = c3.selectbox("Method", pw.METHODS, key="exp_method", disabled=not conversion,
-                              help="evan-miller: null variance from the baseline (Evan Miller's calculator). "
-                              "pooled: pooled rate under the null. arcsine: Cohen's h (statsmodels).")
+                              format_func=lambda v: METHOD_LABELS.get(v, v),
+                              help="Evan Miller: null variance from the baseline (Evan Miller's calculator). "
+                              "Pooled: pooled rate under the null. Arcsine: Cohen's h (statsmodels).")
         c1, c2 = st.columns(2)
         traffic = c1.number_input("Eligible visitors per day", min_value=0.0, value=5_000.0, step=500.0,
                                   format="%.0f", key="exp_traffic")
@@ -184,16 +189,33 @@ with scenario_tab:
             "Evidence": frame["evidence"],
             "Metric": frame["metric"],
             "Eligible": [fmt.DASH if u == "—" else f"{fmt.number(v)} {u}" for v, u in zip(frame["eligible"], frame["unit"])],
-            "Uplift to detect": frame["expected_uplift"].map(fmt.pct),
-            "Sample per variant": frame["n_per_variant"].map(lambda v: fmt.number(None if pd.isna(v) else v)),
+            "Uplift": frame["expected_uplift"].map(fmt.pct),
+            "n / variant": frame["n_per_variant"].map(lambda v: fmt.number(None if pd.isna(v) else v)),
             "Weeks": frame["run_days"].map(lambda v: fmt.DASH if pd.isna(v) else f"{v / 7:.1f}"),
-            "Within horizon": frame["within_horizon"],
-            "MDE in 2 weeks": frame["mde_2_weeks"].map(lambda v: fmt.pct(None if pd.isna(v) else v)),
-            "MDE in 4 weeks": frame["mde_4_weeks"].map(lambda v: fmt.pct(None if pd.isna(v) else v)),
+            "In horizon": frame["within_horizon"],
+            "MDE 2 wk": frame["mde_2_weeks"].map(lambda v: fmt.pct(None if pd.isna(v) else v)),
+            "MDE 4 wk": frame["mde_4_weeks"].map(lambda v: fmt.pct(None if pd.isna(v) else v)),
             "Starts": frame["start_day"].map(lambda v: _date(None if pd.isna(v) else v)),
             "Reads out": frame["readout_day"].map(lambda v: _date(None if pd.isna(v) else v)),
         })
-        st.dataframe(table, hide_index=True, width="stretch")
+        T = st.column_config.TextColumn
+        st.dataframe(table, hide_index=True, width="stretch", column_order=[
+            "Initiative", "Uplift", "Weeks", "In horizon", "Starts", "Reads out", "MDE 2 wk", "MDE 4 wk",
+            "n / variant", "Evidence", "Metric", "Eligible"], column_config={
+            "Initiative": T("Initiative", pinned=True, width=190),
+            "Evidence": T("Evidence", width="small"),
+            "Metric": T("Metric", width="small"),
+            "Eligible": T("Eligible", width="small", help="Eligible traffic of the initiative's segments."),
+            "Uplift": T("Uplift", width="small", help="Base uplift the test must detect (relative)."),
+            "n / variant": T("n / variant", width="small", help="Sample per variant to detect the uplift."),
+            "Weeks": T("Weeks", width="small", help="Weeks the test runs to collect the sample."),
+            "In horizon": st.column_config.CheckboxColumn("In horizon", width="small",
+                                                          help="Reads out within the horizon above."),
+            "MDE 2 wk": T("MDE 2 wk", width="small", help="Smallest relative uplift a 2-week test could detect."),
+            "MDE 4 wk": T("MDE 4 wk", width="small", help="Smallest relative uplift a 4-week test could detect."),
+            "Starts": T("Starts", width="small"),
+            "Reads out": T("Reads out", width="small"),
+        })
         notes = [f"- **{r.initiative}** — {r.reason}" for r in frame.itertuples() if r.reason]
         if notes:
             st.markdown("\n".join(notes))
@@ -215,9 +237,15 @@ with scenario_tab:
 with result_tab:
     st.markdown("Enter or upload the result of an A/B test — **A is the control** (generic experience), "
                 "**B the treatment** (personalized).")
+    example_note = ("The figures below are an **example** (A 500/10,000 vs B 560/10,000) — replace them "
+                    "with your test's.")
     source = st.radio("Result", ["Enter figures", "Upload CSV"], horizontal=True, key="exp_source")
     figures: dict | None = None
     if source == "Enter figures":
+        figures_now = tuple(st.session_state.get(k, d) for k, d in
+                            (("exp_va", 10_000), ("exp_ca", 500), ("exp_vb", 10_000), ("exp_cb", 560)))
+        if figures_now == (10_000, 500, 10_000, 560):
+            st.info(example_note, icon=":material/science:")
         c1, c2, c3, c4 = st.columns(4)
         figures = {
             "visitors_a": int(c1.number_input("Visitors A", min_value=0, value=10_000, step=100, key="exp_va")),
@@ -295,13 +323,29 @@ with result_tab:
                                       placeholder="e.g. Cart reminder A/B, March")
             note = st.text_input("Note (optional)", key="exp_note")
             current = next(i for i in scenario.initiatives if i.name == target)
+            if point > current.uplift.high:
+                st.warning(
+                    f"The measured lift ({fmt.pct(point)}) is above the assumed high case "
+                    f"({fmt.pct(current.uplift.high)}). Test wins usually overstate the production effect "
+                    "(winner's curse): consider turning on **Winner's-curse shrinkage** above before applying."
+                    if result.shrunk_rel_lift is None else
+                    f"Even shrunk, the measured lift ({fmt.pct(point)}) is above the assumed high case "
+                    f"({fmt.pct(current.uplift.high)}): check the test before relying on it.")
             st.markdown(
                 f"{inputs.evidence_badge(current.evidence.kind.value)} uplift low / base / high "
                 f"{fmt.pct(current.uplift.low)} / {fmt.pct(current.uplift.base)} / {fmt.pct(current.uplift.high)}"
                 f" → {inputs.evidence_badge('measured')} {fmt.pct(low)} / {fmt.pct(point)} / {fmt.pct(high)}"
                 + (" (shrunk)" if result.shrunk_rel_lift is not None else "")
             )
-            if st.button("Apply measured lift", type="primary", key="exp_apply"):
+            applied_now = st.session_state.get("exp_applied")
+            already = bool(applied_now and applied_now["version"] == state.version()
+                           and applied_now["initiative"] == target)
+            named = bool(test_name.strip())
+            if not named:
+                st.caption("Name the test to apply its lift (it becomes the uplift's evidence source).")
+            if st.button("Apply measured lift", type="primary", key="exp_apply", disabled=already or not named,
+                         help="Already applied to this initiative — see the change log below." if already
+                         else None):
                 try:
                     new = apply_result(scenario, target, result, test_name=test_name, note=note)
                 except ValueError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi.schema import Depth, EvidenceKind, Lever, Outcome
-from roi.tables import initiative_rows, rows_to_initiatives
+from roi.tables import INITIATIVE_PERCENT_COLUMNS, initiative_rows, rows_to_initiatives
 from ui import format as fmt
 from ui import inputs, state
 
@@ -74,21 +74,23 @@ with c3:
                         "Months from programme start until the initiative goes live.", step=1.0)
 
 st.subheader("All initiatives")
-st.caption("Edit any cell; add or delete rows at the bottom. Uplifts and reach are fractions shown as %. "
+st.caption("Edit any cell; add or delete rows at the bottom. Uplifts and reach are typed in percent (5 = +5%), "
+           "like the fields above. "
            "Problems are named below the table; results stay on the last valid scenario until fixed.")
 N = st.column_config.NumberColumn
 S = st.column_config.SelectboxColumn
-PCT = {"format": "percent", "step": 0.001}
+PCT = {"format": "%.1f%%", "step": 0.1}
 MONEY = {"format": "localized", "step": 1000}
 columns = {
-    "name": st.column_config.TextColumn("Initiative", required=True, width="medium"),
+    "name": st.column_config.TextColumn("Initiative", required=True, width="medium", pinned=True),
     "outcome": S("Outcome", options=[o.value for o in Outcome], required=True),
     "lever": S("Lever", options=[v.value for v in Lever], required=True),
     "segments": st.column_config.MultiselectColumn("Segments", options=segment_names),
-    "channel_reach": N("Reach", help="Share of personalizable customers reached.", **PCT),
-    "uplift_low": N("Uplift low", **PCT),
-    "uplift_base": N("Uplift base", **PCT),
-    "uplift_high": N("Uplift high", **PCT),
+    "channel_reach": N("Reach", help="% of personalizable customers the channel reaches, 0–100.",
+                       min_value=0.0, max_value=100.0, **PCT),
+    "uplift_low": N("Uplift low", help="Pessimistic relative uplift, in % (5 = +5%).", **PCT),
+    "uplift_base": N("Uplift base", help="Expected relative uplift, in % (5 = +5%).", **PCT),
+    "uplift_high": N("Uplift high", help="Optimistic relative uplift, in % (5 = +5%).", **PCT),
     "depth": S("Depth", options=[d.value for d in Depth]),
     "content_assets": N("Assets", format="%d"),
     "one_time_cost": N(f"One-time ({cur})", **MONEY),
@@ -112,4 +114,5 @@ inputs.table_editor(
     columns,
     labels,
     percent_columns=["channel_reach", "uplift.low", "uplift.base", "uplift.high"],
+    percent_cells=INITIATIVE_PERCENT_COLUMNS,
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from roi import charts
+from roi import prioritization as pr
+from roi import uncertainty as unc
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.whatif import what_ifs
 from ui import format as fmt
@@ -18,6 +20,23 @@ def _what_ifs(scenario_json: str) -> list:
     return what_ifs(roi.loads_scenario(scenario_json))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _risk(scenario_json: str) -> dict:
+    """Monte Carlo with the Risk page's defaults (draws, seed, distribution, ranges), so the
+    two pages show the same P10, P90 and chance of losing money."""
+    import roi
+
+    sim = unc.simulate(roi.loads_scenario(scenario_json), draws=unc.DEFAULT_DRAWS, seed=1,
+                       distribution="pert", ranges=unc.Ranges())
+    return {**sim.summary(), "prob_loss": sim.prob_npv_negative}
+
+
+def _odds(p: float) -> str:
+    """A probability as plain odds: 0.365 → "about 1 in 3"."""
+    n = max(2, round(1 / p)) if p > 0 else 0
+    return f"about 1 in {n}" if n <= 20 else "under 1 in 20"
+
+
 scenario = state.get_scenario()
 case = state.get_case()
 cur = case.currency
@@ -29,12 +48,47 @@ st.caption(f"**{s.name}** · {s.horizon_years}-year horizon · {fmt.pct(s.discou
 inputs.headline(case)
 
 best = max(case.initiatives, key=lambda i: i.npv)
-verdict = "pays back" if case.npv > 0 else "does not pay back"
+try:
+    risk = _risk(scenario.model_dump_json())
+except ValueError:  # a scenario the simulation cannot vary: the headline still stands
+    risk = None
+p_loss = risk["prob_loss"] if risk else None
+MATERIAL_LOSS = 0.10  # from this chance of losing money on, "worth it" is qualified
+if case.npv <= 0:
+    verdict = "is **not worth it** as planned"
+elif p_loss is not None and p_loss >= MATERIAL_LOSS:
+    verdict = (f"is **marginal**: worth it on the central case, with {_odds(p_loss)} chance of losing "
+               f"money ({fmt.pct(p_loss)})")
+else:
+    verdict = "is **worth it**"
+pb = case.payback_months
+if pb is None:
+    payback_text = f"the undiscounted cash flow does not pay back within {s.horizon_years} years"
+elif case.npv <= 0:
+    payback_text = (f"undiscounted payback comes only after {fmt.months(pb)}, too late to recover the "
+                    f"{fmt.pct(s.discount_rate, 0)} cost of capital")
+else:
+    payback_text = f"undiscounted payback comes after {fmt.months(pb)}"
 st.markdown(
-    f"Over {s.horizon_years} years the programme **{verdict}**: a risk-adjusted NPV of "
-    f"**{fmt.money(case.npv, cur)}** on {fmt.money(case.pv_costs, cur)} of discounted cost, "
-    f"paying back in **{fmt.months(case.payback_months)}**. "
-    f"The biggest contributor is **{best.name}** ({fmt.money(best.npv, cur)} NPV)."
+    f"Over {s.horizon_years} years the programme {verdict}. Risk-adjusted NPV is "
+    f"**{fmt.money(case.npv, cur)}** on {fmt.money(case.pv_costs, cur)} of discounted cost; "
+    f"{payback_text}. The biggest contributor is **{best.name}** ({fmt.money(best.npv, cur)} NPV)."
+)
+if risk is not None:
+    st.markdown(
+        f"**Range:** NPV P10 **{fmt.money(risk['npv_p10'], cur)}** to P90 **{fmt.money(risk['npv_p90'], cur)}** · "
+        f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** — see *Risk & sensitivity* for what decides it.",
+        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed 1, PERT): "
+        "the same figures as *Risk & sensitivity* before its settings are changed.",
+    )
+ranked = pr.score_table(case, {})  # default ranking: NPV ÷ effort
+do_first = [r.initiative for r in ranked.itertuples() if r.quadrant == pr.Quadrant.quick_win.value]
+drop = [r.initiative for r in ranked.itertuples() if r.quadrant == pr.Quadrant.money_pit.value]
+st.markdown(
+    f"**Do first:** {', '.join(do_first) if do_first else 'no quick win — see *Prioritization*'} · "
+    f"**Drop:** {', '.join(drop) if drop else 'nothing — no initiative loses money'}",
+    help="From the Prioritization page's default ranking (NPV ÷ effort): quick wins are high impact for "
+    "little effort; money pits lose money or cost much for little impact.",
 )
 
 left, right = st.columns([3, 2], gap="large")
@@ -43,15 +97,15 @@ with left:
 with right:
     exports.chart(charts.benefits_by_outcome(case), "Benefits by outcome")
     ratio = case.revenue_per_campaign_dollar
-    st.markdown("##### Incremental revenue per campaign dollar")
+    st.markdown("##### Incremental revenue per unit of campaign cost")
     if ratio is None:
         st.info("No variable campaign cost in this case, so revenue per campaign dollar is undefined.")
     else:
         gap = ratio - REVENUE_PER_CAMPAIGN_DOLLAR
         st.metric(
             f"Revenue per {fmt.currency_symbol(cur).strip()}1 of variable campaign cost",
-            fmt.multiple(ratio, cur),
-            delta=f"{gap:+.1f} vs benchmark ≈ ${REVENUE_PER_CAMPAIGN_DOLLAR:g} per $1",
+            fmt.ratio(ratio),
+            delta=f"{gap:+.1f} vs benchmark ≈ {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}",
             border=True,
         )
         st.caption(f"Benchmark, not a measurement of this business — {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}.")
@@ -64,19 +118,20 @@ with d1:
     st.dataframe(
         {
             "What if…": [w.label for w in rows],
-            f"NPV ({cur})": [fmt.money(w.npv, cur) for w in rows],
-            f"Change ({cur})": [("+" if w.change >= 0 else "") + fmt.money(w.change, cur) for w in rows],
+            f"NPV ({cur})": fmt.money_column([w.npv for w in rows], cur),
+            f"Change ({cur})": [("+" if w.change >= 0 else "") + t
+                                for w, t in zip(rows, fmt.money_column([w.change for w in rows], cur))],
         },
         hide_index=True, width="stretch",
     )
 with d2:
     st.markdown("**Largest components** by NPV:")
-    ranked = sorted(case.initiatives, key=lambda i: -i.npv)
+    by_npv = sorted(case.initiatives, key=lambda i: -i.npv)
     st.dataframe(
         {
-            "Initiative": [i.name for i in ranked],
-            f"NPV ({cur})": [fmt.money(i.npv, cur) for i in ranked],
-            "Evidence": [i.evidence for i in ranked],
+            "Initiative": [i.name for i in by_npv],
+            f"NPV ({cur})": fmt.money_column([i.npv for i in by_npv], cur),
+            "Evidence": [fmt.label(i.evidence) for i in by_npv],
         },
         hide_index=True, width="stretch",
         column_config={"Initiative": st.column_config.TextColumn(width="medium")},

@@ -67,10 +67,10 @@ with right:
                       f"Score ({unit})": score_text}),
         hide_index=True, width="stretch",
         column_config={"#": st.column_config.NumberColumn(width=40),
-                       "Initiative": st.column_config.TextColumn(width=220)},
+                       "Initiative": st.column_config.TextColumn(width=190)},
     )
-    st.caption("Quadrant lines are the portfolio medians; an initiative that loses money is never high "
-               "impact. The figures behind the ranking are below.")
+    st.caption("Quadrant lines are the portfolio medians; an initiative that loses money is a money pit "
+               "however little it costs. The figures behind the ranking are below.")
 
 st.markdown("##### The figures behind the ranking")
 st.dataframe(
@@ -78,11 +78,13 @@ st.dataframe(
         "#": scores["rank"],
         "Initiative": scores["initiative"],
         f"Score ({unit})": score_text,
-        impact_label.replace(" M)", ")"): [fmt.money(v, cur) for v in scores["impact"]],
-        resource_label.replace(" M)", ")"): [fmt.money(v, cur) if money_resource else fmt.number(v, 1)
-                                             for v in scores["resource"]],
+        "Quadrant": scores["quadrant"],
+        impact_label.replace(" M)", ")"): fmt.money_column(scores["impact"], cur),
+        resource_label.replace(" M)", ")"): fmt.money_column(scores["resource"], cur) if money_resource
+        else [fmt.number(v, 1) for v in scores["resource"]],
+        "Evidence": [fmt.label(v) for v in scores["evidence"]],
         "Confidence": [fmt.pct(v, 0) for v in scores["confidence"]],
-        f"Cost of delay ({cur} per month)": [fmt.money(v, cur) for v in scores["cost_of_delay"]],
+        f"Cost of delay ({cur} per month)": fmt.money_column(scores["cost_of_delay"], cur),
     }),
     hide_index=True, width="stretch",
     column_config={"#": st.column_config.NumberColumn(width="small")},
@@ -91,13 +93,23 @@ st.caption("Confidence comes from the evidence: assumed 50%, benchmark 80%, meas
            "NPV forgone per month the initiative launches later.")
 
 st.subheader("Roadmap under a capacity limit")
-total_effort = float(scores["effort_fte_months"].sum())
-capacity = st.number_input("Delivery capacity (FTEs per quarter)", min_value=0.5, max_value=500.0,
+pits = [r.initiative for r in scores.itertuples() if r.quadrant == pr.Quadrant.money_pit.value]
+cap_col, pit_col = st.columns([1, 2], vertical_alignment="bottom")
+include_pits = pit_col.toggle(
+    f"Include money pits ({len(pits)})", key="prio_include_pits", disabled=not pits,
+    help="Money pits are left out of the roadmap by default: the ranking says to drop them, so they "
+    "should neither take capacity nor drag the cumulative benefit down.")
+capacity = cap_col.number_input("Delivery capacity (FTEs per quarter)", min_value=0.5, max_value=500.0,
                            value=6.0, step=0.5, key="prio_capacity",
                            help="People available to build initiatives in each quarter. Initiatives start in "
                            "rank order as soon as enough capacity is free.")
-plan = pr.roadmap(case, scores, capacity)
+plan = pr.roadmap(case, scores, capacity, include_money_pits=include_pits)
+if not plan.items:
+    st.info("Every initiative is a money pit: there is nothing worth scheduling. Turn on "
+            "**Include money pits** to see the roadmap anyway.")
+    st.stop()
 table = plan.table()
+total_effort = float(table["effort_fte_months"].sum())
 g1, g2 = st.columns(2, gap="large")
 with g1:
     exports.chart(charts.roadmap_gantt(table, capacity), "Roadmap")
@@ -115,4 +127,5 @@ st.markdown(
     f"(the capacity limit costs {fmt.money(at_once - limited, cur)}). Total effort: "
     f"{fmt.number(total_effort, 0)} FTE-months."
     + (f" Starting after the horizon: {', '.join(late)}." if late else "")
+    + (f" Left out as money pits: {', '.join(pits)}." if pits and not include_pits else "")
 )

@@ -32,14 +32,14 @@ SCORE = "score 1 = ad hoc … 5 = leading"
 left, mid, right = st.columns(3, gap="large")
 with left:
     st.subheader("Maturity scores")
-    inputs.number_field("process.alignment", "Cross-team alignment", SCORE,
-                        "E-commerce, CRM, data and engineering working to one plan.", step=1.0)
-    inputs.number_field("process.test_and_learn", "Test-and-learn culture", SCORE,
-                        "Uplifts treated as hypotheses and tested before they count.", step=1.0)
-    inputs.number_field("process.feedback_loop", "Feedback loop", SCORE,
-                        "Test results flow back into the plan: measured lift replaces assumed lift.", step=1.0)
-    inputs.number_field("process.governance", "Governance", SCORE,
-                        "Decisions made at the right speed.", step=1.0)
+    inputs.score_field("process.alignment", "Cross-team alignment",
+                       "E-commerce, CRM, data and engineering working to one plan. " + SCORE + ".")
+    inputs.score_field("process.test_and_learn", "Test-and-learn culture",
+                       "Uplifts treated as hypotheses and tested before they count. " + SCORE + ".")
+    inputs.score_field("process.feedback_loop", "Feedback loop",
+                       "Test results flow back into the plan: measured lift replaces assumed lift. " + SCORE + ".")
+    inputs.score_field("process.governance", "Governance",
+                       "Decisions made at the right speed. " + SCORE + ".")
 with mid:
     st.subheader("Programme costs")
     inputs.number_field("process.team_annual_cost", "Programme team", f"{cur} per year",
@@ -83,11 +83,11 @@ with c1:
 with c2:
     st.dataframe(
         pd.DataFrame({
-            "All four scores at": [f"{r['level']}" for r in sweep],
+            "Scores": [f"all {r['level']}" for r in sweep],
             "Realised": [fmt.pct(r["realisation"], 0) for r in sweep],
             "Ramp": [f"{r['ramp_months']:.1f} months" for r in sweep],
-            f"Programme NPV ({cur})": [fmt.money(r["npv"], cur) for r in sweep],
+            f"NPV ({cur})": [fmt.money(r["npv"], cur) for r in sweep],
         }),
         hide_index=True, width="stretch",
     )
-    st.caption(f"Same case, only the process scores changed. Your scores give NPV {fmt.money(case.npv, cur)}.")
+    st.caption(f"Programme NPV with all four scores at each level — same case, only the process scores changed. Your scores give NPV {fmt.money(case.npv, cur)}.")

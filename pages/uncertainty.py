@@ -112,12 +112,17 @@ except ValueError as exc:
 top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
 a, b, c = st.columns([1, 2, 1])
 a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative), help="Share of Monte Carlo draws with NPV < 0.")
-b.metric("Assumption that decides most", top.label if top else "—",
-         help="Largest NPV swing in the tornado below." + (f" Swing: {fmt.money(top.swing, cur)}." if top else ""))
-if top:  # the name may be too long for the figure: say it in full, with its swing
-    b.caption(f"{top.label}: NPV moves by {fmt.money(top.swing, cur)} across its range.")
-c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur),
-         help="NPV forgone when the start moves one month later (see What waiting costs).")
+with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
+    st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
+    st.markdown(f"#### {top.label if top else fmt.DASH}")
+    if top:
+        st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
+DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "
+              "month of delay is a month of run-rate benefit that never comes back, while one-time and shared "
+              "programme costs stay where they are — waiting costs money even when the NPV is negative.")
+c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur), help=DELAY_HELP)
+if case.npv < 0 and delay.programme_cost_per_month > 0:
+    c.caption("Benefit lost within the fixed horizon; the costs do not move, so delay deepens the loss.")
 
 # ---- pessimistic / base / optimistic
 st.subheader("Pessimistic, base and optimistic")
@@ -187,17 +192,31 @@ with right:
 # ---- breakeven
 st.subheader("Breakeven")
 be = _breakeven(sj)
+
+
+def _uplift_value(r: unc.Breakeven, v: float | None) -> str:
+    """Initiatives: the uplift itself; the programme: its multiplier as % of every base uplift."""
+    if v is None:
+        return "not reachable"
+    return fmt.pct(v) if r.name != unc.PROGRAMME else f"{v:.0%} of base"
+
+
+def _headroom(margin: float | None, fall: str, rise: str) -> str:
+    if margin is None:
+        return fmt.DASH
+    return f"{fall} {margin:.0%}" if margin >= 0 else rise.format(f"{-margin:.0%}")
+
+
 st.dataframe(pd.DataFrame([
     {"": r.name, f"NPV ({cur})": fmt.money(r.npv, cur, compact=False),
-     "Base uplift": fmt.pct(r.base_uplift) if r.name != unc.PROGRAMME else "× 1.00",
-     "Breakeven uplift": (fmt.pct(r.breakeven_uplift) if r.name != unc.PROGRAMME else f"× {r.breakeven_uplift:.2f}")
-     if r.breakeven_uplift is not None else "not reachable",
-     "Uplift may fall by": fmt.pct(r.uplift_margin, 0),
-     "Costs may rise by": fmt.pct(r.cost_margin, 0)}
+     "Base uplift": _uplift_value(r, r.base_uplift),
+     "Breakeven uplift": _uplift_value(r, r.breakeven_uplift),
+     "Uplift headroom": _headroom(r.uplift_margin, "may fall", "needs +{} to break even"),
+     "Cost headroom": _headroom(r.cost_margin, "may rise", "must fall {} to break even")}
     for r in be]), hide_index=True, width="stretch")
 st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives exclude the shared programme costs; the "
-           "programme row scales every initiative's uplift by one multiplier and includes them. A negative margin "
-           "means the base case is below breakeven.")
+           "programme row scales every initiative's uplift together (100% of base = as stated) and includes them. "
+           "“Needs +X%” means the base case is below breakeven: the uplift must be X% higher to reach NPV = 0.")
 
 # ---- cost of delay
 st.subheader("What waiting costs")
@@ -207,4 +226,7 @@ st.dataframe(pd.DataFrame([{"Initiative": n, f"NPV forgone per month ({cur})": f
                            for n, v in sorted(delay.cost_per_month.items(), key=lambda kv: -kv[1])]),
              hide_index=True, width="stretch")
 st.caption("Delaying moves every launch later with the horizon fixed; one-time and shared programme costs stay "
-           "where they are. Leaders don't wait for laggards.")
+           "where they are, so a month of delay is a month of run-rate benefit lost. Per initiative: a positive "
+           "figure is NPV lost per month of delay; a negative one means delay raises that initiative's NPV (its "
+           "running costs, which also start later, exceed the benefit it would earn in that month). "
+           "Leaders don't wait for laggards.")

@@ -53,6 +53,39 @@ QUADRANT_COLOURS: dict[str, str] = {
 }
 
 
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥",
+                                    "KRW": "₩"}
+
+
+def currency_symbol(currency: str) -> str:
+    """``€`` for EUR, ``$`` for USD …; other ISO codes are followed by a space (``CHF ``)."""
+    return CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+
+
+def money_text(value: float, currency: str) -> str:
+    """Compact money as on the dashboard's cards, for tooltips and labels: ``€434k``, ``-£1.2M``.
+
+    >>> money_text(433_697.4, "EUR"), money_text(-1_234_567, "GBP"), money_text(950, "USD"), money_text(9_480, "EUR")
+    ('€434k', '-£1.2M', '$950', '€9.5k')
+    """
+    v = abs(float(value))
+    sign = "-" if value < 0 and v >= 0.5 else ""
+    sym = currency_symbol(currency)
+    if v >= 999_950_000:
+        return f"{sign}{sym}{v / 1e9:,.1f}B"
+    if v >= 999_500:
+        return f"{sign}{sym}{v / 1e6:,.1f}M"
+    if v >= 9_950:
+        return f"{sign}{sym}{v / 1e3:,.0f}k"
+    if v >= 999.5:
+        return f"{sign}{sym}{v / 1e3:,.1f}k"
+    return f"{sign}{sym}{v:,.0f}"
+
+
+def _money_texts(values, currency: str) -> list[str]:
+    return [money_text(v, currency) for v in values]
+
+
 def _money_axis(currency: str, what: str) -> alt.Axis:
     return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", grid=True)
 
@@ -110,7 +143,7 @@ def waterfall(case: BusinessCase) -> alt.LayerChart:
     per_line = max(10, min(24, int(1000 / len(data) / 6.5)))
     data = data.assign(start_m=data.start / 1e6, end_m=data.end / 1e6, value_m=data.value / 1e6,
                        step=[wrap_label(t, per_line) for t in data.label],
-                       kind_label=data.kind.map(WATERFALL_KINDS))
+                       kind_label=data.kind.map(WATERFALL_KINDS), value_text=_money_texts(data.value, cur))
     colours = alt.Scale(domain=list(WATERFALL_KINDS.values()),
                         range=[OKABE_ITO["orange"], BENEFIT, COST, TOTAL])
     base = alt.Chart(data).encode(
@@ -123,7 +156,7 @@ def waterfall(case: BusinessCase) -> alt.LayerChart:
         y2="end_m:Q",
         color=alt.Color("kind_label:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
         tooltip=[alt.Tooltip("label:N", title="Step"),
-                 alt.Tooltip("value_m:Q", title=f"NPV ({cur} M)", format=",.2f")],
+                 alt.Tooltip("value_text:N", title="NPV")],
     )
     labels = base.mark_text(dy=-8, fontSize=11).encode(
         y=alt.Y("hi:Q"), text=alt.Text("value_m:Q", format="+,.2f"),
@@ -152,7 +185,8 @@ def cash_flow(case: BusinessCase) -> alt.LayerChart:
     """Benefits (up), costs (down) and cumulative net cash flow (line) by year, currency millions."""
     cur = case.currency
     data = cash_flow_frame(case)
-    data = data.assign(value_m=data.value / 1e6, cumulative_m=data.cumulative / 1e6)
+    data = data.assign(value_m=data.value / 1e6, cumulative_m=data.cumulative / 1e6,
+                       value_text=_money_texts(data.value, cur), cumulative_text=_money_texts(data.cumulative, cur))
     bars = alt.Chart(data[data.series != "Net cash flow"]).mark_bar(size=34).encode(
         x=alt.X("year:N", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value_m:Q", axis=_money_axis(cur, "Cash flow per year")),
@@ -160,14 +194,14 @@ def cash_flow(case: BusinessCase) -> alt.LayerChart:
                                                     range=[BENEFIT, COST, TOTAL]),
                         legend=alt.Legend(title=None, orient="top")),
         tooltip=[alt.Tooltip("year:N"), alt.Tooltip("series:N"),
-                 alt.Tooltip("value_m:Q", title=f"{cur} M", format=",.2f")],
+                 alt.Tooltip("value_text:N", title="Amount")],
     )
     net = data[data.series == "Net cash flow"].assign(series="Cumulative net")
     line = alt.Chart(net).mark_line(point=True, strokeWidth=2).encode(
         x="year:N", y="cumulative_m:Q",
         color=alt.Color("series:N"),
         tooltip=[alt.Tooltip("year:N"),
-                 alt.Tooltip("cumulative_m:Q", title=f"Cumulative net ({cur} M)", format=",.2f")],
+                 alt.Tooltip("cumulative_text:N", title="Cumulative net")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(y="y:Q")
     return (bars + line + zero).properties(
@@ -186,19 +220,26 @@ def benefits_by_outcome_frame(case: BusinessCase) -> pd.DataFrame:
 
 
 def benefits_by_outcome(case: BusinessCase) -> alt.Chart:
-    """Horizontal bars: benefit by outcome over the horizon (currency millions)."""
+    """Horizontal bars: benefit by outcome over the horizon (currency millions).
+
+    Outcomes with no benefit in this case (no initiative filed under them) are left out, so
+    an empty row does not suggest a zero result.
+    """
     cur = case.currency
     data = benefits_by_outcome_frame(case)
-    data = data.assign(value_m=data.value / 1e6)
+    data = data[data.value.abs() >= 0.5]
+    data = data.assign(value_m=data.value / 1e6, value_text=_money_texts(data.value, cur))
+    shown = [v for v in OUTCOME_LABELS.values() if v in set(data.outcome)]
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("outcome:N", sort=list(OUTCOME_LABELS.values()), title=None),
-        x=alt.X("value_m:Q", axis=_money_axis(cur, "Gross profit + savings over the horizon")),
+        y=alt.Y("outcome:N", sort=shown, title=None),
+        x=alt.X("value_m:Q", axis=_money_axis(cur, "Gross profit + savings")),
         color=alt.Color("outcome:N", legend=None,
                         scale=alt.Scale(domain=list(OUTCOME_LABELS.values()),
                                         range=[OUTCOME_COLOURS[k] for k in OUTCOME_LABELS])),
-        tooltip=[alt.Tooltip("outcome:N"), alt.Tooltip("value_m:Q", title=f"{cur} M", format=",.2f")],
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("value_text:N", title="Benefit")],
     ).properties(
-        title=alt.Title("Benefits by outcome", subtitle=f"{cur} millions over the horizon, risk-adjusted"),
+        title=alt.Title("Benefits by outcome", subtitle=[f"{cur} millions over the horizon, risk-adjusted",
+                                                         "Outcomes with no initiative are not shown"]),
         height=alt.Step(34),
     )
 
@@ -213,20 +254,21 @@ def revenue_per_campaign_dollar(case: BusinessCase, benchmark: float) -> alt.Lay
     if data.empty:
         data = pd.DataFrame({"initiative": pd.Series(dtype=str), "ratio": pd.Series(dtype=float)})
     data["kind"] = np.where(data.initiative == "Whole programme", "Programme", "Initiative")
+    data["ratio_text"] = [f"{v:,.1f} : 1" for v in data.ratio]
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("initiative:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("ratio:Q", title=f"Revenue per {cur} 1 of campaign cost ({cur})"),
+        x=alt.X("ratio:Q", title=f"Revenue ÷ campaign cost ({cur} per {cur})"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["Initiative", "Programme"],
                                                   range=[BENEFIT, TOTAL]), legend=None),
-        tooltip=[alt.Tooltip("initiative:N"), alt.Tooltip("ratio:Q", title="Revenue per 1", format=",.2f")],
+        tooltip=[alt.Tooltip("initiative:N"), alt.Tooltip("ratio_text:N", title="Revenue : campaign cost")],
     )
-    rule = alt.Chart(pd.DataFrame({"x": [benchmark], "label": [f"Benchmark ≈ {benchmark:g} per 1"]}))
+    rule = alt.Chart(pd.DataFrame({"x": [benchmark], "label": [f"Benchmark ≈ {benchmark:g} : 1"]}))
     line = rule.mark_rule(color=OKABE_ITO["orange"], strokeWidth=2, strokeDash=[6, 3]).encode(x="x:Q")
     text = rule.mark_text(align="left", dx=4, dy=-6, color=OKABE_ITO["orange"]).encode(
         x="x:Q", text="label:N", y=alt.value(0))
     return (bars + line + text).properties(
         title=alt.Title("Incremental revenue per unit of variable campaign cost",
-                        subtitle="Benchmark: consultancy figure quoted by MarTech (about $6 per $1)"),
+                        subtitle=f"Benchmark: consultancy figure quoted by MarTech (about {benchmark:g} : 1)"),
         height=alt.Step(28),
     )
 
@@ -247,7 +289,10 @@ def impact_effort(
     ``resource`` in FTE-months or currency, ``quadrant``, ``rank``).
     """
     data = scores.assign(impact_m=scores.impact / 1e6,
-                         resource_x=scores.resource / (1e6 if resource_is_money else 1.0))
+                         resource_x=scores.resource / (1e6 if resource_is_money else 1.0),
+                         impact_text=_money_texts(scores.impact, currency),
+                         resource_text=_money_texts(scores.resource, currency) if resource_is_money
+                         else [f"{v:,.1f}" for v in scores.resource])
     r_split = resource_split / (1e6 if resource_is_money else 1.0)
     i_split = impact_split / 1e6
     xmax = float(max(data.resource_x.max(), r_split) * 1.15 or 1.0)
@@ -265,8 +310,9 @@ def impact_effort(
         tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
                  alt.Tooltip("quadrant:N", title="Quadrant"),
                  alt.Tooltip("rank:Q", title="Rank"),
-                 alt.Tooltip("impact_m:Q", title=f"{impact_title}", format=",.2f"),
-                 alt.Tooltip("resource_x:Q", title=resource_title, format=",.1f"),
+                 alt.Tooltip("impact_text:N", title=impact_title.split(" (")[0]),
+                 alt.Tooltip("resource_text:N", title=resource_title.split(" (")[0] if resource_is_money
+                             else resource_title),
                  alt.Tooltip("evidence:N", title="Evidence")],
     )
     # Names sit right of their point, or left of it in the right part of the chart so that they
@@ -336,7 +382,7 @@ def cumulative_benefit(curve: pd.DataFrame, currency: str, *, net: bool = True) 
     """Cumulative (net) benefit over months for each plan in ``Roadmap.curve`` (currency millions)."""
     col = "cumulative_net" if net else "cumulative_benefit"
     what = "Cumulative net benefit" if net else "Cumulative benefit"
-    data = curve.assign(value_m=curve[col] / 1e6)
+    data = curve.assign(value_m=curve[col] / 1e6, value_text=_money_texts(curve[col], currency))
     plans = list(dict.fromkeys(data.plan))
     return alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("month:Q", title="Months from programme start", axis=alt.Axis(tickMinStep=3)),
@@ -346,7 +392,7 @@ def cumulative_benefit(curve: pd.DataFrame, currency: str, *, net: bool = True) 
         strokeDash=alt.StrokeDash("plan:N", scale=alt.Scale(domain=plans, range=[[1, 0], [5, 4]][: len(plans)]),
                                   legend=None),
         tooltip=[alt.Tooltip("plan:N"), alt.Tooltip("month:Q", title="Month"),
-                 alt.Tooltip("value_m:Q", title=f"{what} ({currency} M)", format=",.2f")],
+                 alt.Tooltip("value_text:N", title=what)],
     ).properties(
         title=alt.Title(f"{what} of the roadmap ({currency} millions)",
                         subtitle="Initiative benefit less initiative costs; shared programme costs excluded"

@@ -32,7 +32,7 @@ positive, last otherwise (its score is reported as NaN).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 import numpy as np
@@ -101,7 +101,16 @@ def _rescale(values: np.ndarray, *, invert: bool = False) -> np.ndarray:
 
 
 def quadrant(impact: float, resource: float, impact_split: float, resource_split: float) -> Quadrant:
-    """Quadrant of one initiative; on a split line counts as high impact / low cost."""
+    """Quadrant of one initiative; on a split line counts as high impact / low cost.
+
+    An initiative that loses money (``impact < 0``) is a money pit whatever its resource cost:
+    cheap or not, doing it makes the programme worse.
+
+    >>> [quadrant(i, r, 5, 5).value for i, r in ((10, 1), (10, 9), (1, 1), (1, 9), (-1, 1))]
+    ['Quick win', 'Big bet', 'Fill-in', 'Money pit', 'Money pit']
+    """
+    if impact < 0:
+        return Quadrant.money_pit
     high = impact >= impact_split and impact > 0
     cheap = resource <= resource_split
     if high:
@@ -290,9 +299,18 @@ def cumulative_at(yearly: np.ndarray, months: np.ndarray) -> np.ndarray:
 
 
 def roadmap(
-    case: BusinessCase, ranked: pd.DataFrame, capacity_fte: float, *, step_months: float = 3.0
+    case: BusinessCase,
+    ranked: pd.DataFrame,
+    capacity_fte: float,
+    *,
+    step_months: float = 3.0,
+    include_money_pits: bool = False,
 ) -> Roadmap:
     """Sequence the ranked initiatives under ``capacity_fte`` and their cumulative benefit.
+
+    Money pits (``ranked["quadrant"]``) are left out unless ``include_money_pits``: the
+    prioritization says to drop them, so they neither take capacity nor drag the cumulative
+    benefit down. Both plans in ``curve`` hold the same initiatives.
 
     Each initiative's flows (from the business case, which already include its months to
     launch and ramp) are shifted by its start month; the horizon stays fixed, so a later start
@@ -300,7 +318,9 @@ def roadmap(
     the cumulative benefit and net benefit (benefit − initiative costs) of the capacity-limited
     plan and of an unconstrained plan that starts everything at once.
     """
-    order = list(ranked.sort_values("rank")["initiative"])
+    kept = ranked if include_money_pits or "quadrant" not in ranked else ranked[
+        ranked["quadrant"] != Quadrant.money_pit.value]
+    order = list(kept.sort_values("rank")["initiative"])
     by_name = {ic.name: ic for ic in case.initiatives}
     items = schedule(
         order,
@@ -308,6 +328,8 @@ def roadmap(
         {n: by_name[n].months_to_launch for n in order},
         capacity_fte,
     )
+    ranks = dict(zip(kept["initiative"], kept["rank"]))  # the ranking's numbers, gaps and all
+    items = [replace(it, rank=int(ranks[it.name])) for it in items]
     horizon_months = 12.0 * (len(case.years) - 1)
     months = np.arange(0.0, horizon_months + 1e-9, step_months)
     frames = []
@@ -315,8 +337,9 @@ def roadmap(
         ("Capacity-limited plan", {it.name: it.start_month for it in items}),
         ("Everything at once", {n: 0.0 for n in order}),
     ):
-        benefit = sum(cumulative_at(by_name[n].benefit, months - starts[n]) for n in order)
-        net = sum(cumulative_at(by_name[n].net, months - starts[n]) for n in order)
+        zero = np.zeros(len(months))
+        benefit = sum((cumulative_at(by_name[n].benefit, months - starts[n]) for n in order), zero)
+        net = sum((cumulative_at(by_name[n].net, months - starts[n]) for n in order), zero)
         frames.append(pd.DataFrame({"month": months, "plan": plan,
                                     "cumulative_benefit": benefit, "cumulative_net": net}))
     n_q = max((it.launch_quarter for it in items), default=0)

@@ -176,3 +176,42 @@ def _extra(row: dict[str, Any]) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+SEGMENT_PERCENT_COLUMNS: list[str] = [
+    "baseline_conversion_rate", "gross_margin", "retention_rate", "identifiable_share", "consent_share",
+]
+INITIATIVE_PERCENT_COLUMNS: list[str] = ["channel_reach", "uplift_low", "uplift_base", "uplift_high"]
+
+
+def to_percent(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    """Copies of ``rows`` with the fraction cells of ``columns`` as percentages (0.8 → 80).
+
+    Editors show and take percentages, like the form fields; :func:`from_percent` undoes it.
+    Empty and non-numeric cells pass through unchanged.
+
+    >>> to_percent([{"gross_margin": 0.35, "name": "A"}], ["gross_margin"])
+    [{'gross_margin': 35.0, 'name': 'A'}]
+    """
+    return _scaled(rows, columns, 100.0)
+
+
+def from_percent(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    """Copies of ``rows`` with the percentage cells of ``columns`` back as fractions (80 → 0.8).
+
+    >>> from_percent([{"consent_share": 30}], ["consent_share"])
+    [{'consent_share': 0.3}]
+    """
+    return _scaled(rows, columns, 0.01)
+
+
+def _scaled(rows: list[dict[str, Any]], columns: list[str], factor: float) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        new = dict(row)
+        for col in columns:
+            value = _clean(new.get(col))
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                new[col] = round(float(value) * factor, 10)
+        out.append(new)
+    return out

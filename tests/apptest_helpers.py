@@ -70,11 +70,11 @@ def errors(at: AppTest) -> list[str]:
 
 
 def money_to_float(text: str) -> float:
-    """'€1.2M' / '-€433,697' → float (compact millions are rounded; used for comparisons)."""
+    """'€1.2M' / '-€434k' / '-€433,697' → float (compact figures are rounded; used for comparisons)."""
     sign = -1 if text.startswith("-") else 1
-    digits = "".join(ch for ch in text if ch.isdigit() or ch in ".MB")
-    mult = 1e6 if digits.endswith("M") else 1e9 if digits.endswith("B") else 1
-    return sign * float(digits.rstrip("MB")) * mult
+    digits = "".join(ch for ch in text if ch.isdigit() or ch in ".kMB")
+    mult = {"k": 1e3, "M": 1e6, "B": 1e9}.get(digits[-1:], 1)
+    return sign * float(digits.rstrip("kMB")) * mult
 
 
 def elements(at: AppTest, kind: str) -> list:

@@ -83,7 +83,7 @@ def test_invalid_input_shows_error_at_field_and_keeps_last_result():
     key = "in:initiatives[0].uplift.base:0"
     at.number_input(key=key).set_value(50.0).run()  # above the high case (12%)
     assert not at.exception
-    assert any("Uplift, base" in e.value and "low <= base <= high" in e.value for e in at.error)
+    assert any("Uplift, base" in e.value and "low ≤ base ≤ high" in e.value for e in at.error)
     assert metric(at, "NPV") == before
     assert any("stale" in m.label for m in at.metric)
     assert at.number_input(key=key).value == 50.0  # what was typed is kept
@@ -111,7 +111,7 @@ def test_table_edit_is_validated_per_cell():
     editor = at.data_editor[0]
     key = editor.key
     before = metric(at, "NPV")
-    at.session_state[key] = {"edited_rows": {1: {"gross_margin": 1.7}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {"edited_rows": {1: {"gross_margin": 170.0}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception
     errs = errors(at)
@@ -123,7 +123,7 @@ def test_table_edit_of_initiative_uplift_changes_npv():
     at = open_app("pages/initiatives.py")
     before = metric(at, "NPV")
     key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {0: {"uplift_base": 0.1}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {"edited_rows": {0: {"uplift_base": 10.0}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception and not at.error
     assert money_to_float(metric(at, "NPV")) > money_to_float(before)
@@ -185,7 +185,7 @@ def test_uplift_fields_show_the_initiatives_evidence_as_their_source():
 def test_process_maturity_raises_realised_benefit():
     at = open_app("pages/process.py")
     before = money_to_float(metric(at, "NPV"))
-    at.number_input(key="in:process.feedback_loop:0").set_value(5.0).run()
+    at.slider(key="in:process.feedback_loop:0").set_value(5).run()
     assert not at.exception and not at.error
     assert money_to_float(metric(at, "NPV")) > before
 

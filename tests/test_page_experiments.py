@@ -60,9 +60,9 @@ def test_apply_result_moves_the_business_case_and_records_why():
     at.number_input(key="exp_cb").set_value(600).run()  # A 500/10,000 vs B 600/10,000: +20%, p = 0.0019
     assert any("reject the null" in s.value for s in at.success)
     at.selectbox(key="exp_target").set_value(target).run()
-    # no test name → refused with a message, scenario unchanged
-    at.button(key="exp_apply").click().run()
-    assert any("test_name" in e for e in errors(at))
+    # no test name → the button is disabled with a hint, scenario unchanged
+    assert at.button(key="exp_apply").disabled
+    assert any("Name the test" in c.value for c in at.caption)
     assert at.session_state["scenario"].changes == []
     at.text_input(key="exp_test_name").input("Cart reminder A/B").run()
     at.button(key="exp_apply").click().run()
@@ -75,6 +75,7 @@ def test_apply_result_moves_the_business_case_and_records_why():
     npv_after = roi.evaluate(after).npv
     assert npv_after != pytest.approx(npv_before)
     assert any("NPV" in s.value and target in s.value for s in at.success)
+    assert at.button(key="exp_apply").disabled  # applied once: not again by accident
     log = at.dataframe[-1].value
     assert list(log["Initiative"]) == [target] and "Cart reminder A/B" in log["Test"].iloc[0]
 

@@ -64,9 +64,12 @@ def test_quadrants():
     assert pr.quadrant(10, 9, 5, 5) == pr.Quadrant.big_bet
     assert pr.quadrant(1, 1, 5, 5) == pr.Quadrant.fill_in
     assert pr.quadrant(1, 9, 5, 5) == pr.Quadrant.money_pit
-    assert pr.quadrant(-1, 1, -5, 5) == pr.Quadrant.fill_in  # a loss is never high impact
+    # a loss is a money pit however cheap: never high impact, never a fill-in
+    assert pr.quadrant(-1, 1, -5, 5) == pr.Quadrant.money_pit
+    assert pr.quadrant(-1, 0, 5, 5) == pr.Quadrant.money_pit
+    assert pr.quadrant(0, 1, 5, 5) == pr.Quadrant.fill_in
     t = pr.score_table(CASE, COD)
-    assert set(t[t.npv < 0].quadrant) <= {"Fill-in", "Money pit"}
+    assert set(t[t.npv < 0].quadrant) == {"Money pit"}
 
 
 def test_zero_effort_ranks_first_when_positive():
@@ -105,8 +108,28 @@ def test_cumulative_at_reference():
     assert got.tolist() == [0.0, -100.0, -70.0, 20.0, 20.0]
 
 
+def test_roadmap_leaves_money_pits_out_by_default():
+    scores = pr.score_table(CASE, COD)
+    pits = set(scores[scores.quadrant == "Money pit"].initiative)
+    assert pits  # the sample has loss-makers
+    plan = pr.roadmap(CASE, scores, 1000.0)
+    assert {it.name for it in plan.items} == set(scores.initiative) - pits
+    end = plan.curve[plan.curve.month == plan.curve.month.max()].set_index("plan")
+    kept = sum(float(i.net.sum()) for i in CASE.initiatives if i.name not in pits)
+    assert end.loc["Everything at once", "cumulative_net"] == pytest.approx(kept)
+    # ranks keep the ranking's numbers
+    rank = dict(zip(scores.initiative, scores["rank"]))
+    assert [it.rank for it in plan.items] == [rank[it.name] for it in plan.items]
+
+
+def test_roadmap_of_money_pits_only_is_empty():
+    scores = pr.score_table(CASE, COD).assign(quadrant="Money pit")
+    plan = pr.roadmap(CASE, scores, 6.0)
+    assert plan.items == [] and (plan.curve.cumulative_net == 0).all()
+
+
 def test_roadmap_everything_at_once_matches_the_case():
-    plan = pr.roadmap(CASE, pr.score_table(CASE, COD), 1000.0)
+    plan = pr.roadmap(CASE, pr.score_table(CASE, COD), 1000.0, include_money_pits=True)
     end = plan.curve[plan.curve.month == plan.curve.month.max()].set_index("plan")
     # unconstrained: cumulative net = Σ initiative (benefit − cost) over the horizon
     total = sum(float(i.net.sum()) for i in CASE.initiatives)

@@ -20,15 +20,17 @@ from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOL
 from roi.evidence import evidence_source
 from roi.model import BusinessCase
 from roi.schema import Evidence
+from roi.tables import from_percent, to_percent
 from ui import format as fmt
 from ui import state
 
-_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
+_percent_message = state.percent_message
+PRESENTATION_KEY = "presentation_mode"  # ui.exports.PRESENTATION_KEY (not imported: exports draws widgets)
 
 
-def _percent_message(msg: str) -> str:
-    """Fractions are typed as percentages, so say ``between 0% and 100%``, not ``0 and 1``."""
-    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
+def presenting() -> bool:
+    """Presentation mode is on: fields show read-only values instead of widgets."""
+    return bool(st.session_state.get(PRESENTATION_KEY))
 
 
 def source_of(path: str) -> str:
@@ -45,13 +47,19 @@ def field_problems(path: str, label: str, *, percent: bool = False, parent: bool
     must satisfy low <= base <= high``) — set it on one field of such a group.
     """
     lines = state.problems_for(path)
-    if parent:
-        owner = path.rpartition(".")[0]
-        lines += [ln for ln in state.problems() if ln.split(":", 1)[0] == owner]
+    owner = path.rpartition(".")[0]
+    if owner:
+        # a problem of the enclosing model (the uplift order) shows at the field just edited,
+        # or at the ``parent`` field when the edit was elsewhere
+        last = state.last_edit() or ""
+        edited_sibling = last.startswith(owner + ".") and last.rpartition(".")[0] == owner
+        if (edited_sibling and last == path) or (parent and not edited_sibling):
+            lines += [ln for ln in state.problems() if ln.split(":", 1)[0] == owner]
     for line in lines:
         where, _, msg = line.partition(": ")
-        msg = _percent_message(msg) if percent else msg
-        st.error(f"**{label}** (`{where}`): {msg}")
+        msg = state.human_message(where, _percent_message(msg) if percent else msg)
+        name = label if where in (path, owner) else state.human_where(where)
+        st.error(f"**{name}**: {msg} :gray[· {where}]")
 
 
 def _current(path: str) -> Any:
@@ -95,6 +103,15 @@ def number_field(
     """
     key = _key(path)
     scale = 100.0 if percent else 1.0
+    if source is None:
+        source = source_of(path) if show_source else ""
+    if presenting():
+        value = _current(path)
+        shown = fmt.DASH if not isinstance(value, (int, float)) else (
+            f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%" if percent
+            else f"{value:,.0f}" if money else f"{value:,g}")
+        st.markdown(f"**{label}**: {shown}" + ("" if percent else f" {unit}"))
+        return
     if key not in st.session_state:
         value = _current(path)
         if value is not None and not isinstance(value, (int, float)):
@@ -102,8 +119,6 @@ def number_field(
         if value is not None:
             value = int(value) if integer else round(float(value) * scale, 10)
         st.session_state[key] = value
-    if source is None:
-        source = source_of(path) if show_source else ""
     st.number_input(
         f"{label} ({unit})",
         key=key,
@@ -126,6 +141,9 @@ def select_field(
     path: str, label: str, options: Sequence[str], help: str, *, format_func: Callable[[str], str] = str
 ) -> None:
     key = _key(path)
+    if presenting():
+        st.markdown(f"**{label}**: {format_func(_current(path))}")
+        return
     if key not in st.session_state:
         st.session_state[key] = _current(path)
     st.selectbox(label, list(options), key=key, help=help, format_func=format_func,
@@ -135,6 +153,9 @@ def select_field(
 
 def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:
     key = _key(path)
+    if presenting():
+        st.markdown(f"**{label}**: {_current(path) or fmt.DASH}")
+        return
     if key not in st.session_state:
         st.session_state[key] = _current(path) or ""
     widget = st.text_area if area else st.text_input
@@ -144,10 +165,30 @@ def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:
 
 def multiselect_field(path: str, label: str, options: Sequence[str], help: str) -> None:
     key = _key(path)
+    if presenting():
+        st.markdown(f"**{label}**: {', '.join(_current(path) or []) or fmt.DASH}")
+        return
     if key not in st.session_state:
         st.session_state[key] = [v for v in (_current(path) or []) if v in options]
     st.multiselect(label, list(options), key=key, help=help, on_change=_on_value, args=(path, key))
     field_problems(path, label)
+
+
+def score_field(path: str, label: str, help: str, *, low: int = 1, high: int = 5) -> None:
+    """A whole-number score ``low``–``high`` as a slider (a fractional score in the file is kept
+    until the slider is moved; it is shown rounded)."""
+    key = _key(path)
+    value = _current(path)
+    if presenting():
+        st.markdown(f"**{label}**: {fmt.DASH if value is None else f'{value:g}'} of {high}")
+        return
+    if key not in st.session_state:
+        st.session_state[key] = int(round(value)) if isinstance(value, (int, float)) else low
+    st.slider(label, low, high, step=1, key=key, help=help + f"\n\n**Source:** {source_of(path)}",
+              on_change=_on_value, args=(path, key))
+    field_problems(path, label)
+    if isinstance(value, float) and not value.is_integer():
+        st.caption(f"The scenario holds {value:g}; moving the slider sets a whole number.")
 
 
 # --------------------------------------------------------------------------- tables
@@ -178,33 +219,43 @@ def table_editor(
     labels: dict[str, str],
     *,
     percent_columns: Sequence[str] = (),
+    percent_cells: Sequence[str] = (),
+    column_order: Sequence[str] | None = None,
     num_rows: str = "dynamic",
 ) -> None:
     """Edit a list field (``segments``, ``initiatives``) as a table, validated per cell.
 
     The editor starts from the pending draft of the table if there is one (so invalid cells
     survive navigation), otherwise from the current scenario. ``labels`` maps a model sub-path
-    (``"uplift.base"``) to the column label used in messages.
+    (``"uplift.base"``) to the column label used in messages. ``percent_cells`` are the row
+    columns holding fractions: the editor shows and takes them as percentages (80 = 80%), like
+    the form fields. In presentation mode the table is read-only.
     """
     pending = state.draft().get(path)
-    rows = to_rows(pending if pending is not None else model_rows)
+    cells = list(percent_cells)
+    rows = to_percent(to_rows(pending if pending is not None else model_rows), cells)
     digest = hashlib.sha1(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:12]
     key = f"tbl:{path}:{digest}"
     df = pd.DataFrame(rows)
+    if presenting():
+        st.dataframe(df, hide_index=True, column_config={"_extra": None, **column_config}, width="stretch",
+                     column_order=column_order)
+        return
     st.data_editor(
         df,
         key=key,
         num_rows=num_rows,
         hide_index=True,
         column_config={"_extra": None, **column_config},
+        column_order=column_order,
         width="stretch",
     )
     delta = st.session_state.get(key) or {}
     if any(delta.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
         # The editor's key follows its starting rows, so after this edit is staged (valid or
         # not) the next run starts a fresh editor from the new rows: no edit is applied twice.
-        edited = to_model(apply_editor_delta(rows, delta))
-        if edited != to_model(rows):
+        edited = to_model(from_percent(apply_editor_delta(rows, delta), cells))
+        if edited != to_model(from_percent(rows, cells)):
             state.stage_edit(path, edited)
             st.rerun()
     names = [r.get("name") or f"row {i + 1}" for i, r in enumerate(rows)]
@@ -215,32 +266,45 @@ def table_editor(
             i, sub = int(m[1]), m[2]
             row = names[i] if i < len(names) else f"row {i + 1}"
             col = labels.get(sub, sub or "row")
-            if sub in percent_columns:
-                msg = _percent_message(msg)
-            st.error(f"**Row {i + 1} ({row}) · {col}** (`{where}`): {msg}")
+            msg = _percent_message(msg) if sub in percent_columns else state.human_message(where, msg)
+            st.error(f"**Row {i + 1} ({row}) › {col}**: {msg} :gray[· {where}]")
         else:
-            st.error(f"**{labels.get(where, where)}**: {msg}")
+            st.error(f"**{labels.get(where, state.human_where(where))}**: {state.human_message(where, msg)} "
+                     f":gray[· {where}]")
 
 
 # --------------------------------------------------------------------------- results
 
 def headline(case: BusinessCase, *, border: bool = True) -> None:
-    """NPV, ROI, payback, IRR and revenue per campaign unit in one row (stale-aware)."""
+    """NPV, ROI, payback, IRR and revenue per campaign unit in one row (stale-aware).
+
+    Values are short (``€585k``, ``—``, ``12.5%``) so no card truncates at 1280 px or in
+    presentation mode; the full figure or the reason for a dash is in the card's help.
+    """
     cur = case.currency
     stale = " (stale)" if state.is_stale() else ""
-    # the last card's label is the longest ("Revenue per €1 campaign"): give it the room
-    cols = st.columns([1.1, 0.8, 1, 0.8, 1.5])
+    years = len(case.years) - 1
+    if st.session_state.get("presentation_mode"):  # ui.exports.PRESENTATION_KEY: figures 50% larger
+        cols = st.columns(3) + st.columns(3)[:2]  # two rows, so no value is cut off at 1280 px
+    else:  # the last card's label is the longest ("Revenue per €1 campaign"): give it the room
+        cols = st.columns([1.1, 0.8, 0.95, 0.95, 1.6])
     cols[0].metric(f"NPV{stale}", fmt.money(case.npv, cur), border=border,
-                   help="Net present value of the programme over the horizon, risk-adjusted: "
+                   help=f"Net present value of the programme over the horizon, risk-adjusted: "
+                   f"{fmt.money(case.npv, cur, compact=False)}. "
                    "Σ net cash flow / (1 + discount rate)^year, year 0 undiscounted.")
     cols[1].metric(f"ROI{stale}", fmt.pct(case.roi, 0), border=border,
                    help="(PV of benefits − PV of costs) / PV of costs. Undefined (—) with no cost.")
     payback = case.payback_months
-    cols[2].metric(f"Payback{stale}", "beyond horizon" if payback is None else f"{payback:.1f} mo",
+    cols[2].metric(f"Payback{stale}", "—" if payback is None else f"{payback:.0f} mo",
                    border=border,
-                   help="Months until cumulative (undiscounted) net cash flow turns positive.")
-    irr = fmt.pct(case.irr) if case.irr is None or case.irr_unique else f"{fmt.pct(case.irr)}?"
-    cols[3].metric(f"IRR{stale}", irr, border=border,
+                   help="Undiscounted payback: months until cumulative net cash flow turns positive"
+                   + (f" — here not within the {years}-year horizon." if payback is None
+                      else f": {fmt.months(payback)}."))
+    irr = case.irr
+    irr_text = fmt.DASH if irr is None else (">999%" if irr >= 9.995 else fmt.pct(irr, 1))
+    if irr is not None and not case.irr_unique:
+        irr_text += "?"
+    cols[3].metric(f"IRR{stale}", irr_text, border=border,
                    help="Internal rate of return per year; — when undefined (the flows never change sign, or no "
                    "rate makes NPV zero). A “?” means several rates make NPV zero, so any single IRR is "
                    "ambiguous: judge the case on NPV.")
@@ -248,8 +312,9 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
     ratio = case.revenue_per_campaign_dollar
     cols[4].metric(f"Revenue per {sym}1 campaign{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
                    border=border,
-                   help=f"Incremental revenue per {sym}1 of variable campaign cost. Benchmark: about "
-                   f"${REVENUE_PER_CAMPAIGN_DOLLAR:g} per $1 ({REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}).")
+                   help=f"Incremental revenue per {sym}1 of variable campaign cost ({fmt.ratio(ratio)}). "
+                   f"Benchmark: about {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)} "
+                   f"({REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}).")
 
 
 def evidence_badge(kind: str) -> str:
@@ -260,4 +325,6 @@ def evidence_badge(kind: str) -> str:
 
 def evidence_line(ev: Evidence) -> str:
     """Markdown: the evidence badge and where the uplift comes from (source or test figures)."""
+    if not ev.source and ev.note and not (ev.kind.value == "measured" and ev.measured is not None):
+        return f"{evidence_badge(ev.kind.value)} Assumed — note: {ev.note}"
     return f"{evidence_badge(ev.kind.value)} {evidence_source(ev)}"

@@ -41,6 +41,7 @@ _NOTE = "scenario_note"  # one-off message about the last replacement
 _LINK_ERROR = "scenario_link_error"  # problems of a shared link that could not be opened
 _UPLOAD_ERROR = "scenario_upload_error"
 _UPLOAD_NONCE = "scenario_upload_nonce"
+_LAST_EDIT = "scenario_last_edit"  # field path of the most recent edit (to show its problems there)
 _ENTRY = "entrypoint_seen"  # set by app.py; missing means a page ran without it (see _init)
 
 
@@ -179,6 +180,7 @@ def stage_edit(path: str, value: Any) -> list[str]:
         # a whole table replaces any earlier per-field edits inside it
         pending = {k: v for k, v in pending.items() if not k.startswith(path + "[")}
     pending[path] = value
+    ss[_LAST_EDIT] = path
     data = ss[_SCENARIO].model_dump(mode="json")
     try:
         for p, v in pending.items():
@@ -197,6 +199,104 @@ def stage_edit(path: str, value: Any) -> list[str]:
 def discard_edits() -> None:
     """Drop pending edits; inputs show the last valid scenario again."""
     set_scenario(get_scenario(), note="Invalid edits discarded; showing the last valid scenario.")
+
+
+def last_edit() -> str | None:
+    """Field path of the user's most recent edit, if any."""
+    return st.session_state.get(_LAST_EDIT)
+
+
+# --------------------------------------------------------------------------- human messages
+
+# Field name (last part of a path, or a dotted sub-path) → the label the pages use.
+FIELD_LABELS: dict[str, str] = {
+    "segments": "Segments", "initiatives": "Initiatives", "process": "Process", "content": "Content",
+    "settings": "Settings", "name": "Name", "customers": "Customers",
+    "visits_per_customer": "Visits per customer", "baseline_conversion_rate": "Conversion",
+    "average_order_value": "Order value", "gross_margin": "Gross margin", "retention_rate": "Retention",
+    "identifiable_share": "Identifiable", "consent_share": "Consented",
+    "channel_reach": "Channel reach", "uplift": "Uplift range", "uplift.low": "Uplift, low",
+    "uplift.base": "Uplift, base", "uplift.high": "Uplift, high", "one_time_cost": "One-time cost",
+    "annual_running_cost": "Running cost", "variable_campaign_cost": "Variable campaign cost",
+    "cost_base": "Cost base addressed", "content_assets": "Content assets", "effort_fte_months": "Effort",
+    "months_to_launch": "Months to launch", "evidence.kind": "Evidence", "evidence.source": "Evidence source",
+    "alignment": "Cross-team alignment", "test_and_learn": "Test-and-learn culture",
+    "feedback_loop": "Feedback loop", "governance": "Governance", "team_annual_cost": "Programme team",
+    "platform_annual_cost": "Platform licences and hosting",
+    "platform_one_time_cost": "Platform implementation", "tests_per_month": "Test capacity",
+    "realisation_floor": "Realised at maturity 1", "ramp_months_slowest": "Ramp at maturity 1",
+    "ramp_months_fastest": "Ramp at maturity 5", "reuse_rate": "Reuse rate",
+    "cost_per_asset_generic": "Generic asset", "cost_per_asset_segment": "Segment-level asset",
+    "cost_per_asset_one_to_one": "1:1 template", "variants_per_asset": "Variants per asset",
+    "refreshes_per_year": "Refreshes per year", "horizon_years": "Horizon", "discount_rate": "Discount rate",
+    "benefit_risk": "Benefit risk", "cost_risk": "Cost risk",
+}
+# Fields stored as fractions but typed as percentages: their bounds are said in %.
+PERCENT_FIELDS = {"baseline_conversion_rate", "gross_margin", "retention_rate", "identifiable_share",
+                  "consent_share", "channel_reach", "low", "base", "high", "reuse_rate", "realisation_floor",
+                  "discount_rate", "benefit_risk", "cost_risk"}
+_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
+_ITEM = re.compile(r"^(segments|initiatives)\[(\d+)\]\.?(.*)$")
+
+
+def percent_message(msg: str) -> str:
+    """Fractions are typed as percentages, so say ``between 0% and 100%``, not ``0 and 1``.
+
+    >>> percent_message("must be between 0 and 1")
+    'must be between 0% and 100%'
+    """
+    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
+
+
+def field_label(sub: str) -> str:
+    """Label of a field path inside an item or section: ``uplift.low`` → ``Uplift, low``."""
+    if sub in FIELD_LABELS:
+        return FIELD_LABELS[sub]
+    last = sub.rpartition(".")[2].split("[")[0]
+    return FIELD_LABELS.get(last, last.replace("_", " ").capitalize() or "Row")
+
+
+def _item_name(kind: str, index: int) -> str:
+    noun = "Segment" if kind == "segments" else "Initiative"
+    rows = draft().get(kind)
+    try:
+        name = rows[index].get("name") if isinstance(rows, list) else value_at(get_scenario(), f"{kind}[{index}]").name
+    except (IndexError, KeyError, AttributeError, TypeError):
+        name = None
+    return str(name) if name else f"{noun} {index + 1}"
+
+
+def human_message(path: str, msg: str) -> str:
+    """A validation message in the user's words: bounds of percentages in %, the uplift order."""
+    last = path.rpartition(".")[2]
+    if last in PERCENT_FIELDS or _BETWEEN.search(msg) and "between 0 and 1" in msg:
+        msg = percent_message(msg)
+    if msg == "must satisfy low <= base <= high":
+        msg = "low, base and high must be in order (low ≤ base ≤ high)"
+    return msg
+
+
+def human_where(path: str) -> str:
+    """``initiatives[0].channel_reach`` → ``Product recommendations › Channel reach``."""
+    m = _ITEM.match(path)
+    if m:
+        return f"{_item_name(m[1], int(m[2]))} › {field_label(m[3]) if m[3] else 'Row'}"
+    head, _, rest = path.partition(".")
+    if rest:
+        return f"{FIELD_LABELS.get(head, head.capitalize())} › {field_label(rest)}"
+    return field_label(path)
+
+
+def describe(line: str) -> str:
+    """Markdown for one problem: the human label and message, the field path in grey after it.
+
+    >>> describe("process.alignment: must be between 1 and 5")
+    '**Process › Cross-team alignment**: must be between 1 and 5 :gray[· process.alignment]'
+    """
+    path, _, msg = line.partition(": ")
+    if not msg:
+        return line
+    return f"**{human_where(path)}**: {human_message(path, msg)} :gray[· {path}]"
 
 
 def problems_for(prefix: str) -> list[str]:
@@ -365,7 +465,7 @@ def messages() -> None:
             st.warning(
                 "**Results are stale.** Some inputs are invalid, so every figure below is from "
                 "the last valid scenario. Fix:\n\n"
-                + "\n".join(f"- `{line}`" for line in lines[:10])
+                + "\n".join(f"- {describe(line)}" for line in lines[:10])
                 + ("\n- …" if len(lines) > 10 else ""),
                 icon="⚠️",
             )

@@ -66,7 +66,7 @@ def readout_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
         x=alt.X("run_days:Q", title="Days to read out"),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=["reads out within horizon", "beyond horizon"], range=[WITHIN, BEYOND]),
-                        legend=alt.Legend(orient="bottom", labelLimit=250)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("initiative:N", title="Initiative"),
             alt.Tooltip("metric:N", title="Metric"),
@@ -99,7 +99,7 @@ def schedule_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
         x2="readout_day:Q",
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=["reads out within horizon", "beyond horizon"], range=[WITHIN, BEYOND]),
-                        legend=alt.Legend(orient="bottom", labelLimit=250)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("initiative:N", title="Initiative"),
             alt.Tooltip("start_day:Q", title="Starts (day)", format=",.0f"),

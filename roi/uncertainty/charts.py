@@ -96,7 +96,7 @@ def heatmap(g: Grid, currency: str) -> alt.LayerChart:
     cells = alt.Chart(df).mark_rect().encode(
         x=alt.X("x0:Q", title=g.x.label, scale=alt.Scale(zero=False, nice=False)),
         x2="x1:Q",
-        y=alt.Y("y0:Q", title=g.y.label, scale=alt.Scale(zero=False, nice=False)),
+        y=alt.Y("y0:Q", title=g.y.label, scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(titleLimit=0)),
         y2="y1:Q",
         color=alt.Color("npv:Q", title=f"NPV ({currency} M)",
                         scale=alt.Scale(scheme="redblue", domain=[-lim, lim], domainMid=0)),
@@ -175,7 +175,7 @@ def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.Lay
         y=alt.Y("npv:Q", axis=_axis(currency, "NPV")),
         # legend on the right: below the plot it would take the plot's height in a fitted chart
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=colours),
-                        legend=alt.Legend(orient="right", labelLimit=240)),
+                        legend=alt.Legend(orient="right", labelLimit=0)),
         size=alt.condition(alt.datum.series == "Programme", alt.value(3.5), alt.value(1.5)),
         tooltip=["series:N", "month:Q", alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
     )
