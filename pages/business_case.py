@@ -119,5 +119,6 @@ for ini in scenario.initiatives:
     st.markdown(
         f"{inputs.evidence_badge(ev.kind.value)} **{ini.name}**: base uplift {fmt.pct(ini.uplift.base)} "
         f"on {fmt.label(ini.lever).lower()} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
-        f"Source: {evidence_source(ev)}{note}"
+        + (f"Source: {evidence_source(ev)}{note}" if ev.source or ev.measured else
+           f"No source — note: {ev.note}" if ev.note else "No source given.")
     )

@@ -421,6 +421,6 @@ def maturity_curve(frame: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("ramp_months:Q", title="You: ramp (months)", format=".1f")])
     return (line + dot).properties(
         title=alt.Title("How maturity changes the benefit you realise",
-                        subtitle="Red dot: your process scores"),
+                        subtitle="Large dot: your process scores", offset=12),
         height=280,
     )

@@ -284,7 +284,7 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
     cur = case.currency
     stale = " (stale)" if state.is_stale() else ""
     years = len(case.years) - 1
-    if st.session_state.get("presentation_mode"):  # ui.exports.PRESENTATION_KEY: figures 50% larger
+    if st.session_state.get(PRESENTATION_KEY):  # figures 50% larger
         cols = st.columns(3) + st.columns(3)[:2]  # two rows, so no value is cut off at 1280 px
     else:  # the last card's label is the longest ("Revenue per €1 campaign"): give it the room
         cols = st.columns([1.1, 0.8, 0.95, 0.95, 1.6])
