@@ -24,8 +24,8 @@ _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed; scripts/system-deps.sh installs it")
+    if exe is None:  # fail, not skip: the recalculation check is what proves the workbook is a model
+        pytest.fail("LibreOffice (soffice) is not installed; `make test` installs it (scripts/system-deps.sh)")
     return exe
 
 
