@@ -151,7 +151,7 @@ def build(scenario: Scenario) -> tuple[Structure, Inputs]:
     for j, ini in enumerate(inis):
         if lever[j] == COST_SAVING:
             continue
-        for name in dict.fromkeys(ini.segments):  # a segment listed twice counts once
+        for name in ini.segments:  # unique: the schema refuses a segment listed twice
             pj.append(j)
             ps.append(seg_index[name])
     pj_a, ps_a = np.array(pj, dtype=np.int64), np.array(ps, dtype=np.int64)
