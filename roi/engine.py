@@ -333,10 +333,19 @@ def _overlap_ratio(structure: Structure, x: Inputs, g: np.ndarray) -> np.ndarray
 
 
 def _group_sum(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
-    """Sum ``values[:, p, :]`` into ``n`` groups along axis 1 (a one-hot matrix product)."""
-    onehot = np.zeros((n, len(index)))
-    onehot[index, np.arange(len(index))] = 1.0
-    return np.einsum("kp,dpt->dkt", onehot, values, optimize=True)
+    """Sum ``values[:, p, :]`` into ``n`` groups along axis 1: ``out[:, index[p], :] += values[:, p, :]``.
+
+    Sorted by group and summed with ``np.add.reduceat`` — memory stays that of ``values``
+    (a dense one-hot matrix would be groups × pairs, gigabytes for a large case).
+    """
+    out = np.zeros((values.shape[0], n) + values.shape[2:])
+    if len(index) == 0:
+        return out
+    order = np.argsort(index, kind="stable")
+    sorted_index = index[order]
+    starts = np.flatnonzero(np.r_[True, sorted_index[1:] != sorted_index[:-1]])
+    out[:, sorted_index[starts]] = np.add.reduceat(values[:, order], starts, axis=1)
+    return out
 
 
 def _retained(rate: np.ndarray, added: np.ndarray) -> np.ndarray:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .bounded import MAX_PROBLEMS, InputError, check_data, read_json
 from .schema import Scenario
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -17,12 +17,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _NAMED = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.S)
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """Invalid scenario input. ``problems`` holds one ``field.path: message`` line per problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -49,9 +45,14 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def format_errors(exc: ValidationError) -> list[str]:
-    """One ``field.path: message`` line per problem, as the CLI and the pages show them."""
+    """One ``field.path: message`` line per problem, as the CLI and the pages show them.
+
+    At most :data:`~roi.bounded.MAX_PROBLEMS` lines, then one that counts the rest: a list of a
+    thousand bad rows is one mistake repeated, and listing each would flood the page.
+    """
     lines = []
-    for err in exc.errors():
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    for err in errors[:MAX_PROBLEMS]:
         path = _field_path(tuple(err["loc"]))
         msg = _message(err)
         # Model-level validators name their field relative to the model ("segments: ...").
@@ -60,6 +61,8 @@ def format_errors(exc: ValidationError) -> list[str]:
             path = f"{path}.{named[1]}" if path else named[1]
             msg = named[2]
         lines.append(f"{path}: {msg}" if path else msg)
+    if len(errors) > MAX_PROBLEMS:
+        lines.append(f"… and {len(errors) - MAX_PROBLEMS:,} more problems")
     return lines
 
 
@@ -67,6 +70,9 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
     """Validate a decoded JSON object; raises :class:`ScenarioError` naming every bad field."""
     if not isinstance(data, dict):
         raise ScenarioError(["scenario: must be a JSON object"])
+    problems = check_data(data, where="scenario")
+    if problems:
+        raise ScenarioError(problems)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -76,9 +82,9 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
 def loads_scenario(text: str | bytes) -> Scenario:
     """Parse scenario JSON text."""
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"file: not valid JSON ({exc})"]) from None
+        data = read_json(text, where="file")
+    except InputError as exc:
+        raise ScenarioError(exc.problems) from None
     return parse_scenario(data)
 
 

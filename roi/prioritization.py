@@ -258,9 +258,9 @@ def schedule(
     than the whole capacity is stretched: ``q = ceil(effort / (3 × capacity))``, ``f = capacity``.
     Zero-effort initiatives start at once.
     """
-    if capacity_fte <= 0:
+    if not (capacity_fte > 0 and math.isfinite(capacity_fte)):
         raise ValueError("capacity_fte: must be more than 0 FTEs per quarter")
-    load: list[float] = []
+    load = np.zeros(0)
     items = []
     for rank, name in enumerate(order, start=1):
         effort = max(float(effort_fte_months[name]), 0.0)
@@ -269,18 +269,32 @@ def schedule(
         if fte > capacity_fte:
             q = math.ceil(effort / (3 * capacity_fte) - 1e-9)
             fte = effort / (3 * q)
-        start = 0
-        while True:
-            need = start + q
-            if len(load) < need:
-                load.extend([0.0] * (need - len(load)))
-            if all(load[t] + fte <= capacity_fte + 1e-9 for t in range(start, start + q)):
-                break
-            start += 1
-        for t in range(start, start + q):
-            load[t] += fte
+        start = _first_fit(load, fte, q, capacity_fte)
+        if len(load) < start + q:
+            load = np.concatenate([load, np.zeros(start + q - len(load))])
+        load[start:start + q] += fte
         items.append(RoadmapItem(name, rank, start, q, fte, effort))
     return items
+
+
+def _first_fit(load: np.ndarray, fte: float, q: int, capacity_fte: float) -> int:
+    """Earliest quarter from which ``q`` consecutive quarters have ``fte`` FTEs free.
+
+    Quarters beyond ``load`` are empty. One pass over ``load`` (a run-length scan), so the work
+    is bounded by the roadmap's length whatever the effort.
+    """
+    if q <= 0:
+        return 0
+    fits = load + fte <= capacity_fte + 1e-9
+    # Length of the run of fitting quarters ending at each quarter.
+    idx = np.arange(len(fits))
+    last_bad = np.maximum.accumulate(np.where(fits, -1, idx)) if len(fits) else idx
+    run = idx - last_bad
+    hit = np.flatnonzero(run >= q)
+    if len(hit):
+        return int(hit[0] - q + 1)
+    # No room inside: start after the last quarter that does not fit (the tail is empty).
+    return int(last_bad[-1] + 1) if len(fits) else 0
 
 
 def cumulative_at(yearly: np.ndarray, months: np.ndarray) -> np.ndarray:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from .bounded import XML_ILLEGAL
 
 SCHEMA_VERSION = 1
 UPLIFT_MIN, UPLIFT_MAX = -1.0, 10.0
@@ -42,12 +44,42 @@ def _non_negative(value: float) -> float:
     return value
 
 
+MAX_TEXT_CHARS = 5_000  # descriptions, notes, reasons
+MAX_SOURCE_CHARS = 1_000  # one source line
+MAX_SEGMENTS = 100
+MAX_INITIATIVES = 100
+MAX_CHANGES = 1_000
+MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
+
+
+def _char(c: str) -> str:
+    return f"U+{ord(c):04X}"
+
+
+def _text(value: str) -> str:
+    bad = XML_ILLEGAL.search(value)  # refused before any renderer sees them
+    if bad:
+        raise ValueError(f"must not contain control characters ({_char(bad[0])} at character {bad.start() + 1})")
+    return value
+
+
+# Tab, LF and CR stay allowed: they are legal XML, and user text is kept byte for byte (the
+# exports store a name that starts with a tab as text, never as a formula).
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_text)]  # free text
+SourceLine = Annotated[str, Field(max_length=MAX_SOURCE_CHARS), AfterValidator(_text)]
+
+
+def Name(max_length: int = 100) -> Any:  # noqa: N802 - a type factory, used like a type
+    """A required name of at most ``max_length`` characters."""
+    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_text)]
+
+
 Fraction = Annotated[float, _between(0, 1)]
 Money = Annotated[float, AfterValidator(_non_negative)]
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 Uplift = Annotated[float, _between(UPLIFT_MIN, UPLIFT_MAX)]
 Score = Annotated[float, _between(1, 5)]
-Sources = dict[str, str]
+Sources = dict[Annotated[str, Field(max_length=100), AfterValidator(_text)], SourceLine]
 
 
 class _Model(BaseModel):
@@ -90,13 +122,13 @@ class EvidenceKind(str, Enum):
 class Settings(_Model):
     """Scenario-wide finance settings (Forrester TEI conventions)."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name(200)  # type: ignore[valid-type]
     currency: str = "EUR"  # ISO 4217 code
     horizon_years: Annotated[int, _between(1, 10)] = 3
     discount_rate: Annotated[float, _between(0, 1)] = 0.10  # fraction per year
     benefit_risk: Fraction = 0.0  # benefits reduced by this fraction
     cost_risk: Fraction = 0.0  # costs raised by this fraction
-    description: str = ""
+    description: Text = ""
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -109,7 +141,7 @@ class Settings(_Model):
 class Segment(_Model):
     """An audience segment and what it is worth today, per year."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Name()  # type: ignore[valid-type]
     customers: NonNegative  # active customers
     visits_per_customer: NonNegative  # visits (sessions, contacts) per customer per year
     baseline_conversion_rate: Fraction  # orders per visit
@@ -165,7 +197,7 @@ class Process(_Model):
     team_annual_cost: Money = 0.0  # programme team, per year
     platform_annual_cost: Money = 0.0  # licences and hosting, per year
     platform_one_time_cost: Money = 0.0  # implementation, at year 0
-    tests_per_month: NonNegative = 2  # experiments the team can run per month
+    tests_per_month: Annotated[float, _between(0, 1_000)] = 2  # experiments the team can run per month
     realisation_floor: Fraction = 0.5  # share of benefit realised at maturity 1 (100% at 5)
     ramp_months_slowest: Annotated[float, _between(0, 60)] = 12  # ramp to full effect at maturity 1
     ramp_months_fastest: Annotated[float, _between(0, 60)] = 3  # ramp to full effect at maturity 5
@@ -189,8 +221,8 @@ class UpliftRange(_Model):
 class MeasuredResult(_Model):
     """The figures of an A/B test whose result replaced an assumed uplift (A control, B treatment)."""
 
-    test_name: str = Field(min_length=1, max_length=200)
-    date: str = ""  # ISO date the result was applied, YYYY-MM-DD
+    test_name: Name(200)  # type: ignore[valid-type]
+    date: SourceLine = ""  # ISO date the result was applied, YYYY-MM-DD
     visitors_a: Annotated[int, Field(ge=1)]
     conversions_a: Annotated[int, Field(ge=0)]
     visitors_b: Annotated[int, Field(ge=1)]
@@ -216,19 +248,19 @@ class Evidence(_Model):
     """Why we believe the uplift: an assumption, a published benchmark, or our own test."""
 
     kind: EvidenceKind = EvidenceKind.assumed
-    source: str = ""  # publication or test name
+    source: SourceLine = ""  # publication or test name
     year: int | None = None
-    note: str = ""
+    note: Text = ""
     measured: MeasuredResult | None = None  # the figures of the test behind a ``measured`` uplift
 
 
 class Initiative(_Model):
     """One component of the business case."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Name()  # type: ignore[valid-type]
     outcome: Outcome
     lever: Lever
-    segments: list[str] = []  # target segment names; empty only for cost_saving
+    segments: list[str] = Field([], max_length=MAX_SEGMENTS)  # target segment names; empty only for cost_saving
     channel_reach: Fraction = 1.0  # share of personalizable customers the channel reaches
     uplift: UpliftRange
     depth: Depth = Depth.segment
@@ -237,10 +269,10 @@ class Initiative(_Model):
     annual_running_cost: Money = 0.0  # per year once launched
     variable_campaign_cost: Money = 0.0  # per year at full run-rate (sends, media, incentives)
     cost_base: Money = 0.0  # annual cost addressed by a cost_saving initiative
-    effort_fte_months: NonNegative = 0.0
+    effort_fte_months: Annotated[float, _between(0, MAX_EFFORT_FTE_MONTHS)] = 0.0
     months_to_launch: Annotated[float, _between(0, 120)] = 0.0
     evidence: Evidence = Evidence()
-    description: str = ""
+    description: Text = ""
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -259,15 +291,15 @@ class Initiative(_Model):
 class ChangeRecord(_Model):
     """One change to an initiative's uplift and the reason for it (the feedback loop's audit trail)."""
 
-    date: str = ""  # ISO date, YYYY-MM-DD
-    initiative: str = Field(min_length=1, max_length=100)
+    date: SourceLine = ""  # ISO date, YYYY-MM-DD
+    initiative: Name()  # type: ignore[valid-type]
     before: UpliftRange  # uplift before the change
     after: UpliftRange  # uplift after the change
     evidence_before: EvidenceKind
     evidence_after: EvidenceKind
-    reason: str = ""  # plain-sentence conclusion of the test
+    reason: Text = ""  # plain-sentence conclusion of the test
     result: MeasuredResult | None = None  # the test's figures
-    note: str = ""
+    note: Text = ""
 
 
 class Scenario(_Model):
@@ -275,11 +307,11 @@ class Scenario(_Model):
 
     schema_version: int = SCHEMA_VERSION
     settings: Settings
-    segments: list[Segment] = Field(min_length=1)
+    segments: list[Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)
     content: Content = Content()
     process: Process = Process()
-    initiatives: list[Initiative] = Field(min_length=1)
-    changes: list[ChangeRecord] = []  # why numbers moved: applied test results, oldest first
+    initiatives: list[Initiative] = Field(min_length=1, max_length=MAX_INITIATIVES)
+    changes: list[ChangeRecord] = Field([], max_length=MAX_CHANGES)  # why numbers moved: applied test results, oldest first
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":

@@ -16,6 +16,7 @@ import base64
 import binascii
 import zlib
 
+from .bounded import MAX_JSON_BYTES
 from .io import ScenarioError, loads_scenario
 from .schema import Scenario
 
@@ -23,8 +24,6 @@ PREFIX = "v1."
 # Links longer than this are refused: many proxies, chat tools and e-mail clients cut URLs
 # around 8 KB. Larger scenarios are shared as a downloaded JSON file instead.
 MAX_TOKEN_CHARS = 7_500
-# Decompressed JSON larger than this is refused (protects against a "zip bomb" link).
-MAX_JSON_BYTES = 2_000_000
 
 
 class LinkTooLongError(ValueError):
@@ -55,6 +54,8 @@ def decode_scenario(token: str) -> Scenario:
     truncated or corrupted, and with one line per field when it decodes to an invalid scenario.
     """
     token = (token or "").strip()
+    if len(token) > MAX_JSON_BYTES:  # compressed can't be larger than what it may decompress to
+        raise ScenarioError([f"link: {len(token):,} characters is longer than any scenario link"])
     if not token.startswith(PREFIX):
         raise ScenarioError(["link: not a scenario link (it should start with 'v1.'); was it cut short?"])
     body = token[len(PREFIX):]

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# System packages the test suite needs beyond pip: Debian's Chromium (browser journey) and
-# LibreOffice Calc (recalculates exported workbooks). Installed only when missing.
+# System packages the test suite needs beyond pip: Debian's Chromium (browser journey),
+# LibreOffice Calc (recalculates exported workbooks) and PostgreSQL (the scenario store and warehouse
+# baselines are tested against a real server, started by tests/conftest.py). Installed only when missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing system packages: ${need[*]}"
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else

@@ -62,7 +62,7 @@ def test_link_with_invalid_field_names_the_field():
 
 
 def test_too_large_scenario_is_refused_with_advice():
-    big = generate_scenario(initiatives=200, segments=40, seed=1)
+    big = generate_scenario(initiatives=100, segments=40, seed=1)
     with pytest.raises(LinkTooLongError) as exc:
         encode_scenario(big)
     assert exc.value.chars > MAX_TOKEN_CHARS and "download the scenario as JSON" in str(exc.value)

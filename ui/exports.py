@@ -16,6 +16,8 @@ from collections.abc import Callable
 import altair as alt
 import streamlit as st
 
+from ui import md
+
 import roi
 from roi.export import assumptions as assumption_rows_module
 from roi.export.xlsx_import import scenario_from_workbook
@@ -61,11 +63,11 @@ def csv_zip(scenario_json: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _chart_image(spec_json: str, fmt: str) -> bytes:
-    import vl_convert as vlc
+    from roi import render
 
     if fmt == "svg":
-        return vlc.vegalite_to_svg(spec_json).encode("utf-8")
-    return vlc.vegalite_to_png(spec_json, scale=2)
+        return render.to_svg(spec_json).encode("utf-8")
+    return render.to_png(spec_json, scale=2)
 
 
 def _deferred(build: Callable[[], bytes]) -> Callable[[], io.BytesIO]:
@@ -120,7 +122,7 @@ def import_workbook(data: bytes, name: str) -> bool:
         st.session_state[_IMPORT_RESULT] = (name, exc.problems, [])
         return False
     changed = _changed_rows(current, scenario)
-    state.set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {name}.")
+    state.set_scenario(scenario, note=f"Loaded “{md.escape(scenario.settings.name)}” from {md.escape(name)}.")
     state.forget_sample()
     st.session_state[_IMPORT_RESULT] = (name, None, changed)
     return True
@@ -133,13 +135,13 @@ def import_feedback() -> None:
         return
     name, problems, changed = result
     if problems:
-        st.error(f"**{name} was not loaded** — the current scenario stays.\n\n"
-                 + "\n".join(f"- `{line}`" for line in problems[:10]) + ("\n- …" if len(problems) > 10 else ""))
+        st.error(f"**{md.escape(name)} was not loaded** — the current scenario stays.\n\n"
+                 + md.bullets(problems, 10))
     elif changed:
-        st.success(f"Loaded {name}: {len(changed)} assumption(s) differ from the previous scenario.\n\n"
-                   + "\n".join(f"- {line}" for line in changed[:15]) + ("\n- …" if len(changed) > 15 else ""))
+        st.success(f"Loaded {md.escape(name)}: {len(changed)} assumption(s) differ from the previous scenario.\n\n"
+                   + md.bullets(changed, 15))
     else:
-        st.success(f"Loaded {name}: the same assumptions as before.")
+        st.success(f"Loaded {md.escape(name)}: the same assumptions as before.")
 
 
 # --------------------------------------------------------------------------- presentation mode

@@ -28,6 +28,7 @@ from roi.paths import set_value_at as _assign
 from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
+from ui import md
 
 DEFAULT_SAMPLE = "european_retailer"
 SHARE_PARAM = "s"  # URL query parameter that carries the scenario
@@ -296,7 +297,7 @@ def describe(line: str) -> str:
     path, _, msg = line.partition(": ")
     if not msg:
         return line
-    return f"**{human_where(path)}**: {human_message(path, msg)} :gray[· {path}]"
+    return f"**{md.escape(human_where(path))}**: {md.escape(human_message(path, msg))} :gray[· {md.escape(path)}]"
 
 
 def problems_for(prefix: str) -> list[str]:
@@ -371,7 +372,7 @@ def _on_upload() -> None:
     except ScenarioError as exc:
         ss[_UPLOAD_ERROR] = (uploaded.name, exc.problems)
         return
-    set_scenario(scenario, note=f"Loaded “{scenario.settings.name}” from {uploaded.name}.")
+    set_scenario(scenario, note=f"Loaded “{md.escape(scenario.settings.name)}” from {md.escape(uploaded.name)}.")
     forget_sample()
     ss[_UPLOAD_ERROR] = None
     ss[_UPLOAD_NONCE] += 1  # a fresh uploader, so the same file can be loaded again later
@@ -420,9 +421,8 @@ def scenario_sidebar() -> None:
         if upload_error:
             name, lines = upload_error
             st.error(
-                f"**{name} was not loaded** — the current scenario stays.\n\n"
-                + "\n".join(f"- `{line}`" for line in lines[:8])
-                + ("\n- …" if len(lines) > 8 else "")
+                f"**{md.escape(name)} was not loaded** — the current scenario stays.\n\n"
+                + md.bullets(lines)
             )
         st.download_button(
             "Download scenario (JSON)",
@@ -456,7 +456,7 @@ def messages() -> None:
     if link_error:
         st.error(
             "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
-            + "\n".join(f"- `{line}`" for line in link_error[:8])
+            + md.bullets(link_error)
         )
         ss[_LINK_ERROR] = None
     if is_stale():

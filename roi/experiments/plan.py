@@ -279,8 +279,12 @@ def _schedule(tests: list[InitiativeTest], tests_per_month: float, launch_day: d
     slots: dict[str, float] = {}
     for t in order:  # a handful of initiatives
         launch_month = math.floor(launch_day[t.initiative] / DAYS_PER_MONTH + 1e-9)
-        k = 0
-        while k in used or slot_month(k) < launch_month:
+        # The first slot in the launch month, found directly: counting up to it one slot at a
+        # time would take ~launch_month × tests_per_month steps (endless for 1e13 tests a month).
+        k = max(math.ceil(launch_month * tests_per_month - 1e-9), 0)
+        while slot_month(k) < launch_month:
+            k += 1
+        while k in used:  # at most one step per test already placed
             k += 1
         used.add(k)
         slots[t.initiative] = slot_month(k) * DAYS_PER_MONTH

@@ -22,12 +22,11 @@ from datetime import date
 from typing import Any
 
 import altair as alt
-import vl_convert as vlc
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from .. import charts
+from .. import charts, render
 from ..io import parse_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Scenario
@@ -50,11 +49,7 @@ def render_png(chart: alt.TopLevelMixin, *, width: int | None = None, scale: flo
             chart = chart.properties(width=width)
         except Exception:  # concatenated charts take no top-level width; keep their own
             pass
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
-
-
-def render_svg(chart: alt.TopLevelMixin) -> str:
-    return vlc.vegalite_to_svg(chart.to_json())
+    return render.to_png(chart, scale=scale)
 
 
 CASES_LABEL = "pessimistic … optimistic case (every driver at its worse / better end)"

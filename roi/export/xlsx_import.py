@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
-import json
+import math
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ..bounded import InputError, read_json
 from ..io import ScenarioError, parse_scenario
 from ..paths import set_value_at, value_at
 from ..schema import Scenario
@@ -68,22 +69,33 @@ def _stored_scenario(wb) -> dict[str, Any]:
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != ws["A3"].value:
         raise ScenarioError(["workbook: the scenario record is damaged (checksum mismatch); re-export the case"])
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        raise ScenarioError(["workbook: the scenario record is damaged (not JSON)"]) from None
+        data = read_json(text, where="workbook")
+    except InputError as exc:
+        raise ScenarioError([f"workbook: the scenario record is damaged ({exc.problems[0]})"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(["workbook: the scenario record is damaged (not a JSON object)"])
     return data
 
 
 def _number(v: Any) -> float:
+    """A cell's number; ValueError for text that is not one, booleans, NaN and infinities."""
     if isinstance(v, bool):
         raise ValueError
     if isinstance(v, (int, float)):
-        return v
-    if isinstance(v, str):
-        return float(v.strip().replace(",", ""))
-    raise ValueError
+        out = float(v)
+    elif isinstance(v, str) and len(v) <= 64:
+        out = float(v.strip().replace(",", ""))
+    else:
+        raise ValueError
+    if not math.isfinite(out):
+        raise ValueError
+    return out
+
+
+def _whole(f: float, what: str) -> int:
+    if abs(f) >= 1e15 or f != int(f):
+        raise ValueError(f"must be {what}, not {f:g}")
+    return int(f)
 
 
 def _coerce(row: Row, v: Any) -> Any:
@@ -101,9 +113,7 @@ def _coerce(row: Row, v: Any) -> Any:
             f = _number(v)
         except (ValueError, TypeError):
             raise ValueError(f"must be a whole number, not {str(v)[:40]!r}") from None
-        if f != int(f):
-            raise ValueError(f"must be a whole number, not {f:g}")
-        return int(f)
+        return _whole(f, "a whole number")
     if kind == "year":
         if v is None or v == "":
             return None
@@ -111,13 +121,11 @@ def _coerce(row: Row, v: Any) -> Any:
             f = _number(v)
         except (ValueError, TypeError):
             raise ValueError(f"must be a year such as 2021, or empty, not {str(v)[:40]!r}") from None
-        if f != int(f):
-            raise ValueError(f"must be a year such as 2021, not {f:g}")
-        return int(f)
+        return _whole(f, "a year such as 2021")
     if kind == "list":
         try:
-            out = json.loads(v) if isinstance(v, str) else None
-        except json.JSONDecodeError:
+            out = read_json(v, where="cell", max_bytes=100_000) if isinstance(v, str) else None
+        except InputError:
             out = None
         if not (isinstance(out, list) and all(isinstance(x, str) for x in out)):
             raise ValueError('must be a JSON list of segment names, e.g. ["Loyalty members"]')

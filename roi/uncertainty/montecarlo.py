@@ -165,7 +165,7 @@ def simulate(
         values[i] = sample(ds[k], draws, np.random.default_rng(children[k]), distribution)
 
     per_draw = (len(structure.pair_initiative) + len(structure.lever)) * structure.horizon
-    chunk = chunk_draws or int(np.clip(_ELEMENTS_PER_CHUNK // max(per_draw, 1), 256, 16_384))
+    chunk = chunk_draws or int(np.clip(_ELEMENTS_PER_CHUNK // max(per_draw, 1), 16, 16_384))
     npv, roi, payback = np.empty(draws), np.empty(draws), np.empty(draws)
 
     def run(start: int) -> int:

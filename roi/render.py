@@ -1,0 +1,70 @@
+"""Charts to PNG and SVG with vl-convert, safely: the one place that calls the renderer.
+
+vl-convert aborts the whole Python process (a Rust panic across the FFI boundary, exit 134)
+when a chart's text holds a character XML forbids, taking every user's session with it. The
+schema refuses such characters in user text; this module removes them again from the spec
+before rendering, so no text — from any source — can reach the renderer with them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .bounded import XML_ILLEGAL as _XML_ILLEGAL
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with every string (keys too) stripped of XML-illegal characters, recursively.
+
+    >>> xml_safe({"a\\x01": ["x\\x01y", 1]})
+    {'a': ['xy', 1]}
+    """
+    stack: list[Any] = []
+    root = _clean(value, stack)
+    while stack:  # iterative: a spec is nested, but never trust depth to the call stack
+        container = stack.pop()
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for k, v in list(items):
+            container[k] = _clean(v, stack)
+        if isinstance(container, dict):
+            for k in [k for k in container if isinstance(k, str) and _XML_ILLEGAL.search(k)]:
+                container[_XML_ILLEGAL.sub("", k)] = container.pop(k)
+    return root
+
+
+def _clean(v: Any, stack: list[Any]) -> Any:
+    if isinstance(v, str):
+        return _XML_ILLEGAL.sub("", v)
+    if isinstance(v, dict):
+        v = dict(v)
+        stack.append(v)
+    elif isinstance(v, (list, tuple)):
+        v = list(v)
+        stack.append(v)
+    return v
+
+
+def spec_json(chart: Any) -> str:
+    """The Vega-Lite JSON of an Altair chart (or a spec dict / JSON text), made XML-safe."""
+    if isinstance(chart, str):
+        spec = json.loads(chart)
+    elif isinstance(chart, dict):
+        spec = chart
+    else:
+        spec = chart.to_dict()
+    return json.dumps(xml_safe(spec))
+
+
+def to_png(chart: Any, *, scale: float = 2.0) -> bytes:
+    """PNG bytes of a chart (Altair object, spec dict or spec JSON)."""
+    import vl_convert as vlc  # imported on use: it is large, and most commands never render
+
+    return vlc.vegalite_to_png(spec_json(chart), scale=scale)
+
+
+def to_svg(chart: Any) -> str:
+    """SVG text of a chart (Altair object, spec dict or spec JSON)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec_json(chart))

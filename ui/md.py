@@ -1,0 +1,47 @@
+"""Markdown escaping: user text shown by ``st.markdown``, ``st.error`` and friends stays text.
+
+Names, sources, notes and validation messages can hold anything a file or a link carried.
+Streamlit renders its messages as Markdown (links, images, code spans, colour directives,
+LaTeX), so user text is escaped before it is put into one: a name cannot become a clickable
+link in the app's own error box.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The characters that start Markdown syntax inside a line (CommonMark lets any ASCII punctuation
+# be backslash-escaped), plus Streamlit's $ (LaTeX) and : (":red[…]", ":material/icon:"). Dots
+# and hyphens only matter at the start of a line, and the text is never put there.
+_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#!|~$:])")
+
+
+def escape(text: object) -> str:
+    """``text`` as literal Markdown: punctuation backslash-escaped, line breaks kept as spaces.
+
+    >>> escape("[Sign in](https://x.example)")
+    '\\\\[Sign in\\\\]\\\\(https\\\\://x.example\\\\)'
+    """
+    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: object) -> str:
+    """``text`` as an inline code span that nothing inside can close: the fence is one backtick
+    longer than the longest run of backticks in the text (CommonMark), so it stays literal.
+
+    >>> code("a ` b")
+    '`` a ` b ``'
+    >>> code("plain")
+    '`plain`'
+    """
+    body = " ".join(str(text).split())
+    runs = [len(r) for r in re.findall(r"`+", body)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if runs else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def bullets(lines: list[str], limit: int = 8) -> str:
+    """A Markdown bullet list of lines as code spans, the first ``limit`` of them and "…" after."""
+    out = "\n".join(f"- {code(line)}" for line in lines[:limit])
+    return out + ("\n- …" if len(lines) > limit else "")
