@@ -90,7 +90,7 @@ from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: schema version 2 (risk by evidence, model rules); 1 is still read
 MARKER = "roi-personalization-business-case"
 META_SHEET = "_roi"
 CHUNK = 30_000  # characters of scenario JSON per cell (Excel's limit is 32,767)
