@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 import roi
 import roi.share
@@ -21,6 +22,7 @@ from roi import engine
 from roi.schema import SCHEMA_VERSION
 
 from .factories import INSTANT_PROCESS, SEGMENT, initiative
+from .strategies import v1_scenario_dicts
 
 
 def v2(initiatives: list[dict[str, Any]], segments: list[dict[str, Any]] | None = None,
@@ -315,3 +317,26 @@ def test_risk_by_evidence_defaults_are_the_documented_ones():
     assert (table.source == "assumption").all()
     fresh = Settings(name="x")
     assert (fresh.benefit_risk_assumed, fresh.benefit_risk_benchmark, fresh.benefit_risk_measured) == (0.25, 0.15, 0.05)
+
+
+@settings(max_examples=60, deadline=None)
+@given(v1_scenario_dicts())
+def test_a_version_1_file_and_its_version_2_form_give_the_same_case(data):
+    """A version-1 file, and the version-2 file written by hand with the new inputs at their
+    version-1 meaning (flat benefit risk, start-of-year retention, additive levers, measured uplifts
+    scaled by maturity, everyone needs identity, no decay, no effort cost), give the same case."""
+    flat = data["settings"]["benefit_risk"]
+    by_hand = copy.deepcopy(data)
+    s = by_hand["settings"]
+    del s["benefit_risk"]
+    s.update({"benefit_risk_assumed": flat, "benefit_risk_benchmark": flat, "benefit_risk_measured": flat,
+              "retention_timing": "start_of_year", "lever_combination": "additive", "realise_measured_uplift": True,
+              "uplift_correlation": 0.0})
+    by_hand["schema_version"] = 2
+    for ini in by_hand["initiatives"]:
+        ini.update({"requires_identity": True, "effect_decay": 0.0, "benefit_risk": None})
+    by_hand["process"]["fte_month_cost"] = 0.0
+    migrated, explicit = roi.parse_scenario(copy.deepcopy(data)), roi.parse_scenario(by_hand)
+    assert migrated == explicit
+    a, b = roi.evaluate(migrated), roi.evaluate(explicit)
+    assert a.npv == b.npv and [i.npv for i in a.initiatives] == [i.npv for i in b.initiatives]

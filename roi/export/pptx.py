@@ -286,7 +286,9 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         f"IRR {_pct(case.irr)}  (range {_pct(lo.irr)} … {_pct(hi.irr)})",
         f"Payback {_months(case.payback_months)}  (range {_months(hi.payback_months)} … "
         f"{_months(lo.payback_months)})",
-        f"Incremental revenue {_money(case.incremental_revenue, cur)} over {T} years",
+        f"Incremental revenue {_money(case.incremental_revenue, cur)} over {T} years"
+        + (f"; customers kept beyond the horizon worth {_money(case.beyond_horizon_value, cur)} more"
+           + (" (in NPV)" if case.include_beyond_horizon else " (not in NPV)") if case.beyond_horizon_value > 0 else ""),
         f"Revenue per {charts.currency_symbol(cur)}1 of campaign cost: "
         + ("n/a (no campaign cost)" if case.revenue_per_campaign_dollar is None
            else f"{case.revenue_per_campaign_dollar:.1f} (scalable benchmark ≈ 6)"),
