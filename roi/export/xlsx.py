@@ -85,7 +85,7 @@ from ..evidence import evidence_text
 from ..io import dumps_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import REVENUE_LEVERS, Lever, Outcome, Scenario
-from ..charts import currency_symbol
+from ..format import currency_symbol
 from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
