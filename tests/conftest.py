@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +36,53 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         subprocess.run(["bash", str(PG_SCRIPT), "stop"], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scenario_store_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test (and every app server a test starts) uses a throwaway SQLite scenario store, never
+    the repository's ``.roi/`` folder nor a database named in the developer's environment."""
+    from roi.store import DATABASE_ENV
+
+    before = os.environ.get(DATABASE_ENV)
+    os.environ[DATABASE_ENV] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'scenarios.db'}"
+    yield
+    if before is None:
+        os.environ.pop(DATABASE_ENV, None)
+    else:
+        os.environ[DATABASE_ENV] = before
+
+
+def _fresh_postgres_schema(base_url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL schema on ``base_url``'s server: its URL (the schema first on the
+    search path) and a function that drops it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"store_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{base_url}?options=-csearch_path%3D{schema}", drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty scenario store, once on SQLite and once on a real PostgreSQL server (its own
+    schema, dropped afterwards). The PostgreSQL run is skipped, with the reason, only when no
+    server can be started."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scenarios.db'}"
+        return
+    url, drop = _fresh_postgres_schema(request.getfixturevalue("postgres_url"))
+    try:
+        yield url
+    finally:
+        drop()

@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +86,7 @@ from ..model import BusinessCase, evaluate
 from ..schema import Lever, Outcome, Scenario
 from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
+from .changelog import VersionInfo, write_change_log
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
 
 FORMAT_VERSION = 1
@@ -938,12 +939,12 @@ def _plain(v: Any) -> Any:
 
 
 def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
-                   analyses: bool | Analyses = True) -> Workbook:
+                   analyses: bool | Analyses = True, history: Sequence[VersionInfo] | None = None) -> Workbook:
     """The live workbook of ``scenario`` (see the module docstring for its layout).
 
     ``analyses``: ``True`` runs them (:func:`roi.export.analyses.run_analyses`, in a background
     thread while the formula sheets are written), an :class:`Analyses` uses those, ``False``
-    leaves the value sheets out.
+    leaves the value sheets out. ``history``: the saved versions (:mod:`roi.store`) for a Change log sheet.
     """
     case = evaluate(scenario) if case is None else case
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -967,6 +968,8 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
     if isinstance(done, Analyses):
         for sheet in analysis_sheets(scenario, case, done):
             _values_sheet(wb, sheet, scenario.settings.currency)
+    if history:
+        write_change_log(wb, history)
     wb.move_sheet(CALC, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CALC))
     _write_meta(wb, scenario)
     wb.properties.title = scenario.settings.name[:200]
@@ -975,10 +978,10 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
 
 
 def workbook_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
-                   analyses: bool | Analyses = True) -> bytes:
+                   analyses: bool | Analyses = True, history: Sequence[VersionInfo] | None = None) -> bytes:
     """The workbook as ``.xlsx`` bytes (for a download button or a file)."""
     buf = io.BytesIO()
-    build_workbook(scenario, case, analyses=analyses).save(buf)
+    build_workbook(scenario, case, analyses=analyses, history=history).save(buf)
     return buf.getvalue()
 
 
