@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from .engine import write_connection
+from .records import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "roi_store_alembic_version"  # keep equal to migrations/env.py
@@ -49,7 +50,7 @@ def upgrade(engine: Engine) -> None:
         return
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if now is not None and now not in known:
-        raise ValueError(f"database: the scenario store is at schema revision {now}, newer than this "
+        raise StoreError(f"database: the scenario store is at schema revision {now}, newer than this "
                          f"app knows ({newest}); upgrade the app")
     cfg = alembic_config()
     # one transaction, begun here: on SQLite it holds the write lock (BEGIN IMMEDIATE), so two

@@ -126,7 +126,7 @@ class ScenarioStore:
         """Driver errors become a :class:`StoreError` naming the database, not a traceback."""
         try:
             yield
-        except StoreError:
+        except (StoreError, IntegrityError):  # a refused write is decided by the caller (name taken, conflict)
             raise
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0][:200] if exc.orig else type(exc).__name__
@@ -229,7 +229,7 @@ class ScenarioStore:
         changes = self._changes_from(info, base, scenario)
         reason = reason or "; ".join(applied_tests(changes))[:MAX_REASON]
         body, schema_version = encode(scenario)
-        now = self._clock()
+        now = self._clock().astimezone(dt.UTC)
         row = {"scenario_id": info.id, "version": base + 1, "parent_version": base, "schema_version": schema_version,
                "body": body, "author": author, "reason": reason, "changes": json.dumps([c.to_dict() for c in changes]),
                "change_count": len(changes), "created_at": now}
@@ -290,7 +290,7 @@ class ScenarioStore:
         info = self.get(scenario_id)
         with self._errors(), write_connection(self.engine) as conn, conn.begin():
             conn.execute(update(ScenarioRow).where(ScenarioRow.id == info.id, ScenarioRow.deleted_at.is_(None))
-                         .values(deleted_at=self._clock(), deleted_by=author))
+                         .values(deleted_at=self._clock().astimezone(dt.UTC), deleted_by=author))
         return self.get(info.id)
 
     def restore(self, scenario_id: str) -> ScenarioInfo:
@@ -326,7 +326,7 @@ class ScenarioStore:
                     branched_from: tuple[str, int] | None = None) -> VersionInfo:
         name, author, reason = clean_name(name), clean_author(author), clean_reason(reason)
         body, schema_version = encode(scenario)
-        now = self._clock()
+        now = self._clock().astimezone(dt.UTC)
         scenario_id = secrets.token_urlsafe(9)  # 12 URL-safe characters, never starting "v1." (no dots)
         try:
             with self._errors(), write_connection(self.engine) as conn, conn.begin():
