@@ -263,6 +263,7 @@ def _on_rename(scenario_id: str) -> None:
     o = library.opened()
     if o is not None and o.scenario_id == scenario_id:
         st.session_state["library_opened"] = library.Opened(o.scenario_id, info.name, o.version, o.scenario_json)
+    st.session_state.pop(f"lib_dup_{scenario_id}", None)  # its default name follows the new name
     _say("success", f"Renamed to **{md.escape(info.name)}**.")
 
 

@@ -123,11 +123,12 @@ def _save(args: argparse.Namespace) -> int:
               f"{exc.base_version}. Saved since by:", file=sys.stderr)
         for v in exc.since:
             print(f"  version {v.version}  {v.author}  {v.reason or '(no reason given)'}  "
-                  f"({len(v.changes)} changes)", file=sys.stderr)
+                  f"({len(v.changes)} changed fields)", file=sys.stderr)
         print(f"Check `python -m roi scenarios diff {args.name!r} {exc.base_version} {exc.latest}`, then save "
               f"with --base-version {exc.latest}, or save under another name.", file=sys.stderr)
         return CONFLICT_EXIT
-    print(f"saved {args.name!r} version {saved.version} ({len(saved.changes)} changes)")
+    n = len(saved.changes)
+    print(f"saved {args.name!r} version {saved.version} ({n} change{'s' * (n != 1)})")
     return 0
 
 
