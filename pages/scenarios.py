@@ -28,7 +28,7 @@ identity = library.login_identity()
 if identity:
     st.markdown(f"Signed in as **{md.escape(identity)}**: your saves are recorded under this name.")
 else:
-    st.text_input("Your name", key=library.AUTHOR_KEY, max_chars=100, placeholder="e.g. Ada Lovelace",
+    library.kept_text_input("Your name", library.AUTHOR_KEY, max_chars=100, placeholder="e.g. Ada Lovelace",
                   help="Recorded with every version you save, so the change log says who changed what. "
                   "Asked once per browser session.")
 

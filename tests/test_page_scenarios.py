@@ -59,8 +59,8 @@ def test_empty_library_then_first_save_needs_a_name(store):
     assert_no_exception(at)
     assert any("Your name is needed" in e for e in _texts(at, "error"))
     assert store.list() == []
-    at.text_input(key="library_author").set_value("Ada").run()
-    at.text_input(key="lib_reason").set_value("first draft").run()
+    at.text_input(key="library_author_input").set_value("Ada").run()
+    at.text_input(key="lib_reason_input").set_value("first draft").run()
     at.button(key="lib_save_new").click().run()
     assert_no_exception(at)
     [saved] = store.list()
@@ -77,11 +77,11 @@ def test_edit_then_save_records_the_change_and_the_link_reopens_it(store):
     at = _open({"s": v1.scenario_id, "v": "1"})
     assert at.session_state["library_opened"].version == 1
     at.session_state["scenario"] = _with(sample, "initiatives[2].uplift.base", 0.015)  # an edit
-    at.session_state[("library_author")] = "Bob"
+    at.session_state["library_author"] = "Bob"
     at.run()
     assert_no_exception(at)
     assert any("**1 change** since" in m for m in _texts(at, "markdown"))
-    at.text_input(key="lib_reason").set_value("uplift halved").run()
+    at.text_input(key="lib_reason_input").set_value("uplift halved").run()
     at.button(key="lib_save_version").click().run()
     assert_no_exception(at)
     history = store.history(v1.scenario_id)
@@ -158,7 +158,7 @@ def test_corrupt_rows_and_unknown_schema_versions_are_clear_errors_not_traceback
 
 def test_a_signed_in_user_is_the_author(store):
     at = _open(user={"is_logged_in": True, "name": "Grace Hopper", "email": "grace@example.com"})
-    assert not [t for t in at.text_input if t.key == "library_author"]
+    assert not [t for t in at.text_input if t.key == "library_author_input"]
     assert any("Signed in as **Grace Hopper**" in m for m in _texts(at, "markdown"))
     at.button(key="lib_save_new").click().run()
     assert_no_exception(at)
@@ -170,7 +170,7 @@ def test_restore_rename_duplicate_delete_and_undelete(store):
     v1 = store.create("Brand", sample, author="Ada")
     store.save(v1.scenario_id, _with(sample, "settings.horizon_years", 5), base_version=1, author="Ada")
     at = _open()
-    at.text_input(key="library_author").set_value("Bob").run()
+    at.text_input(key="library_author_input").set_value("Bob").run()
     at.button(key=f"lib_restore_{v1.scenario_id}_1").click().run()
     assert_no_exception(at)
     assert store.load(v1.scenario_id).version.version == 3

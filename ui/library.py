@@ -67,6 +67,23 @@ def author() -> str:
     return login_identity() or str(st.session_state.get(AUTHOR_KEY, "")).strip()
 
 
+def kept_text_input(label: str, key: str, **kwargs: Any) -> str:
+    """A text input whose value survives a visit to another page.
+
+    Streamlit forgets a widget's state when a page without it runs, so the value is kept under
+    ``key`` and the widget (key ``key + "_input"``) is refilled from it.
+    """
+    ss = st.session_state
+    widget = f"{key}_input"
+    if widget not in ss or ss[widget] != ss.get(key, ""):
+        ss[widget] = ss.get(key, "")
+
+    def keep() -> None:
+        ss[key] = ss[widget]
+
+    return st.text_input(label, key=widget, on_change=keep, **kwargs)
+
+
 # --------------------------------------------------------------------------- opened version
 
 def opened() -> Opened | None:

@@ -110,8 +110,9 @@ def save_new_form(scenario: Scenario) -> None:
     st.markdown("This scenario is not in the library yet (it came from a sample, a link or a file).")
     if "lib_new_name" not in st.session_state:
         st.session_state["lib_new_name"] = scenario.settings.name
-    st.text_input("Name in the library", key="lib_new_name", max_chars=200)
-    st.text_input("Reason (optional)", key="lib_reason", max_chars=2000, placeholder="e.g. first draft with the CFO")
+    library.kept_text_input("Name in the library", "lib_new_name", max_chars=200)
+    library.kept_text_input("Reason (optional)", "lib_reason", max_chars=2000,
+                            placeholder="e.g. first draft with the CFO")
     st.button("Save to the library", type="primary", on_click=_on_save_new, key="lib_save_new",
               icon=":material/save:")
 
@@ -182,8 +183,8 @@ def save_version_form(store: ScenarioStore, opened: library.Opened, scenario: Sc
                    f"**{len(changes)} change{'s' * (len(changes) != 1)}** since:" if changes else ""))
     if changes:
         _changes_table(changes, plain(scenario), plain(base))
-    st.text_input("Reason (optional)", key="lib_reason", max_chars=2000,
-                  placeholder="e.g. uplift halved after the CFO review")
+    library.kept_text_input("Reason (optional)", "lib_reason", max_chars=2000,
+                            placeholder="e.g. uplift halved after the CFO review")
     st.button(f"Save as version {opened.version + 1}", type="primary", on_click=_on_save_version,
               key="lib_save_version", icon=":material/save:", disabled=changes == [],
               help="Saved on top of the version you opened. If a colleague saved in the meantime you are "
