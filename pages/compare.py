@@ -59,50 +59,48 @@ except ValueError as exc:
             + (", or include the one you are working on." if not include_current else "."))
     st.stop()
 
-items = []
+items, legend = [], []
 for sid, v in choices:
     if sid == CURRENT:
-        items.append((f"Current: {state.get_scenario().settings.name}", state.get_scenario()))
-        continue
-    try:
-        opened = store.load(sid, v)
-    except StoreError as exc:
-        st.error(f"**{md.escape(by_id[sid].name)} version {v} cannot be compared.**\n\n"
-                 + md.bullets(library.problems_of(exc)))
-        continue
-    items.append((f"{opened.info.name} · v{v}", opened.scenario))
+        name, scenario, where = state.get_scenario().settings.name, state.get_scenario(), "the scenario you are working on"
+    else:
+        try:
+            opened = store.load(sid, v)
+        except StoreError as exc:
+            st.error(f"**{md.escape(by_id[sid].name)} version {v} cannot be compared.**\n\n"
+                     + md.bullets(library.problems_of(exc)))
+            continue
+        name, scenario, where = opened.info.name, opened.scenario, f"saved version {v}"
+    # short column labels (a letter, the name cut, the version); the full names are listed above
+    label = tables.short_label(len(items), "Current" if sid == CURRENT else name, v)
+    items.append((label, scenario))
+    legend.append(f"- **{md.escape(label)}** — {md.escape(name)} ({where})")
 try:
     entries = compare.entries(items)
 except ValueError:
     st.stop()  # an unreadable version took the count below two: its error is shown above
+st.markdown("\n".join(legend))
 
 if len({e.currency for e in entries}) > 1:
     st.warning("These scenarios use different currencies: money deltas are left out (—).")
 
 st.subheader("Headline figures")
-st.dataframe(tables.metric_frame(compare.headline_rows(entries), entries, "Figure"), hide_index=True,
-             width="stretch")
+st.table(tables.metric_frame(compare.headline_rows(entries), entries, "Figure").set_index("Figure"))
 
 st.subheader("By initiative")
 metrics = {k: label for k, label, _ in compare.INITIATIVE_METRICS}
 metric = st.segmented_control("Figure", list(metrics), format_func=metrics.get, default="npv", key="cmp_metric")
 frame = tables.metric_frame(compare.initiative_rows(entries, metric or "npv"), entries, "Initiative")
-st.dataframe(frame, hide_index=True, width="stretch")
+st.table(frame.set_index("Initiative"))
 st.caption("— where a scenario does not have the initiative.")
 
-left, right = st.columns(2)
-with left:
-    chart = charts.cash_flows(entries)
+for chart, name in ((charts.cash_flows(entries), "compare_cash_flow"), (charts.matrix(entries), "compare_matrix")):
     st.altair_chart(chart, width="stretch")
-    exports.chart_download_buttons(chart, "compare_cash_flow")
-with right:
-    chart = charts.matrix(entries)
-    st.altair_chart(chart, width="stretch")
-    exports.chart_download_buttons(chart, "compare_matrix")
+    exports.chart_download_buttons(chart, name)
 
 st.subheader("Inputs that differ")
 differences = compare.differing_inputs([e.scenario for e in entries])
 if differences:
-    st.dataframe(tables.inputs_frame(differences, entries), hide_index=True, width="stretch")
+    st.table(tables.inputs_frame(differences, entries).set_index("Item"))
 else:
     st.success("The inputs are the same in every scenario compared.")

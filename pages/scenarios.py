@@ -60,7 +60,8 @@ else:
     by_id = {i.id: i for i in items}
     if st.session_state.get("lib_pick") not in by_id:
         st.session_state["lib_pick"] = opened.scenario_id if opened and opened.scenario_id in by_id else items[0].id
-    pick = st.selectbox("Scenario", list(by_id), key="lib_pick", format_func=lambda k: act.scenario_label(by_id[k]))
+    pick = st.selectbox("Scenario", list(by_id), key="lib_pick", format_func=lambda k: by_id[k].name)
+    st.caption(act.scenario_label(by_id[pick]))
     act.scenario_panel(store, by_id[pick], scenario)
 
 act.deleted_panel(store)

@@ -31,6 +31,11 @@ def _with(scenario: roi.Scenario, path: str, value) -> roi.Scenario:
     return roi.parse_scenario(data)
 
 
+def _table(at: AppTest, k: int):
+    """The k-th table on the page, its index (the first column) back as a column."""
+    return at.table[k].value.reset_index()
+
+
 def _open() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
@@ -43,7 +48,7 @@ def test_fewer_than_two_asks_for_more(store):
     at = _open()
     assert at.title[0].value == "Compare scenarios"
     assert any("pick 2 to 4" in i.value for i in at.info)
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_current_against_a_saved_scenario_shows_deltas_charts_and_inputs(store):
@@ -52,19 +57,20 @@ def test_current_against_a_saved_scenario_shows_deltas_charts_and_inputs(store):
     at = _open()
     at.multiselect(key="cmp_pick").set_value([saved.scenario_id]).run()
     assert_no_exception(at)
-    headline = at.dataframe[0].value
+    assert any("**B · Conservative v1** — Conservative (saved version 1)" in m.value for m in at.markdown)
+    headline = _table(at, 0)
     current = roi.evaluate(roi.load_sample("european_retailer"))
     other = roi.evaluate(conservative)
-    label = "Conservative · v1"
+    label = "B · Conservative v1"
     npv = headline[headline.Figure == "NPV (risk-adjusted)"].iloc[0]
     assert npv.iloc[1] == fmt.money(current.npv, "EUR") and npv[label] == fmt.money(other.npv, "EUR")
     assert npv[f"Δ {label}"] == fmt.money(other.npv - current.npv, "EUR")  # negative: '-€…'
     assert npv[f"Δ {label}"].startswith("-")
-    by_initiative = at.dataframe[1].value
+    by_initiative = _table(at, 1)
     row = by_initiative[by_initiative.Initiative == "Audience targeting and segmentation"].iloc[0]
     assert row[label] == fmt.money(other.initiative("Audience targeting and segmentation").npv, "EUR")
     assert len(at.get("vega_lite_chart")) == 2
-    inputs = at.dataframe[2].value
+    inputs = _table(at, 2)
     assert inputs.Path.tolist() == ["initiatives[2].uplift.base"]
     assert inputs.iloc[0]["Field"] == "Uplift, base" and inputs.iloc[0][label] == "0.015"
 
@@ -79,9 +85,9 @@ def test_two_versions_of_one_scenario_without_the_current_one(store):
     assert any("pick 2 to 4" in i.value for i in at.info)
     at.multiselect(key="cmp_extra").set_value([v.scenario_id]).run()
     assert_no_exception(at)
-    headline = at.dataframe[0].value
-    assert list(headline.columns) == ["Figure", "Bank · v2", "Bank · v1", "Δ Bank · v1"]
-    assert at.dataframe[2].value.Path.tolist() == ["settings.discount_rate"]
+    headline = _table(at, 0)
+    assert list(headline.columns) == ["Figure", "A · Bank v2", "B · Bank v1", "Δ B · Bank v1"]
+    assert _table(at, 2).Path.tolist() == ["settings.discount_rate"]
 
 
 def test_different_currencies_leave_money_deltas_out(store):
@@ -92,6 +98,6 @@ def test_different_currencies_leave_money_deltas_out(store):
     at.multiselect(key="cmp_pick").set_value([swiss.scenario_id]).run()
     assert_no_exception(at)
     assert any("different currencies" in w.value for w in at.warning)
-    headline = at.dataframe[0].value
-    assert headline[headline.Figure == "NPV (risk-adjusted)"].iloc[0]["Δ Swiss bank · v1"] == "—"
-    assert headline[headline.Figure == "ROI"].iloc[0]["Δ Swiss bank · v1"].endswith("pts")
+    headline = _table(at, 0)
+    assert headline[headline.Figure == "NPV (risk-adjusted)"].iloc[0]["Δ B · Swiss bank v1"] == "—"
+    assert headline[headline.Figure == "ROI"].iloc[0]["Δ B · Swiss bank v1"].endswith("pts")

@@ -12,6 +12,20 @@ from ui import format as fmt
 from ui import state
 
 
+LETTERS = "ABCD"
+SHORT_NAME = 14  # characters of a name in a column header or a chart legend
+
+
+def short_label(index: int, name: str, version: int | None) -> str:
+    """``B · Vendor case v3``: a letter, the name (cut to fit a column), the version if saved.
+
+    >>> short_label(1, "European retailer — six-component case", 2)
+    'B · European reta… v2'
+    """
+    cut = name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1].rstrip() + "…"
+    return f"{LETTERS[index]} · {cut}" + ("" if version is None else f" v{version}")
+
+
 def value_text(value: float | None, kind: str, currency: str) -> str:
     """A compared figure: money compact in its currency, percent, months, ratio or number."""
     if kind == "money":

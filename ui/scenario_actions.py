@@ -78,8 +78,9 @@ def conflict() -> Conflict | None:
 
 
 def scenario_label(info: ScenarioInfo) -> str:
-    """``Vendor case · v3 · saved 2025-12-01 14:02 UTC by Ada`` (plain text for a select box)."""
-    return f"{info.name} · v{info.latest_version} · saved {library.when(info.updated_at)} by {info.updated_by}"
+    """``Version 3 · saved 2025-12-01 14:02 UTC by Ada · created … by …`` (Markdown)."""
+    return (f"Version {info.latest_version} · saved {library.when(info.updated_at)} by {md.escape(info.updated_by)}"
+            f" · created {library.when(info.created_at)} by {md.escape(info.created_by)}")
 
 
 def _version_title(v: VersionInfo) -> str:
@@ -364,7 +365,7 @@ def _version_entry(store: ScenarioStore, info: ScenarioInfo, v: VersionInfo) -> 
                        disabled=data is None,
                        help=f"Saves version {v.version} again as version {info.latest_version + 1}; "
                        "nothing is deleted.")
-        right.code(library.version_link(info.id, v.version), language=None)
+        right.code(library.version_link(info.id, v.version), language=None, wrap_lines=True)
 
 
 def deleted_panel(store: ScenarioStore) -> None:

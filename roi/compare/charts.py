@@ -14,6 +14,9 @@ from ..charts import PALETTE, money_text
 from .figures import Entry
 
 
+LEGEND = alt.Legend(title=None, orient="top", labelLimit=0)  # short labels, never cut
+
+
 def colours(items: list[Entry]) -> alt.Scale:
     """One palette colour per entry label, in order."""
     return alt.Scale(domain=[e.label for e in items], range=PALETTE[: len(items)])
@@ -40,16 +43,14 @@ def cash_flows(items: list[Entry]) -> alt.LayerChart:
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("cumulative_m:Q", title=f"Cumulative net cash flow ({unit})", axis=alt.Axis(format=",.1f")),
-        color=alt.Color("scenario:N", scale=colours(items), legend=alt.Legend(title=None, orient="top",
-                                                                                labelLimit=360)),
+        color=alt.Color("scenario:N", scale=colours(items), legend=LEGEND),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("net_text:N", title="Net cash flow"),
                  alt.Tooltip("cumulative_text:N", title="Cumulative")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y="y:Q")
     return (lines + zero).properties(
-        title=alt.Title("Cumulative net cash flow", subtitle="Risk-adjusted, undiscounted; payback where a line "
-                        "crosses zero"),
+        title=alt.Title("Cumulative net cash flow", subtitle="Risk-adjusted, undiscounted; payback at zero"),
         height=340,
     )
 
@@ -71,14 +72,15 @@ def matrix(items: list[Entry]) -> alt.LayerChart:
     data = data.assign(npv_m=data.npv / 1e6, npv_text=[money_text(v, c) for v, c in zip(data.npv, data.currency)])
     currencies = sorted(set(data.currency))
     unit = f"{currencies[0]} M" if len(currencies) == 1 else "millions, own currency"
-    x = alt.X("effort_fte_months:Q", title="Effort (FTE-months)")
-    y = alt.Y("npv_m:Q", title=f"NPV ({unit}, risk-adjusted)", axis=alt.Axis(format=",.1f"))
+    # padding: points on the domain's edge are drawn whole, not cut by the plot's border
+    x = alt.X("effort_fte_months:Q", title="Effort (FTE-months)", scale=alt.Scale(padding=18))
+    y = alt.Y("npv_m:Q", title=f"NPV ({unit}, risk-adjusted)", axis=alt.Axis(format=",.1f"),
+              scale=alt.Scale(padding=18))
     links = alt.Chart(data).mark_line(color="#B0B0B0", strokeWidth=1).encode(x=x, y=y, detail="initiative:N",
                                                                               order="scenario:N")
     points = alt.Chart(data).mark_point(size=140, filled=True, opacity=0.9).encode(
         x=x, y=y,
-        color=alt.Color("scenario:N", scale=colours(items), legend=alt.Legend(title=None, orient="top",
-                                                                                labelLimit=360)),
+        color=alt.Color("scenario:N", scale=colours(items), legend=LEGEND),
         shape=alt.Shape("scenario:N", legend=None),
         tooltip=[alt.Tooltip("initiative:N", title="Initiative"), alt.Tooltip("scenario:N", title="Scenario"),
                  alt.Tooltip("npv_text:N", title="NPV"),
@@ -86,7 +88,6 @@ def matrix(items: list[Entry]) -> alt.LayerChart:
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y="y:Q")
     return (links + zero + points).properties(
-        title=alt.Title("Impact vs effort by initiative", subtitle="Grey lines join an initiative across "
-                        "scenarios; below the dashed line it loses money"),
+        title=alt.Title("Impact vs effort by initiative", subtitle="Grey lines join an initiative across scenarios"),
         height=400,
     )
