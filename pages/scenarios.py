@@ -27,6 +27,10 @@ scenario = state.get_scenario()
 identity = library.login_identity()
 if identity:
     st.markdown(f"Signed in as **{md.escape(identity)}**: your saves are recorded under this name.")
+    st.button("Sign out", on_click=st.logout, key="lib_logout")
+elif library.login_configured():
+    st.markdown("Sign in so the change log records who saved each version.")
+    st.button("Sign in", on_click=st.login, key="lib_login", type="primary")
 else:
     library.kept_text_input("Your name", library.AUTHOR_KEY, max_chars=100, placeholder="e.g. Ada Lovelace",
                   help="Recorded with every version you save, so the change log says who changed what. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,26 +53,6 @@ def _scenario_store_outside_the_repository(tmp_path_factory: pytest.TempPathFact
         os.environ[DATABASE_ENV] = before
 
 
-def _fresh_postgres_schema(base_url: str) -> tuple[str, Callable[[], None]]:
-    """A new, empty PostgreSQL schema on ``base_url``'s server: its URL (the schema first on the
-    search path) and a function that drops it."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    schema = f"store_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-    return f"{base_url}?options=-csearch_path%3D{schema}", drop
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty scenario store, once on SQLite and once on a real PostgreSQL server (its own
@@ -81,7 +61,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scenarios.db'}"
         return
-    url, drop = _fresh_postgres_schema(request.getfixturevalue("postgres_url"))
+    from roi.store.scratch import scratch_schema
+
+    url, drop = scratch_schema(request.getfixturevalue("postgres_url"))
     try:
         yield url
     finally:

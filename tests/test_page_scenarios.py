@@ -209,3 +209,9 @@ def test_an_unavailable_database_leaves_the_rest_of_the_app_working(monkeypatch)
     assert any("The scenario library is not available" in e for e in _texts(at, "error"))
     at.switch_page("pages/overview.py").run()
     assert_no_exception(at)
+
+
+def test_a_deployment_with_sign_in_offers_it_instead_of_a_typed_name(store):
+    at = _open(user={"is_logged_in": False})  # what st.user holds when [auth] is configured
+    assert [b.label for b in at.button if b.key == "lib_login"] == ["Sign in"]
+    assert not [t for t in at.text_input if t.key == "library_author_input"]

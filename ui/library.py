@@ -62,6 +62,14 @@ def login_identity() -> str | None:
     return None
 
 
+def login_configured() -> bool:
+    """True when the deployment configures ``st.login`` (an ``[auth]`` section in its secrets)."""
+    try:
+        return "is_logged_in" in st.user
+    except (AttributeError, KeyError, RuntimeError):
+        return False
+
+
 def author() -> str:
     """Who saves: the signed-in identity, else the name typed on the Scenarios page (may be empty)."""
     return login_identity() or str(st.session_state.get(AUTHOR_KEY, "")).strip()
