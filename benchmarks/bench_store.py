@@ -109,7 +109,7 @@ def bench(label: str, url: str) -> list[tuple[str, str, float, float]]:
 
     def save() -> None:
         sid = next(targets)
-        set_value_at(edited, "settings.benefit_risk", rng.randint(0, 50) / 100)
+        set_value_at(edited, "settings.benefit_risk_assumed", rng.randint(0, 50) / 100)
         store.save(sid, roi.parse_scenario(edited), base_version=store.get(sid).latest_version, author="bench")
 
     results = [

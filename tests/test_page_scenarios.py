@@ -99,7 +99,7 @@ def test_a_concurrent_save_is_never_overwritten_and_mine_can_go_on_top(store):
     v1 = store.create("Bank", sample, author="Ada")
     at = _open({"s": v1.scenario_id, "v": "1"})
     at.session_state["library_author"] = "Cy"
-    at.session_state["scenario"] = _with(sample, "settings.benefit_risk", 0.3)
+    at.session_state["scenario"] = _with(sample, "settings.benefit_risk_assumed", 0.3)
     at.run()
     store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
                reason="CFO rate")  # a colleague saves meanwhile
@@ -112,8 +112,8 @@ def test_a_concurrent_save_is_never_overwritten_and_mine_can_go_on_top(store):
     at.button(key="lib_on_top").click().run()
     assert_no_exception(at)
     latest = store.load(v1.scenario_id)
-    assert latest.version.version == 3 and latest.scenario.settings.benefit_risk == 0.3
-    assert sorted(c.path for c in latest.version.changes) == ["settings.benefit_risk", "settings.discount_rate"]
+    assert latest.version.version == 3 and latest.scenario.settings.benefit_risk_assumed == 0.3
+    assert sorted(c.path for c in latest.version.changes) == ["settings.benefit_risk_assumed", "settings.discount_rate"]
 
 
 def test_a_conflict_can_be_branched_instead(store):
@@ -121,7 +121,7 @@ def test_a_conflict_can_be_branched_instead(store):
     v1 = store.create("Bank", sample, author="Ada")
     at = _open({"s": v1.scenario_id, "v": "1"})
     at.session_state["library_author"] = "Cy"
-    at.session_state["scenario"] = _with(sample, "settings.benefit_risk", 0.3)
+    at.session_state["scenario"] = _with(sample, "settings.benefit_risk_assumed", 0.3)
     at.run()
     store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob")
     at.button(key="lib_save_version").click().run()
@@ -130,7 +130,7 @@ def test_a_conflict_can_be_branched_instead(store):
     assert_no_exception(at)
     branch = store.find("Bank (Cy)")
     assert (branch.branched_from_id, branch.branched_from_version) == (v1.scenario_id, 1)
-    assert store.load(branch.id).scenario.settings.benefit_risk == 0.3
+    assert store.load(branch.id).scenario.settings.benefit_risk_assumed == 0.3
     assert store.get(v1.scenario_id).latest_version == 2
 
 

@@ -79,15 +79,15 @@ def test_a_save_on_an_old_base_is_refused_with_what_was_saved_since(store):
     store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
                reason="CFO rate")
     with pytest.raises(ConflictError) as caught:
-        store.save(v1.scenario_id, _with(sample, "settings.benefit_risk", 0.3), base_version=1, author="Cy")
+        store.save(v1.scenario_id, _with(sample, "settings.benefit_risk_assumed", 0.3), base_version=1, author="Cy")
     exc = caught.value
     assert (exc.base_version, exc.latest) == (1, 2)
     assert [(v.version, v.author, v.reason) for v in exc.since] == [(2, "Bob", "CFO rate")]
     assert "version 2" in str(exc) and "Bob" in str(exc)
     assert store.get(v1.scenario_id).latest_version == 2  # nothing was written
     # save on top, after seeing theirs: the change log lists what differs from version 2
-    v3 = store.save(v1.scenario_id, _with(sample, "settings.benefit_risk", 0.3), base_version=2, author="Cy")
-    assert sorted(c.path for c in v3.changes) == ["settings.benefit_risk", "settings.discount_rate"]
+    v3 = store.save(v1.scenario_id, _with(sample, "settings.benefit_risk_assumed", 0.3), base_version=2, author="Cy")
+    assert sorted(c.path for c in v3.changes) == ["settings.benefit_risk_assumed", "settings.discount_rate"]
 
 
 def test_base_versions_that_do_not_exist_are_named(store):
@@ -260,3 +260,27 @@ def test_times_are_utc(store):
     store._clock = lambda: fixed
     v1 = store.create("Clock", roi.load_sample("retail_bank"), author="Ada")
     assert store.history(v1.scenario_id)[0].to_dict()["created_at"] == "2025-03-01T07:30:00Z"
+
+
+def test_a_row_saved_under_an_older_schema_is_migrated_when_opened(store):
+    """The store keeps the JSON as saved; opening goes through roi.loads_scenario, so a version-1 row
+    (a flat benefit risk) opens as the current schema with that risk on every evidence kind."""
+    import json
+
+    from roi.schema import SCHEMA_VERSION
+
+    from .factories import scenario_dict
+
+    v1 = store.create("Old", roi.parse_scenario(scenario_dict()), author="Ada")
+    old = scenario_dict()
+    old["schema_version"] = 1
+    old["settings"]["benefit_risk"] = 0.2
+    _raw(store, "UPDATE roi_scenario_versions SET body = :b, schema_version = 1 WHERE scenario_id = :i",
+         b=json.dumps(old), i=v1.scenario_id)
+    opened = store.load(v1.scenario_id)
+    assert opened.version.schema_version == 1 and opened.scenario.schema_version == SCHEMA_VERSION
+    s = opened.scenario.settings
+    assert (s.benefit_risk_assumed, s.benefit_risk_benchmark, s.benefit_risk_measured) == (0.2, 0.2, 0.2)
+    saved = store.save(v1.scenario_id, opened.scenario, base_version=1, author="Ada")  # saved as current
+    assert store.load(v1.scenario_id).version.schema_version == SCHEMA_VERSION
+    assert saved.changes == []  # diffs compare scenarios after migration: nothing the user changed
