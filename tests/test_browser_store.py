@@ -1,6 +1,7 @@
 """Real-browser journey through the scenario library: headless Debian Chromium driven by Playwright.
 
-Starts ``streamlit run app.py`` on a free port with its own throwaway SQLite store, saves the case,
+Starts ``streamlit run app.py`` on a free port (``test_browser``'s server; its scenario store is the
+session's throwaway SQLite file, see ``tests/conftest.py``), saves the case under a fresh name,
 edits an uplift, saves again, then opens the saved version's short link in a fresh browser context
 (no shared session or cookies) and sees the edited NPV. Fails (does not skip) without Chromium.
 """
@@ -8,46 +9,12 @@ edits an uplift, saves again, then opens the saved version's short link in a fre
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
+import uuid
 from pathlib import Path
-
-import pytest
 
 from roi.store import DATABASE_ENV, ScenarioStore
 
-from .test_browser import ARGS, CHROMIUM, ROOT, _free_port, _npv, _wait_npv_change
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_store') / 'scenarios.db'}"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, DATABASE_ENV: url},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield base, url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+from .test_browser import ARGS, CHROMIUM, _npv, _wait_npv_change, server  # noqa: F401 (the fixture)
 
 
 def _nav(page, title: str, wait_for: str) -> None:
@@ -58,7 +25,8 @@ def _nav(page, title: str, wait_for: str) -> None:
 def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
     from playwright.sync_api import sync_playwright
 
-    base, db_url = server
+    base, db_url = server, os.environ[DATABASE_ENV]
+    case = f"Retailer, vendor case {uuid.uuid4().hex[:6]}"
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -74,7 +42,7 @@ def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
             name = page.get_by_role("textbox", name="Your name")
             name.fill("Ada Lovelace")
             name.press("Enter")
-            page.get_by_role("textbox", name="Name in the library").fill("Retailer, vendor case")
+            page.get_by_role("textbox", name="Name in the library").fill(case)
             page.get_by_role("textbox", name="Name in the library").press("Enter")
             page.get_by_role("button", name="Save to the library").click()
             page.wait_for_selector("text=as version 1")
@@ -114,7 +82,7 @@ def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
             browser.close()
 
     store = ScenarioStore.open(db_url)
-    info = store.find("Retailer, vendor case")
+    info = store.find(case)
     history = store.history(info.id)
     assert [(v.version, v.author) for v in history] == [(1, "Ada Lovelace"), (2, "Ada Lovelace")]
     assert history[1].reason == "uplift from the vendor's pilot"

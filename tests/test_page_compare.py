@@ -7,28 +7,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi.paths import set_value_at
-from roi.store import DATABASE_ENV, ScenarioStore
 from ui import format as fmt
 
 from .apptest_helpers import APP, assert_no_exception
+from .store_helpers import app_store, with_value
 
 PAGE = "pages/compare.py"
 
 
 @pytest.fixture
 def store(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'cmp.db'}"
-    monkeypatch.setenv(DATABASE_ENV, url)
-    s = ScenarioStore.open(url)
-    yield s
-    s.close()
+    yield from app_store(monkeypatch, tmp_path)
 
-
-def _with(scenario: roi.Scenario, path: str, value) -> roi.Scenario:
-    data = scenario.model_dump(mode="json")
-    set_value_at(data, path, value)
-    return roi.parse_scenario(data)
 
 
 def _table(at: AppTest, k: int):
@@ -52,7 +42,7 @@ def test_fewer_than_two_asks_for_more(store):
 
 
 def test_current_against_a_saved_scenario_shows_deltas_charts_and_inputs(store):
-    conservative = _with(roi.load_sample("european_retailer"), "initiatives[2].uplift.base", 0.015)
+    conservative = with_value(roi.load_sample("european_retailer"), "initiatives[2].uplift.base", 0.015)
     saved = store.create("Conservative", conservative, author="Ada")
     at = _open()
     at.multiselect(key="cmp_pick").set_value([saved.scenario_id]).run()
@@ -78,7 +68,7 @@ def test_current_against_a_saved_scenario_shows_deltas_charts_and_inputs(store):
 def test_two_versions_of_one_scenario_without_the_current_one(store):
     sample = roi.load_sample("retail_bank")
     v = store.create("Bank", sample, author="Ada")
-    store.save(v.scenario_id, _with(sample, "settings.discount_rate", 0.12), base_version=1, author="Bob")
+    store.save(v.scenario_id, with_value(sample, "settings.discount_rate", 0.12), base_version=1, author="Bob")
     at = _open()
     at.toggle(key="cmp_current").set_value(False).run()
     at.multiselect(key="cmp_pick").set_value([v.scenario_id]).run()

@@ -11,27 +11,18 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 import roi
-from roi.paths import set_value_at
 from roi.store import DATABASE_ENV, ScenarioStore
 
 from .apptest_helpers import APP, assert_no_exception
+from .store_helpers import app_store, with_value
 
 PAGE = "pages/scenarios.py"
 
 
 @pytest.fixture
 def store(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'page.db'}"
-    monkeypatch.setenv(DATABASE_ENV, url)
-    s = ScenarioStore.open(url)
-    yield s
-    s.close()
+    yield from app_store(monkeypatch, tmp_path)
 
-
-def _with(scenario: roi.Scenario, path: str, value) -> roi.Scenario:
-    data = scenario.model_dump(mode="json")
-    set_value_at(data, path, value)
-    return roi.parse_scenario(data)
 
 
 def _open(query: dict | None = None, user: dict | None = None) -> AppTest:
@@ -76,7 +67,7 @@ def test_edit_then_save_records_the_change_and_the_link_reopens_it(store):
     v1 = store.create("Vendor case", sample, author="Ada")
     at = _open({"s": v1.scenario_id, "v": "1"})
     assert at.session_state["library_opened"].version == 1
-    at.session_state["scenario"] = _with(sample, "initiatives[2].uplift.base", 0.015)  # an edit
+    at.session_state["scenario"] = with_value(sample, "initiatives[2].uplift.base", 0.015)  # an edit
     at.session_state["library_author"] = "Bob"
     at.run()
     assert_no_exception(at)
@@ -94,49 +85,48 @@ def test_edit_then_save_records_the_change_and_the_link_reopens_it(store):
     assert other.session_state["scenario"].initiatives[2].uplift.base == 0.015
 
 
-def test_a_concurrent_save_is_never_overwritten_and_mine_can_go_on_top(store):
+def _conflicted(store: ScenarioStore) -> tuple[AppTest, str]:
+    """Cy opens version 1 and edits it; Bob saves version 2 meanwhile; Cy clicks save."""
     sample = roi.load_sample("retail_bank")
     v1 = store.create("Bank", sample, author="Ada")
     at = _open({"s": v1.scenario_id, "v": "1"})
     at.session_state["library_author"] = "Cy"
-    at.session_state["scenario"] = _with(sample, "settings.benefit_risk_assumed", 0.3)
+    at.session_state["scenario"] = with_value(sample, "settings.benefit_risk_assumed", 0.3)
     at.run()
-    store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
-               reason="CFO rate")  # a colleague saves meanwhile
+    store.save(v1.scenario_id, with_value(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
+               reason="CFO rate")
     at.button(key="lib_save_version").click().run()
     assert_no_exception(at)
-    assert store.get(v1.scenario_id).latest_version == 2  # mine was not written over theirs
+    return at, v1.scenario_id
+
+
+def test_a_concurrent_save_is_never_overwritten_and_mine_can_go_on_top(store):
+    at, sid = _conflicted(store)
+    assert store.get(sid).latest_version == 2  # mine was not written over theirs
     [conflict] = [e for e in _texts(at, "error") if "since you opened version 1" in e]
     assert "Bob" in conflict and "version 2" in conflict
     assert any("CFO rate" in m for m in _texts(at, "markdown"))  # what they changed, with why
     at.button(key="lib_on_top").click().run()
     assert_no_exception(at)
-    latest = store.load(v1.scenario_id)
+    latest = store.load(sid)
     assert latest.version.version == 3 and latest.scenario.settings.benefit_risk_assumed == 0.3
     assert sorted(c.path for c in latest.version.changes) == ["settings.benefit_risk_assumed", "settings.discount_rate"]
 
 
 def test_a_conflict_can_be_branched_instead(store):
-    sample = roi.load_sample("retail_bank")
-    v1 = store.create("Bank", sample, author="Ada")
-    at = _open({"s": v1.scenario_id, "v": "1"})
-    at.session_state["library_author"] = "Cy"
-    at.session_state["scenario"] = _with(sample, "settings.benefit_risk_assumed", 0.3)
-    at.run()
-    store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob")
-    at.button(key="lib_save_version").click().run()
+    at, sid = _conflicted(store)
     at.text_input(key="lib_conflict_branch").set_value("Bank (Cy)").run()
     at.button(key="lib_conflict_branch_go").click().run()
     assert_no_exception(at)
     branch = store.find("Bank (Cy)")
-    assert (branch.branched_from_id, branch.branched_from_version) == (v1.scenario_id, 1)
+    assert (branch.branched_from_id, branch.branched_from_version) == (sid, 1)
     assert store.load(branch.id).scenario.settings.benefit_risk_assumed == 0.3
-    assert store.get(v1.scenario_id).latest_version == 2
+    assert store.get(sid).latest_version == 2
 
 
 def test_corrupt_rows_and_unknown_schema_versions_are_clear_errors_not_tracebacks(store):
     v1 = store.create("Broken", roi.load_sample("retail_bank"), author="Ada")
-    store.save(v1.scenario_id, _with(roi.load_sample("retail_bank"), "settings.cost_risk", 0.2), base_version=1,
+    store.save(v1.scenario_id, with_value(roi.load_sample("retail_bank"), "settings.cost_risk", 0.2), base_version=1,
                author="Ada")
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE roi_scenario_versions SET body = '{oops' WHERE version = 1"))
@@ -168,7 +158,7 @@ def test_a_signed_in_user_is_the_author(store):
 def test_restore_rename_duplicate_delete_and_undelete(store):
     sample = roi.load_sample("consumer_goods_brand")
     v1 = store.create("Brand", sample, author="Ada")
-    store.save(v1.scenario_id, _with(sample, "settings.horizon_years", 5), base_version=1, author="Ada")
+    store.save(v1.scenario_id, with_value(sample, "settings.horizon_years", 5), base_version=1, author="Ada")
     at = _open()
     at.text_input(key="library_author_input").set_value("Bob").run()
     at.button(key=f"lib_restore_{v1.scenario_id}_1").click().run()
@@ -194,7 +184,7 @@ def test_long_histories_show_the_newest_twenty_first(store):
     sample = roi.load_sample("retail_bank")
     v = store.create("Long", sample, author="Ada")
     for k in range(24):
-        store.save(v.scenario_id, _with(sample, "settings.discount_rate", 0.05 + k / 1000), base_version=k + 1,
+        store.save(v.scenario_id, with_value(sample, "settings.discount_rate", 0.05 + k / 1000), base_version=k + 1,
                    author="Ada")
     at = _open()
     titles = [e.label for e in at.expander if e.label.startswith("**Version")]

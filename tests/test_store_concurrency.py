@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import roi
-from roi.paths import set_value_at
 from roi.store import ConflictError, ScenarioStore
+
+from .store_helpers import with_value
 
 THREADS = 20
 PROCESSES = 4
@@ -24,9 +25,7 @@ RETRIES = 500  # a save that keeps losing retries on the new base; bounded so a 
 
 def _variant(k: int) -> roi.Scenario:
     """The retail bank sample with a discount rate that tells which writer saved it (k = 0…99)."""
-    data = roi.load_sample("retail_bank").model_dump(mode="json")
-    set_value_at(data, "settings.discount_rate", round(0.01 + k / 1000, 4))
-    return roi.parse_scenario(data)
+    return with_value(roi.load_sample("retail_bank"), "settings.discount_rate", round(0.01 + k / 1000, 4))
 
 
 def _save_once(store: ScenarioStore, scenario_id: str, k: int, base: int) -> str:

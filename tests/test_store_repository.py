@@ -26,16 +26,12 @@ from roi.store import (
 from roi.store import repository
 from roi.store.migrate import VERSION_TABLE, current, head
 
+from .store_helpers import with_value
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(roi.sample_paths())
 
 
-def _with(scenario: roi.Scenario, path: str, value) -> roi.Scenario:
-    from roi.paths import set_value_at
-
-    data = scenario.model_dump(mode="json")
-    set_value_at(data, path, value)
-    return roi.parse_scenario(data)
 
 
 @pytest.fixture
@@ -57,7 +53,7 @@ def test_every_sample_saved_and_loaded_is_equal(store):
 def test_each_save_is_a_new_version_with_who_when_why_and_what(store):
     sample = roi.load_sample("european_retailer")
     v1 = store.create("Vendor case", sample, author="Ada", reason="vendor's figures")
-    halved = _with(sample, "initiatives[2].uplift.base", 0.015)
+    halved = with_value(sample, "initiatives[2].uplift.base", 0.015)
     v2 = store.save(v1.scenario_id, halved, base_version=1, author="Bob", reason="uplift halved")
     assert (v2.version, v2.parent_version) == (2, 1)
     history = store.history(v1.scenario_id)
@@ -76,17 +72,17 @@ def test_each_save_is_a_new_version_with_who_when_why_and_what(store):
 def test_a_save_on_an_old_base_is_refused_with_what_was_saved_since(store):
     sample = roi.load_sample("retail_bank")
     v1 = store.create("Bank", sample, author="Ada")
-    store.save(v1.scenario_id, _with(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
+    store.save(v1.scenario_id, with_value(sample, "settings.discount_rate", 0.08), base_version=1, author="Bob",
                reason="CFO rate")
     with pytest.raises(ConflictError) as caught:
-        store.save(v1.scenario_id, _with(sample, "settings.benefit_risk_assumed", 0.3), base_version=1, author="Cy")
+        store.save(v1.scenario_id, with_value(sample, "settings.benefit_risk_assumed", 0.3), base_version=1, author="Cy")
     exc = caught.value
     assert (exc.base_version, exc.latest) == (1, 2)
     assert [(v.version, v.author, v.reason) for v in exc.since] == [(2, "Bob", "CFO rate")]
     assert "version 2" in str(exc) and "Bob" in str(exc)
     assert store.get(v1.scenario_id).latest_version == 2  # nothing was written
     # save on top, after seeing theirs: the change log lists what differs from version 2
-    v3 = store.save(v1.scenario_id, _with(sample, "settings.benefit_risk_assumed", 0.3), base_version=2, author="Cy")
+    v3 = store.save(v1.scenario_id, with_value(sample, "settings.benefit_risk_assumed", 0.3), base_version=2, author="Cy")
     assert sorted(c.path for c in v3.changes) == ["settings.benefit_risk_assumed", "settings.discount_rate"]
 
 
@@ -125,7 +121,7 @@ def test_branch_rename_delete_restore_list_and_search(store):
 def test_a_branch_with_edits_lists_them_against_its_source(store):
     sample = roi.load_sample("consumer_goods_brand")
     a = store.create("Base", sample, author="Ada")
-    mine = _with(sample, "process.alignment", 5)
+    mine = with_value(sample, "process.alignment", 5)
     b = store.branch(a.scenario_id, 1, "Mine", author="Bob", scenario=mine)
     assert [c.path for c in b.changes] == ["process.alignment"]
     assert store.load(b.scenario_id).scenario == mine
@@ -134,7 +130,7 @@ def test_a_branch_with_edits_lists_them_against_its_source(store):
 def test_restoring_a_version_saves_it_again_as_the_newest(store):
     sample = roi.load_sample("european_retailer")
     v1 = store.create("R", sample, author="Ada")
-    store.save(v1.scenario_id, _with(sample, "settings.horizon_years", 5), base_version=1, author="Ada")
+    store.save(v1.scenario_id, with_value(sample, "settings.horizon_years", 5), base_version=1, author="Ada")
     v3 = store.restore_version(v1.scenario_id, 1, base_version=2, author="Bob")
     assert (v3.version, v3.reason) == (3, "Restored version 1")
     assert [c.to_dict() for c in v3.changes] == [{"path": "settings.horizon_years", "old": 5, "new": 3}]
@@ -165,7 +161,7 @@ def _raw(store: ScenarioStore, sql: str, **params) -> None:
 
 def test_a_corrupt_row_or_an_unknown_schema_version_is_a_clear_error(store):
     v1 = store.create("Broken", roi.load_sample("retail_bank"), author="Ada")
-    store.save(v1.scenario_id, _with(roi.load_sample("retail_bank"), "settings.cost_risk", 0.2), base_version=1,
+    store.save(v1.scenario_id, with_value(roi.load_sample("retail_bank"), "settings.cost_risk", 0.2), base_version=1,
                author="Ada")
     _raw(store, "UPDATE roi_scenario_versions SET body = :b WHERE scenario_id = :i AND version = 1",
          b='{"settings": {"name": "x"', i=v1.scenario_id)
@@ -193,10 +189,10 @@ def test_a_crash_mid_save_loses_nothing_and_leaves_nothing_half_written(store, m
     with monkeypatch.context() as m:
         m.setattr(repository, "update", crash)  # the version row is inserted, then the save dies
         with pytest.raises(RuntimeError):
-            store.save(v1.scenario_id, _with(sample, "settings.cost_risk", 0.2), base_version=1, author="Ada")
+            store.save(v1.scenario_id, with_value(sample, "settings.cost_risk", 0.2), base_version=1, author="Ada")
     assert [v.version for v in store.history(v1.scenario_id)] == [1]
     assert store.get(v1.scenario_id).latest_version == 1
-    assert store.save(v1.scenario_id, _with(sample, "settings.cost_risk", 0.2), base_version=1,
+    assert store.save(v1.scenario_id, with_value(sample, "settings.cost_risk", 0.2), base_version=1,
                       author="Ada").version == 2
 
 
