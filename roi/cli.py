@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "roi.commands.core",
     "roi.commands.experiments",
     "roi.commands.export",
+    "roi.commands.scenarios",
     "roi.commands.uncertainty",
     "roi.commands.plan",
 ]
