@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "roi.commands.experiments",
     "roi.commands.export",
     "roi.commands.uncertainty",
+    "roi.commands.baselines",
 ]
 
 

@@ -155,7 +155,10 @@ def compute(
                         customers_mapping, names, engine or ex.dialect)
     finally:
         for statement in sql.drop_sql():
-            ex.execute(statement)
+            try:
+                ex.execute(statement)
+            except Exception:  # noqa: BLE001 - cleanup must not hide the error being raised; the
+                pass  # temporary tables go with the connection anyway
 
 
 def _compute(ex: Executor, orders: Source, mapping: OrdersMapping, period_end: date | None, segmentation: str,
