@@ -149,6 +149,9 @@ def apply_baselines(scenario: Scenario, result: BaselineResult, assignment: dict
     for name, parts in groups.items():
         b = merge(name, parts) if len(parts) > 1 else parts[0]
         b = SegmentBaseline(**{**vars(b), "name": name})
+        if b.customers == 0:  # only last year's cohort fell here: no buyer, nothing to size
+            notes.append(f"{name}: not applied — no buyers in the period (only {b.cohort:,} in the 12 months before)")
+            continue
         old = existing.get(name)
         base = {f: getattr(old, f) for f in FIELDS} if old else dict(template)
         vals, how, seg_notes = _fill(base, b)
@@ -174,7 +177,8 @@ def apply_baselines(scenario: Scenario, result: BaselineResult, assignment: dict
         else:
             data["segments"].append(new)
             notes.append(f"{name}: added as a new segment; no initiative targets it yet")
-    data["data_sources"] = data.get("data_sources", []) + [_record(result, derived_on, list(groups))]
+    filled = list(dict.fromkeys(r.segment for r in rows))
+    data["data_sources"] = data.get("data_sources", []) + [_record(result, derived_on, filled)]
     return Applied(parse_scenario(data), tuple(rows), tuple(notes))
 
 
