@@ -167,8 +167,8 @@ k[0].metric("Order rows read", f"{result.rows_read:,}")
 k[1].metric("Orders in the period", f"{result.rows_used:,}")
 k[2].metric("Rows excluded", f"{result.rows_excluded:,}",
             help="Rows with a data problem, each listed below with its count and examples.")
-k[3].metric("Period", f"{result.period.start:%b %Y} – {result.period.end:%b %Y}",
-            help=f"{result.period.label()}; retention compares with {result.period.previous_start} – "
+k[3].metric("12 months ending", f"{result.period.end:%d %b %Y}",  # short: fits a quarter of 1280 px
+            help=f"The period {result.period.label()}; retention compares with {result.period.previous_start} – "
             f"{result.period.previous_end}.")
 st.caption(f"{md.escape(result.source)} ({result.engine}): {result.rows_previous:,} orders of the 12 months before "
            f"the period are used for retention only; {result.rows_outside:,} are outside both periods.")
@@ -176,9 +176,11 @@ for e in result.exclusions:
     st.warning(md.escape(e.message), icon=":material/filter_alt_off:")
 for note in result.notes:
     st.info(md.escape(note), icon=":material/info:")
-st.dataframe(bi.baselines_table(result, cur), hide_index=True, width="stretch")
+value, reach = bi.baselines_tables(result, cur)
+st.dataframe(value, hide_index=True, width="stretch")
+st.dataframe(reach, hide_index=True, width="stretch")
 st.caption("Orders per customer and revenue are per year (the period is 12 months). Retention = the previous "
-           "12 months' buyers who bought again ÷ those buyers. Lifetime revenue = revenue per customer ÷ "
+           "12 months' buyers who bought again ÷ those buyers. CLV (lifetime revenue) = revenue per customer ÷ "
            "(1 − retention), undiscounted.")
 
 # ------------------------------------------------------------------ 4. apply
@@ -203,8 +205,12 @@ try:
 except ScenarioError as exc:
     st.error("**These baselines cannot be applied** — the scenario is unchanged.\n\n" + md.bullets(exc.problems))
     st.stop()
-st.dataframe(bi.review_table(applied.rows), hide_index=True, width="stretch",
-             column_config={"How": st.column_config.TextColumn(width="large")})
+reviews = bi.review_tables(applied.rows)
+st.caption("Before → after, segment by segment (● = changed). Nothing changes until you apply.")
+for tab, (seg, frame) in zip(st.tabs([md.escape(n) for n in reviews] or ["—"]), reviews.items()):
+    tab.dataframe(frame, hide_index=True, width="stretch",
+                  column_config={"Field": st.column_config.TextColumn(width="medium"),
+                                 "How": st.column_config.TextColumn(width="large")})
 for note in applied.notes:
     st.caption(md.escape(note))
 if st.button("Apply to the scenario", type="primary", key="bl_apply", disabled=not applied.rows):

@@ -110,25 +110,25 @@ def _num(v: float | None, digits: int = 2) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
 
-def baselines_table(result: BaselineResult, currency: str) -> pd.DataFrame:
-    """One row per derived segment plus the total, formatted for reading."""
-    rows = []
+def baselines_tables(result: BaselineResult, currency: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Two tables that each fit a 1280-px page: value per segment, then retention, reach and visits."""
+    value, reach = [], []
     for s in list(result.segments) + [result.total()]:
-        row = {
-            "Segment": s.name, "Customers": f"{s.customers:,}", "Orders / customer": _num(s.orders_per_customer),
+        value.append({
+            "Segment": s.name, "Customers": f"{s.customers:,}", "Orders/cust.": _num(s.orders_per_customer),
             f"Order value ({currency})": _num(s.average_order_value), f"Revenue ({currency})": _num(s.revenue, 0),
-            "Retention / yr": _pct(s.retention_rate), "Cohort (prev. 12 mo)": f"{s.cohort:,}",
-            f"Lifetime revenue ({currency})": _num(s.customer_lifetime_value, 0),
-        }
-        if result.has_visits:
-            row["Conversion"] = _pct(s.conversion_rate)
-            row["Visits / customer"] = _num(s.visits_per_customer, 1)
+            "Retention / yr": _pct(s.retention_rate), f"CLV ({currency})": _num(s.customer_lifetime_value, 0),
+        })
+        row = {"Segment": s.name, "Last-year buyers": f"{s.cohort:,}", "Returned": f"{s.retained:,}"}
         if s.identified is not None:
             row["Identifiable"] = _pct(s.identifiable_share)
         if s.consented is not None:
             row["Consented"] = _pct(s.consent_share)
-        rows.append(row)
-    return pd.DataFrame(rows)
+        if result.has_visits:
+            row["Conversion"] = _pct(s.conversion_rate)
+            row["Visits/cust."] = _num(s.visits_per_customer, 1)
+        reach.append(row)
+    return pd.DataFrame(value), pd.DataFrame(reach)
 
 
 def _value(field: str, v: float | None) -> str:
@@ -141,9 +141,11 @@ def _value(field: str, v: float | None) -> str:
     return _num(v, 2)
 
 
-def review_table(rows: tuple[ReviewRow, ...]) -> pd.DataFrame:
-    """The before/after table: segment, field, before, after, how."""
-    return pd.DataFrame([{
-        "Segment": r.segment, "Field": LABELS[r.field], "Before": "new" if r.before is None else _value(r.field, r.before),
-        "After": _value(r.field, r.after), "Changed": "●" if r.changed else "", "How": r.how,
-    } for r in rows])
+def review_tables(rows: tuple[ReviewRow, ...]) -> dict[str, pd.DataFrame]:
+    """The before/after table of each filled segment: field, before, after (● when changed), how."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        out.setdefault(r.segment, []).append({
+            "Field": LABELS[r.field], "Before": "new" if r.before is None else _value(r.field, r.before),
+            "After": _value(r.field, r.after) + (" ●" if r.changed else ""), "How": r.how})
+    return {seg: pd.DataFrame(v) for seg, v in out.items()}

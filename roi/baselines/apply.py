@@ -97,16 +97,16 @@ def _fill(base: dict[str, Any], b: SegmentBaseline) -> tuple[dict[str, Any], dic
     notes: list[str] = []
     if b.retention_rate is not None:
         vals["retention_rate"] = b.retention_rate
-        how["retention_rate"] = f"from the data: {b.retained:,} of {b.cohort:,} previous-period buyers bought again"
+        how["retention_rate"] = f"from the data: {b.retained:,} of {b.cohort:,} last-period buyers returned"
     else:
         notes.append(f"{b.name}: retention kept — no buyers in the 12 months before the period")
     if b.identifiable_share is not None:
         vals["identifiable_share"] = b.identifiable_share
-        how["identifiable_share"] = "from the data: buyers flagged identified"
+        how["identifiable_share"] = "from the data: identified buyers"
     if b.consent_share is not None:
         vals["consent_share"] = b.consent_share
-        how["consent_share"] = "from the data: " + ("identified buyers flagged consented" if b.identified is not None
-                                                   else "buyers flagged consented")
+        how["consent_share"] = "from the data: " + ("identified buyers who consented" if b.identified is not None
+                                                   else "buyers who consented")
     opc = b.orders_per_customer or 0.0
     conv = b.conversion_rate
     if conv is not None and 0 < conv <= 1:
@@ -115,8 +115,7 @@ def _fill(base: dict[str, Any], b: SegmentBaseline) -> tuple[dict[str, Any], dic
         how["visits_per_customer"] = "from the data: visits ÷ customers"
     elif base["baseline_conversion_rate"] > 0:
         vals["visits_per_customer"] = opc / base["baseline_conversion_rate"]
-        how["visits_per_customer"] = (f"adjusted: {opc:.2f} orders per customer ÷ the kept conversion, so "
-                                      "visits × conversion = orders per customer")
+        how["visits_per_customer"] = f"adjusted: {opc:.2f} orders per customer ÷ kept conversion"
         if conv is not None:
             notes.append(f"{b.name}: conversion from visits ({conv:.0%}) is not a rate 0–100%; conversion kept")
     elif base["visits_per_customer"] > 0 and opc / base["visits_per_customer"] <= 1:
