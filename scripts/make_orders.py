@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
+import itertools
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -61,43 +62,59 @@ def _customers(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
             "region": rng.integers(0, len(REGIONS), n)}
 
 
-def make_orders(rows: int, seed: int = 7) -> tuple[pa.Table, dict[str, np.ndarray]]:
-    """``rows`` order rows (including ~1% bad ones) and the customers behind them."""
+CHUNK = 1_000_000  # rows generated and written at a time: 10M rows never sit in memory at once
+
+
+def make_orders(rows: int, seed: int = 7) -> tuple[Iterator[pa.Table], dict[str, np.ndarray]]:
+    """``rows`` order rows (including ~1% bad ones) as Arrow tables of up to :data:`CHUNK` rows,
+    and the customers behind them (``orders`` per customer is filled as the chunks are drawn)."""
     rng = np.random.default_rng(seed)
     n_cust = max(1, int(rows / ORDERS_PER_CUSTOMER))
     cust = _customers(n_cust, rng)
     weight = np.array([t[2] for t in TYPES])[cust["kind"]] * (cust["in_y1"].astype(float) + cust["in_y2"])
-    who = rng.choice(n_cust, size=rows, p=weight / weight.sum())
+    cust["orders"] = np.zeros(n_cust, dtype=np.int64)
+
+    def chunks() -> Iterator[pa.Table]:
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            who = rng.choice(n_cust, size=n, p=weight / weight.sum())
+            cust["orders"] += np.bincount(who, minlength=n_cust)
+            yield _chunk(cust, who, start, rng)
+
+    return chunks(), cust
+
+
+def _chunk(cust: dict[str, np.ndarray], who: np.ndarray, start: int, rng: np.random.Generator) -> pa.Table:
+    n = len(who)
     # a year the customer is active in, then a day in that year
     both = cust["in_y1"][who] & cust["in_y2"][who]
-    year2 = np.where(both, rng.random(rows) < 0.5, cust["in_y2"][who])
-    day = np.where(year2, 366 + rng.integers(0, 365, rows), rng.integers(0, 366, rows))
+    year2 = np.where(both, rng.random(n) < 0.5, cust["in_y2"][who])
+    day = np.where(year2, 366 + rng.integers(0, 365, n), rng.integers(0, 366, n))
     dates = (np.datetime64(START.isoformat()) + day.astype("timedelta64[D]")).astype(str)
     mean = np.array([t[3] for t in TYPES])[cust["kind"][who]]
     value = np.round(rng.lognormal(np.log(mean) - 0.18, 0.6), 2)  # lognormal mean = mean (σ²/2 = 0.18)
     value = np.maximum(value, 0.5)
     names = np.array([t[0] for t in TYPES])
     table = {
-        "order_id": np.char.add("O", np.char.zfill(np.arange(1, rows + 1).astype(str), 9)),
-        "customer_id": np.char.add("C", np.char.zfill(who.astype(str), 8)),
-        "order_date": dates,
-        "order_value": np.char.mod("%.2f", value),
-        "channel": CHANNELS[rng.integers(0, 3, rows)],
+        "order_id": np.char.add("O", np.char.zfill(np.arange(start + 1, start + n + 1).astype(str), 9)),
+        "customer_id": np.char.add("C", np.char.zfill(who.astype(str), 8)).astype("U12"),
+        "order_date": dates.astype("U12"),
+        "order_value": np.char.mod("%.2f", value).astype("U12"),
+        "channel": CHANNELS[rng.integers(0, 3, n)],
         "region": REGIONS[cust["region"][who]],
         "customer_type": names[cust["kind"][who]],
         "identified": np.where(cust["ident"][who], "true", "false"),
         "consent": np.where(cust["consent"][who], "true", "false"),
     }
-    table = {k: v.astype(object) for k, v in table.items()}
-    _spoil(table, rng, rows)
-    return pa.table({k: pa.array(v, type=pa.string()) for k, v in table.items()}), {**cust, "who": who}
+    _spoil(table, rng, n)
+    return pa.table({k: pa.array(v, type=pa.string()) for k, v in table.items()})
 
 
 def _spoil(table: dict[str, np.ndarray], rng: np.random.Generator, rows: int) -> None:
     """Make ~1% of the rows bad, in five kinds, so the exclusion report is exercised."""
     bad = rng.choice(rows, size=int(rows * BAD_SHARE), replace=False)
     kinds = np.array_split(bad, 6)
-    table["customer_id"][kinds[0]] = None
+    table["customer_id"][kinds[0]] = ""  # written as an empty field
     table["order_date"][kinds[1]] = rng.choice(["31/12/2025", "not a date", "2025-02-30"], len(kinds[1]))
     table["order_value"][kinds[2]] = rng.choice(["n/a", "1.234,50", ""], len(kinds[2]))
     table["order_value"][kinds[3]] = rng.choice(["0", "0.00", "-12.50", "-59.90"], len(kinds[3]))
@@ -111,12 +128,11 @@ def _spoil(table: dict[str, np.ndarray], rng: np.random.Generator, rows: int) ->
 def make_visits(cust: dict[str, np.ndarray], seed: int = 7) -> pa.Table:
     """One row per customer and quarter with visits: buyers' visits ≈ orders ÷ their conversion rate."""
     rng = np.random.default_rng(seed + 1)
-    who = cust["who"]
     n_cust = len(cust["kind"])
     quarters = [str(np.datetime64(f"{y}-{m:02d}-01")) for y in (2024, 2025) for m in (1, 4, 7, 10)]
     conv = np.array([t[7] for t in TYPES])[cust["kind"]]
     # expected visits per active customer-year: orders per year ÷ conversion, spread over 4 quarters
-    orders = np.bincount(who, minlength=n_cust) / np.maximum(cust["in_y1"].astype(int) + cust["in_y2"], 1)
+    orders = cust["orders"] / np.maximum(cust["in_y1"].astype(int) + cust["in_y2"], 1)
     ids, dates, counts = [], [], []
     for q, qdate in enumerate(quarters):
         active = cust["in_y1"] if q < 4 else cust["in_y2"]
@@ -130,21 +146,33 @@ def make_visits(cust: dict[str, np.ndarray], seed: int = 7) -> pa.Table:
                      "visits": np.concatenate(counts)})
 
 
-def write(table: pa.Table, out: Path) -> None:
-    """CSV (``.csv``), gzip CSV with a fixed header timestamp (``.csv.gz``) or Parquet (``.parquet``)."""
+def write(tables: Iterator[pa.Table] | pa.Table, out: Path) -> int:
+    """Write CSV (``.csv``), gzip CSV with a fixed header timestamp (``.csv.gz``) or Parquet
+    (``.parquet``) chunk by chunk; returns the rows written."""
+    if isinstance(tables, pa.Table):
+        tables = iter([tables])
     out.parent.mkdir(parents=True, exist_ok=True)
     name = out.name.lower()
+    options = pacsv.WriteOptions(quoting_style="needed")
+    rows = 0
+    first = next(tables)
     if name.endswith(".parquet"):
-        pq.write_table(table, out, compression="zstd")
-    elif name.endswith(".csv.gz"):
-        buf = io.BytesIO()
-        pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="needed"))
-        with open(out, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
-            gz.write(buf.getvalue())
-    elif name.endswith(".csv"):
-        pacsv.write_csv(table, out, pacsv.WriteOptions(quoting_style="needed"))
+        with pq.ParquetWriter(out, first.schema, compression="zstd") as w:
+            for t in itertools.chain([first], tables):
+                w.write_table(t)
+                rows += t.num_rows
+    elif name.endswith(".csv.gz") or name.endswith(".csv"):
+        with open(out, "wb") as fh:
+            sink = gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") if name.endswith(".gz") else fh
+            with pacsv.CSVWriter(sink, first.schema, write_options=options) as w:
+                for t in itertools.chain([first], tables):
+                    w.write_table(t)
+                    rows += t.num_rows
+            if sink is not fh:
+                sink.close()
     else:
         raise SystemExit(f"--out: {out} must end in .csv, .csv.gz or .parquet")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,8 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--rows: must be at least 1", file=sys.stderr)
         return 2
     orders, cust = make_orders(args.rows, args.seed)
-    write(orders, args.out)
-    print(f"{args.out}: {orders.num_rows:,} orders")
+    print(f"{args.out}: {write(orders, args.out):,} orders")
     if not args.no_visits:
         visits = make_visits(cust, args.seed)
         write(visits, args.visits_out)

@@ -39,6 +39,7 @@ TRUE_WORDS = ("1", "1.0", "true", "t", "yes", "y")
 FALSE_WORDS = ("0", "0.0", "false", "f", "no", "n")
 
 ROWS, VISITS, CUSTOMERS = "roi_order_rows", "roi_visit_rows", "roi_customer_rows"
+DUPLICATES = "roi_duplicates"
 
 
 def ident(name: str) -> str:
@@ -118,15 +119,20 @@ def _flag(col: Col | None) -> str:
     return f"CASE WHEN {v} IN ({yes}) THEN 1 WHEN {v} IN ({no}) THEN 0 END"
 
 
-def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> str:
-    """``CREATE TEMPORARY TABLE roi_order_rows``: one row per order row, typed, with its reason.
+def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> list[str]:
+    """Statements that build ``roi_order_rows``: one row per order row, typed, with its reason.
 
     ``cols`` maps ``customer_id``, ``order_id``, ``order_date``, ``order_value`` (required) and
     ``segment``, ``identified``, ``consent`` (optional) to source columns. Columns of the table:
-    ``cid, oid, d, v, seg, ident, cons, reason, detail`` — ``detail`` is the raw offending value.
+    ``cid, oid, d, v, seg, ident, cons, reason, detail, copy`` — ``detail`` is the raw offending
+    value.
 
     Of several valid rows sharing an order id, the first by date, value, customer, segment and
-    flags is kept; the others get ``duplicate_order_id`` (an order exported twice is one order).
+    flags counts (an order exported twice is one order). Ranking every row by order id would be
+    the slowest step at 10M rows, so only the rows of repeated ids are ranked (in
+    ``roi_duplicates``): all of them are marked ``duplicate_order_id`` and the first is added
+    back as a valid row with ``copy = 1``. Counts of rows read use ``copy = 0`` rows only, and
+    the duplicates left out are the marked rows less the copies (:func:`duplicates_kept_sql`).
     """
     d, v = parse_expr(dialect, cols["order_date"], "date"), parse_expr(dialect, cols["order_value"], "number")
     raw_d = f"CAST({column(cols['order_date'].name)} AS VARCHAR)"
@@ -143,14 +149,24 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> st
         "CASE WHEN d IS NULL THEN raw_d ELSE raw_v END AS raw "
         f"FROM ({typed}) typed"
     )
-    return (
-        f"CREATE TEMPORARY TABLE {ROWS} AS SELECT cid, oid, d, v, seg, ident, cons, "
-        "CASE WHEN reason IS NULL AND ROW_NUMBER() OVER (PARTITION BY oid, reason "
-        "ORDER BY d, v, cid NULLS LAST, seg NULLS LAST, ident NULLS LAST, cons NULLS LAST) > 1 "
-        "THEN 'duplicate_order_id' ELSE reason END AS reason, "
-        "CASE WHEN reason IN ('unparsable_date', 'unparsable_value', 'non_positive_value') THEN raw END AS detail "
-        f"FROM ({checked}) checked"
-    )
+    cols_out = "cid, oid, d, v, seg, ident, cons"
+    return [
+        f"CREATE TEMPORARY TABLE {ROWS} AS SELECT {cols_out}, reason, "
+        "CASE WHEN reason IN ('unparsable_date', 'unparsable_value', 'non_positive_value') THEN raw END AS detail, "
+        f"0 AS copy FROM ({checked}) checked",
+        f"CREATE TEMPORARY TABLE {DUPLICATES} AS SELECT {cols_out}, ROW_NUMBER() OVER (PARTITION BY oid "
+        "ORDER BY d, v, cid, seg NULLS LAST, ident NULLS LAST, cons NULLS LAST) AS k "
+        f"FROM {ROWS} WHERE reason IS NULL AND oid IN "
+        f"(SELECT oid FROM {ROWS} WHERE reason IS NULL GROUP BY oid HAVING COUNT(*) > 1)",
+        f"UPDATE {ROWS} SET reason = 'duplicate_order_id' WHERE reason IS NULL AND oid IN (SELECT oid FROM {DUPLICATES})",
+        f"INSERT INTO {ROWS} ({cols_out}, reason, detail, copy) SELECT {cols_out}, NULL, NULL, 1 "
+        f"FROM {DUPLICATES} WHERE k = 1",
+    ]
+
+
+def duplicates_kept_sql() -> str:
+    """How many repeated order ids were kept once (the copies added back as valid rows)."""
+    return f"SELECT COUNT(*) FROM {DUPLICATES} WHERE k = 1"
 
 
 def visit_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> str:
@@ -188,8 +204,8 @@ def customer_rows_sql(source: str, cols: dict[str, Col | None]) -> str:
 def summary_sql(table: str = ROWS) -> str:
     """Rows per reason (NULL = valid), the valid rows' date range and their unknown flag values."""
     if table == ROWS:
-        return ("SELECT reason, COUNT(*), MIN(d), MAX(d), SUM(CASE WHEN ident IS NULL THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN cons IS NULL THEN 1 ELSE 0 END) FROM {table} GROUP BY reason")
+        return ("SELECT reason, SUM(1 - copy), MIN(d), MAX(d), SUM(CASE WHEN ident IS NULL THEN 1 - copy ELSE 0 END), "
+                f"SUM(CASE WHEN cons IS NULL THEN 1 - copy ELSE 0 END) FROM {table} GROUP BY reason")
     if table == VISITS:
         return f"SELECT reason, COUNT(*), MIN(d), MAX(d), 0, 0 FROM {table} GROUP BY reason"
     return (f"SELECT reason, COUNT(*), NULL, NULL, SUM(CASE WHEN ident IS NULL THEN 1 ELSE 0 END), "
@@ -263,13 +279,19 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
          f"AND d BETWEEN {literal(period.previous_start)} AND {literal(period.end)}")
     parts = [
         f"w AS ({w})",
-        "cs AS (SELECT cid, win, seg, ident, cons, COUNT(*) AS orders, SUM(v) AS revenue, MAX(d) AS last_d "
+        "cs AS MATERIALIZED (SELECT cid, win, seg, ident, cons, COUNT(*) AS orders, SUM(v) AS revenue, "
+        "MAX(d) AS last_d "
         "FROM w GROUP BY cid, win, seg, ident, cons)",
-        "ranked AS (SELECT cid, win, seg, ident, cons, orders, revenue, last_d, ROW_NUMBER() OVER "
-        "(PARTITION BY cid, win ORDER BY last_d DESC, seg DESC, ident, cons) AS k FROM cs)",
-        "cust AS (SELECT cid, win, MAX(CASE WHEN k = 1 THEN seg END) AS seg, MAX(CASE WHEN k = 1 THEN ident END) "
-        "AS ident, MAX(CASE WHEN k = 1 THEN cons END) AS cons, SUM(orders) AS orders, SUM(revenue) AS revenue, "
-        "MAX(last_d) AS last_d FROM ranked GROUP BY cid, win)",
+        # a customer with one segment and one set of flags in a window (nearly all) needs no ranking
+        "agg AS MATERIALIZED (SELECT cid, win, COUNT(*) AS variants, MAX(seg) AS seg, MAX(ident) AS ident, "
+        "MAX(cons) AS cons, SUM(orders) AS orders, SUM(revenue) AS revenue, MAX(last_d) AS last_d "
+        "FROM cs GROUP BY cid, win)",
+        "pick AS (SELECT cid, win, seg, ident, cons FROM (SELECT cs.cid, cs.win, cs.seg, cs.ident, cs.cons, "
+        "ROW_NUMBER() OVER (PARTITION BY cs.cid, cs.win ORDER BY cs.last_d DESC, cs.seg DESC, cs.ident, cs.cons) "
+        "AS k FROM cs JOIN agg ON agg.cid = cs.cid AND agg.win = cs.win AND agg.variants > 1) r WHERE k = 1)",
+        "cust AS (SELECT a.cid, a.win, COALESCE(p.seg, a.seg) AS seg, COALESCE(p.ident, a.ident) AS ident, "
+        "COALESCE(p.cons, a.cons) AS cons, a.orders, a.revenue, a.last_d FROM agg a "
+        "LEFT JOIN pick p ON p.cid = a.cid AND p.win = a.win)",
     ]
     source = "cust"
     if customers:
@@ -302,8 +324,9 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
         parts.append(f"segd AS (SELECT cid, win, seg, ident, cons, orders, revenue FROM {source})")
     else:
         raise ValueError(f"segmentation: {segmentation!r} is not one of column, rfm, one")
-    parts.append("fin AS (SELECT cid, win, seg, ident, cons, orders, revenue, "
-                 "COUNT(*) OVER (PARTITION BY cid) AS windows FROM segd)")
+    parts.append("both_windows AS (SELECT cid FROM agg GROUP BY cid HAVING COUNT(*) = 2)")
+    parts.append("fin AS (SELECT cid, win, seg, ident, cons, orders, revenue, CASE WHEN cid IN "
+                 "(SELECT cid FROM both_windows) THEN 2 ELSE 1 END AS windows FROM segd)")
     visit_cols = "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)"
     join = ""
     if visits:
@@ -325,4 +348,4 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
 
 def drop_sql() -> list[str]:
     """Statements that remove the temporary tables (also gone when the connection closes)."""
-    return [f"DROP TABLE IF EXISTS {t}" for t in (ROWS, VISITS, CUSTOMERS)]
+    return [f"DROP TABLE IF EXISTS {t}" for t in (ROWS, DUPLICATES, VISITS, CUSTOMERS)]
