@@ -90,7 +90,8 @@ def _weighted(scenario: Scenario, field: str) -> float:
     return sum(getattr(s, field) * s.customers for s in scenario.segments) / total
 
 
-def _fill(base: dict[str, Any], b: SegmentBaseline) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+def _fill(base: dict[str, Any], b: SegmentBaseline, visits: str = "visits"
+          ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """New values, their ``how`` and notes for one segment (``base`` = values before)."""
     vals: dict[str, Any] = {"customers": float(b.customers), "average_order_value": b.average_order_value}
     how = {"customers": "from the data: distinct buyers", "average_order_value": "from the data: revenue ÷ orders"}
@@ -111,8 +112,8 @@ def _fill(base: dict[str, Any], b: SegmentBaseline) -> tuple[dict[str, Any], dic
     conv = b.conversion_rate
     if conv is not None and 0 < conv <= 1:
         vals["baseline_conversion_rate"], vals["visits_per_customer"] = conv, b.visits_per_customer
-        how["baseline_conversion_rate"] = "from the data: orders ÷ visits"
-        how["visits_per_customer"] = "from the data: visits ÷ customers"
+        how["baseline_conversion_rate"] = f"from the data: orders ÷ visits in {visits}"
+        how["visits_per_customer"] = f"from the data: visits in {visits} ÷ customers"
     elif base["baseline_conversion_rate"] > 0:
         vals["visits_per_customer"] = opc / base["baseline_conversion_rate"]
         how["visits_per_customer"] = f"adjusted: {opc:.2f} orders per customer ÷ kept conversion"
@@ -153,7 +154,7 @@ def apply_baselines(scenario: Scenario, result: BaselineResult, assignment: dict
             continue
         old = existing.get(name)
         base = {f: getattr(old, f) for f in FIELDS} if old else dict(template)
-        vals, how, seg_notes = _fill(base, b)
+        vals, how, seg_notes = _fill(base, b, result.visits.name if result.visits else "visits")
         notes += seg_notes
         merged_from = " + ".join(p.name for p in parts)
         suffix = f" [{merged_from}]" if merged_from != name else ""
