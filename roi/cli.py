@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "roi.commands.scenarios",
     "roi.commands.uncertainty",
     "roi.commands.plan",
+    "roi.commands.baselines",
 ]
 
 
