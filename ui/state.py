@@ -29,11 +29,12 @@ from roi.paths import set_value_at as _assign
 from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
 from roi.share import PREFIX as SHARE_PREFIX
+from roi.share import V1_PREFIX
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
 from ui import md
 
 DEFAULT_SAMPLE = "european_retailer"
-SHARE_PARAM = "s"  # URL query parameter: the scenario ("v1.…" token) or a saved scenario's id (with "v")
+SHARE_PARAM = "s"  # URL query parameter: the scenario ("v2.…"/"v1.…" token) or a saved scenario's id (with "v")
 
 _SCENARIO = "scenario"  # last valid Scenario
 _SAMPLE = "scenario_sample"  # sample key the scenario started from (None after an upload)
@@ -89,7 +90,7 @@ def _init() -> None:
     if _SCENARIO in ss:
         return
     token = st.query_params.get(SHARE_PARAM)
-    if token and not token.startswith(SHARE_PREFIX):  # ?s=<id>&v=<n>: a version in the library
+    if token and not token.startswith((SHARE_PREFIX, V1_PREFIX)):  # ?s=<id>&v=<n>: a library version
         from ui import library
 
         try:
