@@ -26,6 +26,7 @@ from roi import fields
 from roi.io import ScenarioError, parse_scenario
 from roi.model import BusinessCase
 from roi.paths import set_value_at as _assign
+from roi.plan import follow_renames
 from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
 from roi.share import PREFIX as SHARE_PREFIX
@@ -200,6 +201,7 @@ def stage_edit(path: str, value: Any) -> list[str]:
     try:
         for p, v in pending.items():
             _assign(data, p, v)
+        follow_renames(ss[_SCENARIO], data)  # a renamed or deleted initiative keeps or loses its pin
         scenario = parse_scenario(data)
     except ScenarioError as exc:
         ss[_DRAFT], ss[_PROBLEMS] = pending, exc.problems
