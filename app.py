@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi.threads import limit_blas_threads
 from ui import exports, state
 
 # (section, file in pages/, title, Material icon). Order is the order in the sidebar.
@@ -37,6 +38,7 @@ def build_navigation() -> dict[str, list[st.Page]]:
 
 
 def run() -> None:
+    limit_blas_threads()  # one BLAS thread: sessions, not matrix products, share the cores
     st.set_page_config(
         page_title="Personalization ROI",
         page_icon=":material/trending_up:",

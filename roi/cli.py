@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .threads import limit_blas_threads
+
+    limit_blas_threads()
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 from streamlit.testing.v1 import AppTest
 
 import roi
@@ -18,6 +20,8 @@ from roi.plan import recommend
 from roi.share import encode_scenario
 
 from .apptest_helpers import APP, ROOT, SAMPLES, chart_downloads, errors, metric, money_to_float, open_app
+
+VEGA_LITE_SCHEMA = load_schema()  # pages draw charts unvalidated: the tests validate them
 
 
 def _pages() -> list[str]:
@@ -44,6 +48,9 @@ def test_page_renders_with_each_sample(page, sample):
     at = open_app(page, sample)
     assert at.title, f"{page} has no title"
     assert not at.error, [e.value for e in at.error]
+    # pages send charts without Altair's validation (ui.exports.chart): every spec drawn must be valid
+    for element in at.get("vega_lite_chart"):
+        validate_jsonschema(json.loads(element.proto.spec), VEGA_LITE_SCHEMA)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)

@@ -94,8 +94,13 @@ def chart_download_buttons(chart: alt.TopLevelMixin, name: str) -> None:
 
 
 def chart(chart_: alt.TopLevelMixin, name: str, **kwargs) -> None:
-    """``st.altair_chart`` followed by its PNG/SVG download buttons."""
-    st.altair_chart(chart_, **({"width": "stretch"} | kwargs))
+    """The chart (its Vega-Lite spec) followed by its PNG/SVG download buttons.
+
+    The spec is built without Altair's schema validation: the test suite validates every chart
+    the pages draw (``tests/test_charts.py``), and on a page rerun validation cost about 40% of the
+    time spent turning each chart into its spec.
+    """
+    st.vega_lite_chart(chart_.to_dict(validate=False), **({"width": "stretch"} | kwargs))
     chart_download_buttons(chart_, name)
 
 

@@ -145,7 +145,11 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
     if len(ix.shared_pairs):
         p2 = ix.shared_pairs
         a = eligible[p2] * reach_uplift[pj[p2]]  # [P2,·]
-        g = np.take(effect, pj[p2], axis=0) * a[:, None, :]  # [P2,T,·]
+        g = np.take(effect, pj[p2], axis=0)  # [P2,T,·]
+        if g.shape[2] == a.shape[1]:
+            g *= a[:, None, :]  # in place: this is the largest array of the Monte Carlo
+        else:
+            g = g * a[:, None, :]
         neg = None
         if (a < 0).any():
             neg = np.minimum(g, 0.0)

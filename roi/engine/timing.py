@@ -115,12 +115,44 @@ def timing_draws_last(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.n
     rest = ~(before | steady)
     busy = np.flatnonzero(rest.any(axis=1))  # initiatives with a year to integrate
     if len(busy):
-        y = ends[None, :, None] - launch[busy][:, None, :]  # [B,T+1,·]
-        y = np.broadcast_to(y, (len(busy), T + 1, n)).copy()
-        lam_b = lam[busy][:, None, :]
-        cum = _integral_in_place(y, ramp, None if no_decay[busy].all() else lam_b)
+        if launch.shape[1] == 1:  # launch months shared by every draw (the Monte Carlo): cheaper path
+            cum = _integral_by_case(ends[None, :] - launch[busy], ramp, lam[busy], n)
+        else:
+            y = ends[None, :, None] - launch[busy][:, None, :]  # [B,T+1,·]
+            y = np.broadcast_to(y, (len(busy), T + 1, n)).copy()
+            lam_b = lam[busy][:, None, :]
+            cum = _integral_in_place(y, ramp, None if no_decay[busy].all() else lam_b)
         part = np.diff(cum, axis=1)
         part *= np.broadcast_to(real, (J, n))[busy][:, None, :] / 12.0
         mask = rest[busy]  # [B,T]
         effect[busy[:, None].repeat(T, 1)[mask], np.nonzero(mask)[1]] = part[mask]
     return active, effect
+
+
+def _integral_by_case(y: np.ndarray, ramp: np.ndarray, lam: np.ndarray, n: int) -> np.ndarray:
+    """:func:`effect_integral` ``[B,T+1,n]`` when the months since launch ``y`` ``[B,T+1]`` are the
+    same in every draw and only the ramp (and realisation) vary: each (initiative, year end) cell
+    is before launch (0), inside every draw's ramp (``y² / 2R``), past every draw's ramp
+    (``y − R/2`` plus the decay tail), or in between (the general formula) — so most cells take two
+    array operations instead of a dozen."""
+    y = np.maximum(y, 0.0)
+    ramp = np.broadcast_to(np.asarray(ramp, dtype=float), (n,))
+    r_min, r_max = float(ramp.min()), float(ramp.max())
+    lam_b = np.broadcast_to(lam, (lam.shape[0], n))  # [B,n]
+    decays = (lam_b > 0).any(axis=1)  # [B]
+    out = np.zeros(y.shape + (n,))
+    zero = y <= 0
+    inside = ~zero & (y <= r_min) & (r_min > 0)
+    past = ~zero & ~inside & (y >= r_max)
+    general = ~(zero | inside | past)
+    bi, ti = np.nonzero(inside)
+    if len(bi):
+        out[bi, ti] = (y[bi, ti] ** 2)[:, None] / (2.0 * ramp)[None, :]
+    bi, ti = np.nonzero(past & ~decays[:, None])
+    if len(bi):
+        out[bi, ti] = y[bi, ti][:, None] - ramp[None, :] / 2.0
+    bi, ti = np.nonzero((past & decays[:, None]) | general)
+    if len(bi):
+        yy = np.broadcast_to(y[bi, ti][:, None], (len(bi), n)).copy()
+        out[bi, ti] = _integral_in_place(yy, ramp, lam_b[bi] if decays[bi].any() else None)
+    return out

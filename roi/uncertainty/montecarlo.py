@@ -32,6 +32,7 @@ from scipy import special
 from .. import engine
 from ..model import evaluate
 from ..schema import Scenario
+from ..threads import single_blas_thread
 from .drivers import Driver, Ranges, apply, drivers
 from .metrics import outcomes
 
@@ -252,7 +253,7 @@ def simulate(
         payback[start:stop] = np.broadcast_to(o.payback_months, (n,))
         return n
 
-    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+    with single_blas_thread(), ThreadPoolExecutor(max_workers=n_workers) as pool:
         list(pool.map(draw_driver, range(len(vd))))
         done = 0
         for n in pool.map(run, range(0, draws, chunk)):
@@ -260,9 +261,9 @@ def simulate(
             if progress is not None:
                 progress(done / draws)
 
-    cash0 = engine.programme_cash(structure, x)
+        cash0 = engine.programme_cash(structure, x)
+        contributions, r2 = variance_contributions(vd, values, npv)
     base = float(outcomes(cash0.benefit, cash0.cost, x.discount_rate, cash0.terminal if counted else None).npv[0])
-    contributions, r2 = variance_contributions(vd, values, npv)
     return Simulation(
         draws=draws,
         seed=seed,
