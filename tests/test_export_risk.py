@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -27,7 +28,7 @@ from roi.export import all_csv, workbook_bytes
 from roi.export.analyses import (MULTIPLIER, RISK_DISTRIBUTION, RISK_SEED, VALUES_NOTE, clear_risk_memo,
                                  risk_analyses)
 from roi.export.assumptions import PERCENT, money_format
-from roi.export.pptx import _money, deck_bytes
+from roi.export.pptx import deck_bytes
 from roi.export.xlsx import VALUES_TAB
 from roi.export.xlsx_import import scenario_from_workbook
 
@@ -56,8 +57,9 @@ def _cli_json(capsys, *argv: str) -> Any:
 
 
 def _table(ws, heading: str | None = None) -> list[dict[str, Any]]:
-    """Rows of the table under ``heading`` (no heading: the table starting on row 3) as dicts."""
-    top = 3 if heading is None else next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
+    """Rows of the table under ``heading`` (no heading: the table starting on row 4, under the note and
+    the staleness flag) as dicts."""
+    top = 4 if heading is None else next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
     cols = []
     while ws.cell(top, len(cols) + 1).value is not None:
         cols.append(ws.cell(top, len(cols) + 1).value)
@@ -98,9 +100,10 @@ def test_value_sheets_are_labelled_and_laid_out(wb):
         ws = wb[name]
         assert ws["A1"].value.startswith(VALUES_NOTE), name
         assert ws.sheet_properties.tabColor.rgb.endswith(VALUES_TAB), name
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, name
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth in (None, 1), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.freeze_panes, name
-        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"], name
+        # values only, but for the live staleness flag in C2
+        assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == ["C2"], name
     for name in ("Summary", "Cash flow"):  # the case itself stays live
         assert wb[name].sheet_properties.tabColor is None
 
@@ -193,20 +196,20 @@ def test_initiative_names_in_risk_sheets_stay_text(attacked):
     blob = workbook_bytes(attacked)
     wb = openpyxl.load_workbook(io.BytesIO(blob))
     be = wb["Breakeven"]
-    cells = [be.cell(4 + k, 1) for k in range(len(ATTACKS))]
-    assert [c.value for c in cells] == ATTACKS
+    cells = [be.cell(5 + k, 1) for k in range(len(ATTACKS))]
+    assert [unescape(c.value) for c in cells] == ATTACKS
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     delay = wb["Cost of delay"]
     header = 1 + next(r for r in range(1, delay.max_row + 1)
                       if str(delay.cell(r, 1).value).startswith("NPV by the month"))
     heads = [delay.cell(header, 3 + k) for k in range(len(ATTACKS))]
-    assert [c.value for c in heads] == ATTACKS and all(c.data_type == "s" for c in heads)
+    assert [unescape(c.value) for c in heads] == ATTACKS and all(c.data_type == "s" for c in heads)
     sens = wb["Sensitivity"]
-    drivers = {sens.cell(r, 1).value: sens.cell(r, 1) for r in range(1, sens.max_row + 1)}
+    drivers = {unescape(str(sens.cell(r, 1).value)): sens.cell(r, 1) for r in range(1, sens.max_row + 1)}
     for a in ATTACKS:
         assert drivers[f"uplift:{a}"].data_type == "s"
     for name in RISK_SHEETS:
-        assert not [c.coordinate for row in wb[name].iter_rows() for c in row if c.data_type == "f"], name
+        assert [c.coordinate for row in wb[name].iter_rows() for c in row if c.data_type == "f"] == ["C2"], name
     files = all_csv(attacked, roi.evaluate(attacked))
     rows = list(csv.reader(io.StringIO(files["cost_of_delay.csv"].decode("utf-8-sig"), newline="")))
     assert [r[0] for r in rows[1:1 + len(ATTACKS)]] == ["'" + a for a in ATTACKS]
