@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 import roi
 from roi import uncertainty as unc
@@ -227,24 +226,31 @@ def test_import_ignores_value_sheets(scenario):
     assert scenario_from_workbook(buf.getvalue()) == scenario
 
 
-def test_deck_risk_slide_has_pictures_and_headline(scenario):
+def test_deck_risk_slide_has_native_charts_and_headline(scenario):
+    """The Risk slide: a native tornado and histogram inside the slide, P10 / P50 / P90 and P(NPV < 0) of
+    ``roi.uncertainty.simulate`` with the same seed and draws (formatted by roi.format), and the note that
+    the ranges are before risk adjustment; the executive summary gives the pessimistic … optimistic range."""
+    from roi import format as fmt
+    from roi.export.deck.template import nobreak
+
     prs = Presentation(io.BytesIO(deck_bytes(scenario)))
     slide = next(s for s in prs.slides if s.name == "Risk")
-    pics = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pics) == 2 and all(p.image.content_type == "image/png" and len(p.image.blob) > 5_000 for p in pics)
-    for p in pics:
+    charts = [sh for sh in slide.shapes if sh.has_chart]
+    assert len(charts) == 2
+    for p in charts:
         assert p.left >= 0 and p.top >= 0 and p.left + p.width <= prs.slide_width
         assert p.top + p.height <= prs.slide_height
     sim = unc.simulate(scenario, draws=unc.DEFAULT_DRAWS, seed=RISK_SEED)
-    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-    assert (f"NPV P10 {_money(sim.quantile(0.1), 'EUR')} · P50 {_money(sim.quantile(0.5), 'EUR')} · "
-            f"P90 {_money(sim.quantile(0.9), 'EUR')} · chance of losing money P(NPV < 0) "
-            f"{sim.prob_npv_negative:.1%}") in text
-    summary = "\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    money = lambda v: nobreak(fmt.money(v, "EUR"))  # noqa: E731
+    text = " ".join(" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame).split())
+    assert (f"Monte Carlo NPV P10 {money(sim.quantile(0.1))} · P50 {money(sim.quantile(0.5))} · "
+            f"P90 {money(sim.quantile(0.9))}; chance of losing money {fmt.pct(sim.prob_npv_negative)}") in text
+    assert "before risk adjustment" in text and "risk-adjusted" in text
+    summary = " ".join("\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame).split())
     c = unc.cases(scenario)  # the Risk page's pessimistic / optimistic cases
-    assert f"(range {_money(c.pessimistic.npv, 'EUR')} … {_money(c.optimistic.npv, 'EUR')})" in summary
-    assert f"Monte Carlo NPV P10 … P90 {_money(sim.quantile(0.1), 'EUR')} … {_money(sim.quantile(0.9), 'EUR')}" \
-        in summary
+    assert f"Range {money(c.pessimistic.npv)} (pessimistic) … {money(c.optimistic.npv)} (optimistic)" in summary
+    assert "python -m roi" not in text  # the command line lives in the speaker notes
+    assert "python -m roi simulate" in slide.notes_slide.notes_text_frame.text
 
 
 def test_monte_carlo_runs_once_for_workbook_deck_and_csv(monkeypatch):
