@@ -225,7 +225,7 @@ class Sheet:
         password) except input cells."""
         self.call("set_landscape")
         self.call("fit_to_pages", 1, 0)
-        self.call("hide_gridlines", 0)
+        self.call("hide_gridlines", 1)  # gridlines on screen, not on paper
         if freeze:
             self.call("freeze_panes", *freeze)
         if protect:

@@ -54,8 +54,8 @@ def write_summary(book: Book, ws: Sheet, scenario: Scenario, lay: Layout, cash: 
     ini_rng = lambda key: ref(INITIATIVES, f"${INI_COL[key]}$2:${INI_COL[key]}${last_ini}")  # noqa: E731
 
     ws.text(1, 1, s.name, "title")
-    ws.text(2, 1, f"Personalization business case — {T}-year horizon, risk-adjusted (TEI), in {cur}. Yellow cells "
-                  "are live inputs (here and on the Assumptions sheet); every figure recalculates.", "note")
+    ws.note(2, f"Personalization business case — {T}-year horizon, risk-adjusted (TEI), in {cur}. Yellow cells "
+               "are live inputs (here and on the Assumptions sheet); every figure recalculates.", 2, 90)
     ws.header(SWITCH_ROW - 1, ["Uplift case (switch)", "Value"])
     ws.text(SWITCH_ROW, 1, "Every initiative's uplift at its Low, Base or High value (Assumptions sheet); drives the "
                            "whole model", "wrap")
@@ -163,6 +163,7 @@ def write_summary(book: Book, ws: Sheet, scenario: Scenario, lay: Layout, cash: 
     for k, (label, text) in enumerate(about, start=1):
         ws.text(r + k, 1, label)
         ws.text(r + k, 2, text, "wrap")
+        ws.row_height(r + k, 15 * (1 + len(text) // 50))
     lay.summary["_about"] = r + 1
     r += len(about) + 2
     ws.header(r, ["Colours", ""])
@@ -176,7 +177,7 @@ def write_summary(book: Book, ws: Sheet, scenario: Scenario, lay: Layout, cash: 
         ws.text(r + k, 1, "(example)" if style != "plain" else "", "legend_" + style if style != "plain" else "plain")
         ws.text(r + k, 2, text, "wrap")
         ws.row_height(r + k, 30)
-    ws.widths({1: 58, 2: 46})
+    ws.widths({1: 72, 2: 50})
     _cash_chart(book, ws, lay, cur)
     _impact_chart(book, ws, lay, len(sc.initiatives), cur)
     ws.setup((HEADLINE_ROW - 1, 0))
@@ -193,7 +194,7 @@ def _cash_chart(book: Book, ws: Sheet, lay: Layout, currency: str) -> None:
                           "values": [CASH, r, 1, r, 1 + T], "fill": {"color": colour}})
     chart.set_title({"name": "Cash flow by year (risk-adjusted)", "name_font": {"size": 12}})
     chart.set_y_axis({"name": currency, "num_format": "#,##0", "major_gridlines": {"visible": True}})
-    chart.set_x_axis({"name": "Year"})
+    chart.set_x_axis({"name": "Year", "label_position": "low"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 340})
     ws.call("insert_chart", "D4", chart)

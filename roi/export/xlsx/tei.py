@@ -287,7 +287,7 @@ class TeiSheet:
         ws.text(row, 1, "NPV on the Summary sheet")
         ws.formula(row, self.u0, "=Case_NPV", float(v["_case_npv"]), num=self.money)
         self.rows["recon_case"] = row
-        ws.widths({1: 44, 2: 11, **{self.u0 + k: 14 for k in range(T + 3)}, self.u0 + T + 3: 3,
+        ws.widths({1: 44, 2: 16, **{self.u0 + k: 14 for k in range(T + 3)}, self.u0 + T + 3: 3,
                    **{self.r0 + k: 14 for k in range(T + 3)}})
         ws.setup((0, 2))
 
