@@ -1,14 +1,15 @@
-"""Time the exports: the live xlsx workbook and the pptx deck, for each sample and a 50-initiative case.
+"""Time the exports: the live xlsx workbook, the pptx deck and the PDF brief, for each sample and a
+50-initiative case.
 
-Run: ``.venv/bin/python benchmarks/bench_export.py``. Aim (issue 6): under 2 s each. The
+Run: ``.venv/bin/python benchmarks/bench_export.py``. Aim (issues 6 and 12): under 2 s each, cold. The
 generated case is :func:`roi.synthetic.generate_scenario` (50 initiatives × 20
 segments × 5 years). Times are end to end from a validated scenario (evaluation, analyses —
 including the 100,000-draw Monte Carlo —, formulas, chart rendering and saving);
 medians of a few runs after a warm-up. *Cold* runs start with the risk analyses forgotten
 (:func:`roi.export.analyses.clear_risk_memo`), so they include the Monte Carlo; *warm* runs find
 it remembered (:func:`roi.export.analyses.risk_analyses`), as the second export of the same
-scenario does. ``both`` is the workbook then the deck (``python -m roi export FILE --xlsx …
---pptx …``, or both downloads in the app), which share one Monte Carlo run.
+scenario does. ``all`` is the workbook, the deck and the brief one after another (both downloads
+and the brief in the app), which share one Monte Carlo run.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import roi  # noqa: E402
 from roi.export.analyses import clear_risk_memo  # noqa: E402
-from roi.export.pptx import deck_bytes  # noqa: E402
+from roi.export.brief import brief_bytes  # noqa: E402
+from roi.export.deck import deck_bytes  # noqa: E402
 from roi.export.xlsx import workbook_bytes  # noqa: E402
 from roi.synthetic import generate_scenario  # noqa: E402
 
@@ -51,10 +53,10 @@ def main() -> int:
     print(f"{'case':<28} {'export':<6} {'cold s':>7} {'warm s':>7} {'size KB':>8}")
     worst_cold = worst_warm = 0.0
     for name, scenario in cases.items():
-        both = lambda s: workbook_bytes(s) + deck_bytes(s)  # noqa: E731
-        for what, fn in (("xlsx", workbook_bytes), ("pptx", deck_bytes), ("both", both)):
+        every = lambda s: workbook_bytes(s) + deck_bytes(s) + brief_bytes(s)  # noqa: E731
+        for what, fn in (("xlsx", workbook_bytes), ("pptx", deck_bytes), ("pdf", brief_bytes), ("all", every)):
             cold, warm, size = timeit(lambda: fn(scenario))
-            if what != "both":
+            if what != "all":
                 worst_cold, worst_warm = max(worst_cold, cold), max(worst_warm, warm)
             print(f"{name:<28} {what:<6} {cold:>7.3f} {warm:>7.3f} {size / 1024:>8.0f}")
     print("cold: the first export of a scenario (its Monte Carlo included); warm: the Monte Carlo remembered")

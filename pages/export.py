@@ -20,24 +20,31 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Excel model")
     st.markdown(
-        "A **live model**: cash flow, NPV, IRR, ROI, payback and every initiative's figures are formulas "
-        "that lead back to the **Assumptions** sheet (one input per row, with unit, source and evidence). "
-        "Change an assumption in Excel or LibreOffice and the case recalculates; the *Calc* sheet shows "
-        "each step of the model. The analyses — prioritization, roadmap, test plan, sensitivity, Monte Carlo, "
-        "breakeven and cost of delay — follow as **values** on grey-tabbed sheets, computed with the Risk "
-        "page's defaults (each sheet says how to reproduce it with `python -m roi`).")
+        "A **live model** a finance team can audit: cash flow, NPV, IRR, ROI, payback, every initiative's "
+        "figures and the **TEI tables** (benefits and costs by initiative by year, before and after risk "
+        "adjustment, PVs, costs by type, discounted payback) are formulas that lead back to the **Assumptions** "
+        "sheet. Yellow cells are live, validated inputs; a **Low / Base / High** switch on the Summary moves every "
+        "uplift; the **Checks** sheet shows the reconciliations reading TRUE. Values are saved with the formulas, "
+        "so previews and Power Query read them at once. The analyses follow as values on grey-tabbed sheets, each "
+        "flagged red when the case has changed since export.")
     st.download_button("Download Excel model (.xlsx)", data=exports._deferred(lambda: exports.workbook(key)),
                        file_name=f"{stem}.xlsx", mime=exports.XLSX_MIME, type="primary",
                        icon=":material/table_view:", key="dl_xlsx", on_click="ignore")
 with right:
-    st.subheader("Meeting deck")
+    st.subheader("Meeting deck and brief")
     st.markdown(
-        "Title, executive summary with the range, business case by component, risk (tornado and Monte Carlo "
-        "with P10 / P50 / P90 and the chance of losing money), prioritization matrix and roadmap, test plan "
-        "and key assumptions with sources — with the same charts as on screen.")
+        "The **deck**: the verdict on the title slide, an executive summary (verdict, NPV and its range, the "
+        "recommended plan's first moves, what would change our mind), the business case by component, impact vs "
+        "resource cost, the roadmap, risk, the test plan, assumptions with sources and an appendix — native, "
+        "editable charts, a source footer and speaker notes on every slide. The **brief**: the same in a 2–4 page "
+        "PDF for a board pack.")
     st.download_button("Download deck (.pptx)", data=exports._deferred(lambda: exports.deck(key)),
                        file_name=f"{stem}.pptx", mime=exports.PPTX_MIME, icon=":material/slideshow:",
                        key="dl_pptx", on_click="ignore")
+    st.download_button("Download executive brief (.pdf)", data=exports._deferred(lambda: exports.brief(key)),
+                       file_name=f"{stem}_brief.pdf", mime=exports.PDF_MIME, icon=":material/picture_as_pdf:",
+                       key="dl_pdf", on_click="ignore",
+                       help="2–4 pages: the verdict, the range, the plan, the charts and the assumptions with sources")
 
 st.subheader("Bring back an edited workbook")
 st.markdown("Upload a workbook exported here (and edited in a spreadsheet program). Values are read back "

@@ -33,7 +33,7 @@ def test_export_both_at_once(tmp_path):
 
 def test_export_needs_an_output(capsys):
     assert main(["export", RETAILER]) == 2
-    assert capsys.readouterr().err.strip() == "export: give --xlsx OUT.xlsx and/or --pptx OUT.pptx"
+    assert capsys.readouterr().err.strip() == "export: give at least one of --xlsx OUT.xlsx, --pptx OUT.pptx, --pdf OUT.pdf"
 
 
 def test_export_wrong_suffix(tmp_path, capsys):

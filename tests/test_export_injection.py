@@ -13,6 +13,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 
 import roi
 from roi.export import all_csv, workbook_bytes
@@ -63,10 +64,18 @@ def test_xlsx_stores_attacks_as_text(scenario):
 
 def test_xlsx_names_match_what_was_typed(scenario):
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(scenario)))
-    names = [wb["Segments"].cell(row=2 + k, column=1).value for k in range(len(ATTACKS))]
+    # OOXML stores a CR as _x000D_ (Excel and LibreOffice read it back as CR; openpyxl leaves it escaped)
+    names = [unescape(wb["Segments"].cell(row=2 + k, column=1).value) for k in range(len(ATTACKS))]
     assert names == ATTACKS
-    assert wb["Summary"]["A1"].value == ATTACKS[0]
+    assert wb["Summary"]["A1"].value == ATTACKS[0] and wb["Summary"]["A1"].data_type == "s"
     assert wb["Segments"]["A2"].quotePrefix  # editing the cell in Excel keeps it text
+    # every place user text lands: the title, the Assumptions' text inputs (pale blue, editable), the sources
+    ws = wb["Assumptions"]
+    rows = {ws.cell(row=r, column=9).value: r for r in range(2, ws.max_row + 1)}
+    for key, col in (("settings.name", 4), ("settings.description", 4), ("initiatives[0].evidence.note", 4),
+                     ("segments[0].customers", 6)):
+        c = ws.cell(row=rows[key], column=col)
+        assert c.data_type == "s" and c.quotePrefix and unescape(c.value) in ATTACKS, (key, c.value)
 
 
 def test_csv_prefixes_attacks(scenario):

@@ -17,8 +17,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 import roi
 from roi import uncertainty as unc
@@ -27,7 +27,7 @@ from roi.export import all_csv, workbook_bytes
 from roi.export.analyses import (MULTIPLIER, RISK_DISTRIBUTION, RISK_SEED, VALUES_NOTE, clear_risk_memo,
                                  risk_analyses)
 from roi.export.assumptions import PERCENT, money_format
-from roi.export.pptx import _money, deck_bytes
+from roi.export.pptx import deck_bytes
 from roi.export.xlsx import VALUES_TAB
 from roi.export.xlsx_import import scenario_from_workbook
 
@@ -56,8 +56,9 @@ def _cli_json(capsys, *argv: str) -> Any:
 
 
 def _table(ws, heading: str | None = None) -> list[dict[str, Any]]:
-    """Rows of the table under ``heading`` (no heading: the table starting on row 3) as dicts."""
-    top = 3 if heading is None else next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
+    """Rows of the table under ``heading`` (no heading: the table starting on row 4, under the note and
+    the staleness flag) as dicts."""
+    top = 4 if heading is None else next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
     cols = []
     while ws.cell(top, len(cols) + 1).value is not None:
         cols.append(ws.cell(top, len(cols) + 1).value)
@@ -98,9 +99,10 @@ def test_value_sheets_are_labelled_and_laid_out(wb):
         ws = wb[name]
         assert ws["A1"].value.startswith(VALUES_NOTE), name
         assert ws.sheet_properties.tabColor.rgb.endswith(VALUES_TAB), name
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, name
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth in (None, 1), name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.freeze_panes, name
-        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"], name
+        # values only, but for the live staleness flag in C2
+        assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == ["C2"], name
     for name in ("Summary", "Cash flow"):  # the case itself stays live
         assert wb[name].sheet_properties.tabColor is None
 
@@ -193,20 +195,20 @@ def test_initiative_names_in_risk_sheets_stay_text(attacked):
     blob = workbook_bytes(attacked)
     wb = openpyxl.load_workbook(io.BytesIO(blob))
     be = wb["Breakeven"]
-    cells = [be.cell(4 + k, 1) for k in range(len(ATTACKS))]
-    assert [c.value for c in cells] == ATTACKS
+    cells = [be.cell(5 + k, 1) for k in range(len(ATTACKS))]
+    assert [unescape(c.value) for c in cells] == ATTACKS
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     delay = wb["Cost of delay"]
     header = 1 + next(r for r in range(1, delay.max_row + 1)
                       if str(delay.cell(r, 1).value).startswith("NPV by the month"))
     heads = [delay.cell(header, 3 + k) for k in range(len(ATTACKS))]
-    assert [c.value for c in heads] == ATTACKS and all(c.data_type == "s" for c in heads)
+    assert [unescape(c.value) for c in heads] == ATTACKS and all(c.data_type == "s" for c in heads)
     sens = wb["Sensitivity"]
-    drivers = {sens.cell(r, 1).value: sens.cell(r, 1) for r in range(1, sens.max_row + 1)}
+    drivers = {unescape(str(sens.cell(r, 1).value)): sens.cell(r, 1) for r in range(1, sens.max_row + 1)}
     for a in ATTACKS:
         assert drivers[f"uplift:{a}"].data_type == "s"
     for name in RISK_SHEETS:
-        assert not [c.coordinate for row in wb[name].iter_rows() for c in row if c.data_type == "f"], name
+        assert [c.coordinate for row in wb[name].iter_rows() for c in row if c.data_type == "f"] == ["C2"], name
     files = all_csv(attacked, roi.evaluate(attacked))
     rows = list(csv.reader(io.StringIO(files["cost_of_delay.csv"].decode("utf-8-sig"), newline="")))
     assert [r[0] for r in rows[1:1 + len(ATTACKS)]] == ["'" + a for a in ATTACKS]
@@ -224,24 +226,31 @@ def test_import_ignores_value_sheets(scenario):
     assert scenario_from_workbook(buf.getvalue()) == scenario
 
 
-def test_deck_risk_slide_has_pictures_and_headline(scenario):
+def test_deck_risk_slide_has_native_charts_and_headline(scenario):
+    """The Risk slide: a native tornado and histogram inside the slide, P10 / P50 / P90 and P(NPV < 0) of
+    ``roi.uncertainty.simulate`` with the same seed and draws (formatted by roi.format), and the note that
+    the ranges are before risk adjustment; the executive summary gives the pessimistic … optimistic range."""
+    from roi import format as fmt
+    from roi.export.deck.template import nobreak
+
     prs = Presentation(io.BytesIO(deck_bytes(scenario)))
     slide = next(s for s in prs.slides if s.name == "Risk")
-    pics = [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pics) == 2 and all(p.image.content_type == "image/png" and len(p.image.blob) > 5_000 for p in pics)
-    for p in pics:
+    charts = [sh for sh in slide.shapes if sh.has_chart]
+    assert len(charts) == 2
+    for p in charts:
         assert p.left >= 0 and p.top >= 0 and p.left + p.width <= prs.slide_width
         assert p.top + p.height <= prs.slide_height
     sim = unc.simulate(scenario, draws=unc.DEFAULT_DRAWS, seed=RISK_SEED)
-    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-    assert (f"NPV P10 {_money(sim.quantile(0.1), 'EUR')} · P50 {_money(sim.quantile(0.5), 'EUR')} · "
-            f"P90 {_money(sim.quantile(0.9), 'EUR')} · chance of losing money P(NPV < 0) "
-            f"{sim.prob_npv_negative:.1%}") in text
-    summary = "\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    money = lambda v: nobreak(fmt.money(v, "EUR"))  # noqa: E731
+    text = " ".join(" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame).split())
+    assert (f"Monte Carlo NPV P10 {money(sim.quantile(0.1))} · P50 {money(sim.quantile(0.5))} · "
+            f"P90 {money(sim.quantile(0.9))}; chance of losing money {fmt.pct(sim.prob_npv_negative)}") in text
+    assert "before risk adjustment" in text and "risk-adjusted" in text
+    summary = " ".join("\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame).split())
     c = unc.cases(scenario)  # the Risk page's pessimistic / optimistic cases
-    assert f"(range {_money(c.pessimistic.npv, 'EUR')} … {_money(c.optimistic.npv, 'EUR')})" in summary
-    assert f"Monte Carlo NPV P10 … P90 {_money(sim.quantile(0.1), 'EUR')} … {_money(sim.quantile(0.9), 'EUR')}" \
-        in summary
+    assert f"Range {money(c.pessimistic.npv)} (pessimistic) … {money(c.optimistic.npv)} (optimistic)" in summary
+    assert "python -m roi" not in text  # the command line lives in the speaker notes
+    assert "python -m roi simulate" in slide.notes_slide.notes_text_frame.text
 
 
 def test_monte_carlo_runs_once_for_workbook_deck_and_csv(monkeypatch):

@@ -1,10 +1,13 @@
 """The exported workbook is a live model: recalculated by LibreOffice it gives roi's numbers.
 
 Expected values come from ``roi.evaluate`` (the app's own model); the workbook's values come
-from LibreOffice Calc recalculating the formulas from scratch (the export writes no cached
-values), so a wrong formula anywhere on the path from Assumptions to a figure fails here.
-Every sample case is checked as exported, and again after assumptions are changed in the
-workbook with openpyxl (compared with roi evaluating the same changes). A generated 50-initiative case
+from LibreOffice Calc recalculating every formula from scratch ("recalculate on load: always"),
+so a wrong formula anywhere on the path from Assumptions to a figure fails here. The values the
+export caches with each formula are checked twice: read without any recalculation they equal
+``roi.evaluate`` too, and they equal LibreOffice's recalculation cell by cell.
+Every sample case is checked as exported, again after assumptions are changed in the
+workbook with openpyxl (compared with roi evaluating the same changes), and with the Summary's
+uplift case switch at Low and at High (compared with roi evaluating every uplift at its low / high). A generated 50-initiative case
 (many overlap groups, retention and cost-saving initiatives, 5 years) and two hand-built cases
 cover what the samples do not: overlapping retention initiatives hitting the retention cap,
 negative uplifts sharing a group with positive ones, an initiative launched after the horizon,
@@ -24,7 +27,9 @@ import openpyxl
 import pytest
 
 import roi
-from roi.export.xlsx import ASSUMPTIONS, CASH, INI_COL, INITIATIVES, workbook_bytes
+from roi.export.xlsx import ASSUMPTIONS, CASH, INI_COL, INITIATIVES, SUMMARY, workbook_bytes
+from roi.export.xlsx.analysis import CURRENT, STALE
+from roi.export.xlsx.summary import SWITCH_ROW
 
 from roi.synthetic import generate_scenario
 
@@ -132,13 +137,26 @@ def _key_values(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _edit_workbook(src: bytes, dst: Path, values: dict[str, Any]) -> None:
+def _edit_workbook(src: bytes, dst: Path, values: dict[str, Any], switch: str | None = None) -> None:
     wb = openpyxl.load_workbook(__import__("io").BytesIO(src))
     ws = wb[ASSUMPTIONS]
     rows = {ws.cell(row=r, column=9).value: r for r in range(2, ws.max_row + 1)}
     for key, value in values.items():
         ws.cell(row=rows[key], column=4).value = value
+    if switch is not None:
+        wb[SUMMARY].cell(row=SWITCH_ROW, column=2).value = switch
     wb.save(dst)
+
+
+def _at_uplift(data: dict[str, Any], end: str) -> dict[str, Any]:
+    """The scenario with every initiative's base uplift at its ``end`` ("low" or "high")."""
+    out = copy.deepcopy(data)
+    for ini in out["initiatives"]:
+        ini["uplift"]["base"] = ini["uplift"][end]
+    return out
+
+
+SWITCHED = SAMPLES + ["edge_overlap", "edge_v2"]  # Low / High recalculated for these
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +172,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[roi.BusinessCase, Path]]:
         path = tmp / f"{name}.xlsx"
         path.write_bytes(blob)
         files[name] = (roi.evaluate(scenario), path)
+        files[f"{name}__cached"] = (files[name][0], path)  # read as written: no recalculation
         edited = _edits(copy.deepcopy(data))
         edited_path = tmp / f"{name}__edited.xlsx"
         _edit_workbook(blob, edited_path, _key_values(edited))
@@ -165,8 +184,13 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[roi.BusinessCase, Path]]:
             flipped_path = tmp / f"{name}__flipped.xlsx"
             _edit_workbook(blob, flipped_path, V2_EDITS)
             files[f"{name}__flipped"] = (roi.evaluate(roi.parse_scenario(flipped)), flipped_path)
-    out = recalculate([p for _, p in files.values()], tmp)
-    return {name: (case, out[path]) for name, (case, path) in files.items()}
+        if name in SWITCHED:
+            for end, label in (("low", "Low"), ("high", "High")):
+                switched_path = tmp / f"{name}__{end}.xlsx"
+                _edit_workbook(blob, switched_path, {}, switch=label)
+                files[f"{name}__{end}"] = (roi.evaluate(roi.parse_scenario(_at_uplift(data, end))), switched_path)
+    out = recalculate([p for k, (_, p) in files.items() if not k.endswith("__cached")], tmp)
+    return {name: (case, path if name.endswith("__cached") else out[path]) for name, (case, path) in files.items()}
 
 
 def _close(got: Any, want: float | None, none_text: str, what: str) -> None:
@@ -233,6 +257,100 @@ def test_recalculated_workbook_matches_roi(recalculated, name):
     _check(*recalculated[name])
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_cached_values_match_roi_without_recalculation(recalculated, name):
+    """What a file preview, pandas or Power Query reads (no spreadsheet program involved) is roi's case."""
+    _check(*recalculated[f"{name}__cached"])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_cached_value_equals_libreoffice(recalculated, name):
+    """Every formula cell of every sheet: the value cached at export = LibreOffice's recalculation."""
+    _, original = recalculated[f"{name}__cached"]
+    _, recalc = recalculated[name]
+    formulas = openpyxl.load_workbook(original)
+    cached, again = openpyxl.load_workbook(original, data_only=True), openpyxl.load_workbook(recalc, data_only=True)
+    n = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                n += 1
+                a, b = cached[ws.title][c.coordinate].value, again[ws.title][c.coordinate].value
+                if a in ("", None) and b in ("", None):
+                    continue
+                where = f"{ws.title}!{c.coordinate} {c.value[:80]}"
+                if isinstance(b, (int, float)) and not isinstance(b, bool):
+                    assert isinstance(a, (int, float)), (where, a, b)
+                    assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), (where, a, b)
+                else:
+                    assert a == b, (where, a, b)
+    assert n > 500
+
+
+@pytest.mark.parametrize("name", SWITCHED)
+@pytest.mark.parametrize("end", ["low", "high"])
+def test_uplift_switch_drives_the_whole_model(recalculated, name, end):
+    """Summary's switch at Low / High = roi with every initiative's uplift at its low / high."""
+    case, path = recalculated[f"{name}__{end}"]
+    base, _ = recalculated[name]
+    assert not math.isclose(case.npv, base.npv, rel_tol=1e-9), "the switch must move the case"
+    _check(case, path)
+    _all_checks_true(path)
+
+
+def _all_checks_true(path: Path) -> None:
+    ws = openpyxl.load_workbook(path, data_only=True)["Checks"]
+    rows = [r for r in range(6, ws.max_row + 1) if ws.cell(row=r, column=1).value]
+    assert len(rows) >= 10
+    assert ws["F3"].value is True, "All checks pass"
+    for r in rows:
+        assert ws.cell(row=r, column=6).value is True, (ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value,
+                                                        ws.cell(row=r, column=3).value)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_check_reads_true(recalculated, name):
+    for variant in ("", "__cached", "__edited"):
+        _all_checks_true(recalculated[name + variant][1])
+
+
+VALUE_SHEETS = ["Plan", "Prioritization", "Test plan", "Sensitivity", "Monte Carlo", "Breakeven", "Cost of delay"]
+
+
+def test_staleness_flag_turns_on_after_an_edit(recalculated):
+    """Row 2 of every analysis sheet: current as exported (cached, and recalculated), stale after an
+    edit or with the uplift switch away from Base."""
+    for variant, expected in (("__cached", CURRENT), ("", CURRENT), ("__edited", STALE), ("__low", STALE)):
+        wb = openpyxl.load_workbook(recalculated["european_retailer" + variant][1], data_only=True)
+        flags = {name: wb[name]["C2"].value for name in VALUE_SHEETS}
+        assert all(str(v).startswith(expected) for v in flags.values()), (variant, flags)
+
+
+def test_tei_tables_reconcile_with_roi(recalculated):
+    """The TEI sheet's PV columns and discounted payback, recalculated, against roi (independently
+    discounted here)."""
+    import numpy as np
+
+    from roi import finance
+
+    for name in ("european_retailer", "edge_v2"):
+        case, path = recalculated[name]
+        ws = openpyxl.load_workbook(path, data_only=True)["TEI"]
+        labels: dict[Any, int] = {}
+        for r in range(1, ws.max_row + 1):
+            labels.setdefault(ws.cell(row=r, column=1).value, r)  # an initiative's first row: its benefits
+        T = case.scenario.settings.horizon_years
+        df = (1 + case.scenario.settings.discount_rate) ** -np.arange(T + 1.0)
+        pv_col = 3 + (T + 4) + T + 2  # the risk-adjusted block's present value column
+        ini = case.initiatives[0]
+        assert math.isclose(ws.cell(row=labels[ini.name], column=pv_col).value, float(ini.benefit @ df), rel_tol=1e-9)
+        discounted = finance.payback_months(case.cash_flows * df)
+        got = ws.cell(row=labels["Discounted payback (months)"], column=3).value
+        _close(got, discounted, "not within horizon", "discounted payback")
+        assert ws.cell(row=labels["Sum = NPV of the case"], column=3).value == pytest.approx(case.npv, rel=1e-9)
+
 def test_every_version_2_rule_recalculates_live(recalculated):
     """Flipping each v2 rule in the Assumptions sheet (timing, lever combination, the value beyond the
     horizon, evidence, identity, an override, decay, effort cost, calibration) recalculates to roi."""
@@ -264,10 +382,12 @@ def test_workbook_structure():
     """Sheets, defined names, frozen headers, landscape fit-to-width and the native charts."""
     scenario = roi.load_sample("european_retailer")
     wb = openpyxl.load_workbook(__import__("io").BytesIO(workbook_bytes(scenario)))
-    for sheet in ("Summary", "Assumptions", "Segments", "Initiatives", "Cash flow", "Calc"):
+    assert wb.sheetnames[:7] == ["Summary", "Assumptions", "Segments", "Initiatives", "Cash flow", "TEI", "Checks"]
+    assert wb.sheetnames[-2:] == ["Calc", "_roi"]
+    for sheet in ("Summary", "Assumptions", "Segments", "Initiatives", "Cash flow", "TEI", "Checks", "Calc"):
         assert sheet in wb.sheetnames
         ws = wb[sheet]
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth in (None, 1)  # 1: the default
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.freeze_panes
     assert wb["_roi"].sheet_state == "hidden"
@@ -277,8 +397,100 @@ def test_workbook_structure():
         assert name in wb.defined_names
     assert len(wb["Summary"]._charts) == 2
     # every NPV follows the year-0 convention: CF0 + NPV(rate, CF1:CFn)
-    assert wb["Summary"]["B5"].value.startswith("='Cash flow'!B6+NPV(DiscountRate,'Cash flow'!C6:")
+    sheet, coord = next(iter(wb.defined_names["Case_NPV"].destinations))
+    assert wb[sheet][coord.replace("$", "")].value.startswith("='Cash flow'!B6+NPV(DiscountRate,'Cash flow'!C6:")
     # every input is on its own row with its field key
     keys = [wb[ASSUMPTIONS].cell(row=r, column=9).value for r in range(2, wb[ASSUMPTIONS].max_row + 1)]
+    keys = [k for k in keys if k]  # the model constants below the table have no field key
     assert len(keys) == len(set(keys))
     assert "segments[2].consent_share" in keys and "initiatives[5].cost_base" in keys
+
+
+# --------------------------------------------------------------------------- inputs: live, validated, protected
+
+YELLOW = "FFFFF2CC"
+
+
+def _workbook(name: str = "european_retailer") -> openpyxl.Workbook:
+    return openpyxl.load_workbook(__import__("io").BytesIO(workbook_bytes(roi.load_sample(name), analyses=False)))
+
+
+def _validation(ws, coord: str):
+    return next((dv for dv in ws.data_validations.dataValidation if coord in dv.sqref), None)
+
+
+def _allows(dv, value: float) -> bool:
+    """Whether a decimal/whole "between" validation lets ``value`` in (as Excel's error alert would)."""
+    assert dv.type in ("decimal", "whole") and dv.operator in (None, "between"), (dv.type, dv.operator)
+    return float(dv.formula1) <= value <= float(dv.formula2)
+
+
+def test_every_yellow_cell_is_live_and_validated():
+    """A yellow cell feeds a formula (by its address or its defined name) and has a validation with an
+    error alert; the Monte Carlo correlation, the horizon and an initiative's lever are not yellow."""
+    import re
+
+    wb = _workbook()
+    formulas = " ".join(c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*|\$?[A-Z]+\$?[0-9]+", formulas))
+    names = {}
+    for name, dn in wb.defined_names.items():
+        for sheet, coord in dn.destinations:
+            names[(sheet, coord.replace("$", ""))] = name
+    yellow = [(ws.title, c) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+              if c.fill is not None and c.fill.fgColor is not None and c.fill.fgColor.rgb == YELLOW
+              and c.value != "(example)"]  # the Summary's colour legend shows a locked sample
+    assert len(yellow) > 100
+    keys = {wb[ASSUMPTIONS].cell(row=r, column=9).value: r for r in range(2, wb[ASSUMPTIONS].max_row + 1)}
+    for sheet, c in yellow:
+        live = (f"'{sheet}'!${c.column_letter}${c.row}" in formulas or f"{sheet}!${c.column_letter}${c.row}" in formulas
+                or names.get((sheet, c.coordinate)) in tokens)
+        assert live, f"{sheet}!{c.coordinate} is yellow but no formula reads it"
+        assert c.protection.locked is False, f"{sheet}!{c.coordinate}"
+        dv = _validation(wb[sheet], c.coordinate)
+        assert dv is not None and dv.showErrorMessage and dv.errorStyle in (None, "stop"), f"{sheet}!{c.coordinate}"
+    grey = [keys[k] for k in ("settings.horizon_years", "settings.uplift_correlation", "initiatives[0].lever",
+                              "initiatives[0].segments", "process.tests_per_month")]
+    for r in grey:
+        c = wb[ASSUMPTIONS].cell(row=r, column=4)
+        assert c.fill.fgColor.rgb != YELLOW and c.protection.locked is not False
+        assert "set in the app" in wb[ASSUMPTIONS].cell(row=r, column=8).value or \
+            "only by the app" in wb[ASSUMPTIONS].cell(row=r, column=8).value
+    for key in ("initiatives[0].uplift.low", "initiatives[0].uplift.high"):  # live through the switch now
+        assert wb[ASSUMPTIONS].cell(row=keys[key], column=4).fill.fgColor.rgb == YELLOW
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password, ws.title
+
+
+def test_a_discount_rate_of_8_is_refused():
+    wb = _workbook()
+    ws = wb[ASSUMPTIONS]
+    r = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=9).value == "settings.discount_rate")
+    dv = _validation(ws, f"D{r}")
+    assert not _allows(dv, 8) and _allows(dv, 0.08)
+    assert "8%" in dv.error and "not 8" in dv.error
+    assert ws.cell(row=r, column=3).value == "Discount rate (%)"
+    customers = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=9).value == "segments[0].customers")
+    assert not _allows(_validation(ws, f"D{customers}"), -5)
+    switch = _validation(wb[SUMMARY], f"B{SWITCH_ROW}")
+    assert switch.type == "list" and switch.formula1 == '"Low,Base,High"'
+
+
+def test_no_typed_numbers_in_calculation_sheets():
+    """Calculation sheets hold formulas; the only typed numbers are Calc's row keys (initiative and
+    overlap group numbers in columns A and E)."""
+    wb = _workbook("retail_bank")
+    for sheet in ("Segments", "Initiatives", "Cash flow", "TEI", "Checks", "Calc", "Summary"):
+        for row in wb[sheet].iter_rows():
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    assert sheet == "Calc" and c.column_letter in "AE", f"{sheet}!{c.coordinate} = {c.value}"
+
+
+def test_summary_states_model_date_tool_and_scenario_version():
+    from roi.version import __version__
+
+    ws = _workbook()[SUMMARY]
+    text = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert text["Model date (exported on)"] == __import__("datetime").date.today().isoformat()
+    assert __version__ in text["Tool"] and "schema version 2" in text["Scenario version"]

@@ -28,9 +28,10 @@ def test_export_page_renders_downloads():
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Export"
-    assert [s.value for s in at.subheader][:2] == ["Excel model", "Meeting deck"]
+    assert [s.value for s in at.subheader][:2] == ["Excel model", "Meeting deck and brief"]
     labels = {b.proto.label for b in at.get("download_button")}
-    assert {"Download Excel model (.xlsx)", "Download deck (.pptx)", "Download every table (.zip)"} <= labels
+    assert {"Download Excel model (.xlsx)", "Download deck (.pptx)", "Download executive brief (.pdf)",
+            "Download every table (.zip)"} <= labels
     assert not any(label.endswith(".csv") for label in labels)  # the risk tables wait until asked for
     at.toggle(key="csv_one_by_one").set_value(True).run()
     assert not at.exception, [e.message for e in at.exception]

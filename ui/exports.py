@@ -25,6 +25,7 @@ from ui import state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF_MIME = "application/pdf"
 PRESENTATION_KEY = "presentation_mode"
 _IMPORT_RESULT = "_workbook_import"  # (file name, problems or None, changed rows)
 
@@ -42,9 +43,16 @@ def workbook(scenario_json: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def deck(scenario_json: str) -> bytes:
-    from roi.export.pptx import deck_bytes
+    from roi.export.deck import deck_bytes
 
     return deck_bytes(roi.loads_scenario(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def brief(scenario_json: str) -> bytes:
+    from roi.export.brief import brief_bytes
+
+    return brief_bytes(roi.loads_scenario(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

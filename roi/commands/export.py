@@ -1,6 +1,7 @@
-"""``export`` and ``import``: the live Excel model and meeting deck of a scenario, and back.
+"""``export`` and ``import``: the live Excel model, meeting deck and PDF brief of a scenario, and back.
 
-* ``python -m roi export FILE --xlsx OUT.xlsx [--pptx OUT.pptx]`` — at least one output;
+* ``python -m roi export FILE [--xlsx OUT.xlsx] [--pptx OUT.pptx] [--pdf OUT.pdf]`` — at least one
+  output; the analyses (and their Monte Carlo) run once for all of them;
 * ``python -m roi import OUT.xlsx --json`` — the scenario restored from an exported workbook
   (with the assumptions edited in it), as JSON on stdout.
 
@@ -19,10 +20,11 @@ from ..model import evaluate
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the live Excel model and/or the meeting deck of a scenario")
+    p = sub.add_parser("export", help="write the live Excel model, the meeting deck and/or the PDF brief")
     p.add_argument("file", help="scenario JSON file")
     p.add_argument("--xlsx", metavar="OUT.xlsx", help="write the live Excel workbook here")
     p.add_argument("--pptx", metavar="OUT.pptx", help="write the meeting deck here")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="write the executive brief (2–4 pages) here")
     p.set_defaults(handler=_export)
 
     p = sub.add_parser("import", help="restore a scenario from an exported (and edited) workbook")
@@ -39,26 +41,34 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if not (args.xlsx or args.pptx):
-        print("export: give --xlsx OUT.xlsx and/or --pptx OUT.pptx", file=sys.stderr)
+    if not (args.xlsx or args.pptx or args.pdf):
+        print("export: give at least one of --xlsx OUT.xlsx, --pptx OUT.pptx, --pdf OUT.pdf", file=sys.stderr)
         return 2
-    for opt, suffix in (("xlsx", ".xlsx"), ("pptx", ".pptx")):
+    for opt, suffix in (("xlsx", ".xlsx"), ("pptx", ".pptx"), ("pdf", ".pdf")):
         out = getattr(args, opt)
         if out and not out.lower().endswith(suffix):
             print(f"--{opt}: the output file name must end in {suffix}", file=sys.stderr)
             return 2
     scenario = load_scenario(args.file)
     case = evaluate(scenario)
+    from ..export.analyses import run_analyses
+
+    analyses = run_analyses(scenario, case)
     if args.xlsx:
         from ..export.xlsx import workbook_bytes
 
-        _write(args.xlsx, workbook_bytes(scenario, case))
+        _write(args.xlsx, workbook_bytes(scenario, case, analyses=analyses))
         print(f"wrote {args.xlsx}")
     if args.pptx:
-        from ..export.pptx import deck_bytes
+        from ..export.deck import deck_bytes
 
-        _write(args.pptx, deck_bytes(scenario, case))
+        _write(args.pptx, deck_bytes(scenario, case, analyses=analyses))
         print(f"wrote {args.pptx}")
+    if args.pdf:
+        from ..export.brief import brief_bytes
+
+        _write(args.pdf, brief_bytes(scenario, case, analyses=analyses))
+        print(f"wrote {args.pdf}")
     return 0
 
 

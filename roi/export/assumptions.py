@@ -5,7 +5,7 @@ kind of value it takes (how the import reads it back), its unit, where the value
 (the owning model's ``sources`` entry) and, for uplifts, the evidence behind it.
 
 ``live`` rows drive the workbook's formulas: change one in a spreadsheet program and the case
-recalculates. Structural rows (horizon, lever, outcome, target segments) decide the shape of
+recalculates (an uplift's low and high through the Summary's Low / Base / High switch). Structural rows (horizon, lever, outcome, target segments) decide the shape of
 the workbook (its year columns and calculation rows); they are read back on import, and the app
 recalculates with them, but the workbook itself cannot.
 """
@@ -187,11 +187,11 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
             "TRUE: identified and consented customers only; FALSE: everyone (by context)", None, o,
             "requires_identity", ini, choices=BOOL_CHOICES)
         add("Initiative", n, "Uplift, low", f"{o}.uplift.low", ini.uplift.low, "number", "relative uplift",
-            PERCENT, evidence=ev, role="reference")
+            PERCENT, evidence=ev)  # live through the workbook's Low / Base / High switch
         add("Initiative", n, "Uplift, base", f"{o}.uplift.base", ini.uplift.base, "number", "relative uplift",
             PERCENT, o, "uplift", ini, evidence=ev)
         add("Initiative", n, "Uplift, high", f"{o}.uplift.high", ini.uplift.high, "number", "relative uplift",
-            PERCENT, evidence=ev, role="reference")
+            PERCENT, evidence=ev)
         add("Initiative", n, "Effect decay", f"{o}.effect_decay", ini.effect_decay, "number",
             "share of the effect lost per year after full ramp", PERCENT, o, "effect_decay", ini)
         add("Initiative", n, "Benefit risk override", f"{o}.benefit_risk", ini.benefit_risk, "optional",

@@ -7,7 +7,7 @@ text, so they must never reach a file as something a spreadsheet would evaluate
 
 * In ``.xlsx`` every user string is written as a *string cell* (never a formula cell, whatever
   it begins with), and risky ones also get Excel's quote prefix so that editing the cell in
-  Excel keeps it text.
+  Excel keeps it text (:class:`roi.export.xlsx.book.Sheet`).
 * In CSV there is no cell type, so risky text is prefixed with a single quote ``'``, the
   convention Excel and LibreOffice display as text.
 """
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-from openpyxl.cell.cell import Cell
 
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,19 +43,10 @@ def csv_text(value: Any) -> Any:
     return value
 
 
-def write_text(cell: Cell, text: str) -> Cell:
-    """Store user text in ``cell`` as a string cell, never a formula or an error value."""
-    text = _ILLEGAL.sub("", text)
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would otherwise turn "=…" into a formula, "#N/A" into an error
-    if is_risky(text):
-        cell.quotePrefix = True
-    return cell
+def clean_text(text: str) -> str:
+    r"""``text`` without the control characters the xlsx format cannot hold (tab, LF and CR stay).
 
-
-def write_value(cell: Cell, value: Any) -> Cell:
-    """Write a value we produced ourselves or user text: strings always go through :func:`write_text`."""
-    if isinstance(value, str):
-        return write_text(cell, value)
-    cell.value = value
-    return cell
+    >>> clean_text("a\x01b\tc")
+    'ab\tc'
+    """
+    return _ILLEGAL.sub("", text)

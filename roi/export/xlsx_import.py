@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..bounded import InputError, read_json
@@ -31,7 +32,7 @@ from .assumptions import NO_SOURCE, Row, assumption_rows
 from .xlsx import A_KEY_COL, A_VALUE_COL, ASSUMPTIONS, FORMAT_VERSION, MARKER, META_SHEET
 
 MAX_BYTES = 50 * 1024 * 1024
-READABLE_FORMATS = (1, FORMAT_VERSION)
+READABLE_FORMATS = (1, 2, FORMAT_VERSION)  # 2: before cached values and the TEI sheets; same Assumptions
 # Rows a format-1 workbook (schema version 1) has under another key: the value goes to every new key,
 # as the schema migration does (one flat benefit risk becomes the rate of every evidence kind).
 _FORMAT_1_KEYS = {"settings.benefit_risk": ("settings.benefit_risk_assumed", "settings.benefit_risk_benchmark",
@@ -166,6 +167,8 @@ def _coerce(row: Row, v: Any) -> Any:
 
 def _cell_value(formulas, values, coord: str) -> Any:
     v = formulas[ASSUMPTIONS][coord].value
+    if isinstance(v, str) and "_x" in v:  # OOXML escapes control characters (a CR is _x000D_); openpyxl keeps them
+        v = unescape(v)
     if isinstance(v, str) and v.startswith("=") and formulas[ASSUMPTIONS][coord].data_type == "f":
         cached = values[ASSUMPTIONS][coord].value
         if cached is None:
@@ -191,7 +194,7 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
         key = ws.cell(row=r, column=A_KEY_COL).value
         if isinstance(key, str) and key:
             found.setdefault(key, r)
-    legacy = formulas[META_SHEET]["A2"].value != FORMAT_VERSION
+    legacy = formulas[META_SHEET]["A2"].value == 1  # schema version 1: read against the migrated record
     if legacy:  # read back against the migrated record: new fields keep their migrated values
         stored = base.model_dump(mode="json")
         for old, new_keys in _FORMAT_1_KEYS.items():
@@ -216,7 +219,7 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
         set_value_at(out, row.key, value)
         if row.owner and row.source_field:
             src = ws.cell(row=r, column=6).value
-            src = "" if src is None else str(src).strip()
+            src = "" if src is None else unescape(str(src)).strip()
             sources = value_at(out, row.owner).setdefault("sources", {})
             if src and src != NO_SOURCE:
                 sources[row.source_field] = src

@@ -1,0 +1,188 @@
+"""The executive brief: ``brief_bytes(scenario) -> bytes``, a 2–4 page PDF (ReportLab, no browser).
+
+The same content as the deck (:mod:`roi.export.content`): the verdict, the headline figures with
+their range, the recommended plan, what would change our mind, the app's charts (rendered by
+:mod:`roi.render`) and the assumptions with their sources. Text is set in Liberation Sans (the deck's
+metrics, shipped in ``roi/export/fonts``) and wrapped by ReportLab's paragraphs — never cut; every
+page carries the source line and its number.
+
+ReportLab is pure Python with wheels on PyPI: it needs no browser and no system library, so the
+brief builds anywhere the app runs (WeasyPrint would need Pango from the system).
+"""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+from .. import format as fmt
+from ..model import BusinessCase
+from ..schema import Scenario
+from .analyses import Analyses
+from .content import RISK_NOTE, Content, gather
+from .textfit import FONT_FILES
+
+BODY, BOLD = "LiberationSans", "LiberationSans-Bold"
+NAVY, GREY = "#1F4E78", "#595959"
+VERDICT_FILL = {"worth_it": "#E2F0D9", "marginal": "#FFF2CC", "not_worth_it": "#FBE5D6"}
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> None:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(BODY, str(FONT_FILES[False])))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_FILES[True])))
+    addMapping(BODY, 0, 0, BODY)
+    addMapping(BODY, 1, 0, BOLD)
+
+
+def _charts(c: Content) -> dict[str, bytes]:
+    """The app's charts as PNG (rendered in parallel: vl-convert works outside the GIL)."""
+    from .. import charts, render
+
+    specs: dict[str, Any] = {"waterfall": _sized(charts.waterfall(c.case), 900),
+                             "cash_flow": _sized(charts.cash_flow(c.case), 700)}
+    r = c.analyses.risk
+    if r is not None:
+        from ..uncertainty import charts as risk_charts
+
+        specs["tornado"] = _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 560)
+        specs["histogram"] = _sized(risk_charts.histogram(r.simulation, c.currency), 640)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {k: pool.submit(render.to_png, v, scale=2.0) for k, v in specs.items()}
+        return {k: f.result() for k, f in futures.items()}
+
+
+def _sized(chart: Any, width: int) -> Any:
+    """The chart at ``width`` pixels (its text then prints at about 8–9 pt on A4); a composed chart
+    that takes no top-level width keeps its own."""
+    try:
+        return chart.properties(width=width)
+    except Exception:  # noqa: BLE001 - Altair raises assorted errors for concatenated charts
+        return chart
+
+
+def _esc(text: str) -> str:
+    """Text for a ReportLab paragraph (its markup is XML-like)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
+    _fonts()
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                    TableStyle)
+
+    pngs = _charts(c) if pngs is None else pngs
+    width, height = A4
+    margin = 16 * mm
+    frame_w = width - 2 * margin
+    base = ParagraphStyle("body", fontName=BODY, fontSize=10, leading=13)
+    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=colors.HexColor(GREY))
+    h1 = ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=20, leading=24, textColor=colors.HexColor(NAVY))
+    h2 = ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=13, leading=17, spaceBefore=8, spaceAfter=4,
+                        textColor=colors.HexColor(NAVY))
+    verdict_style = ParagraphStyle("verdict", parent=base, fontName=BOLD, fontSize=14, leading=18)
+    cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5)
+    cell_b = ParagraphStyle("cellb", parent=cell, fontName=BOLD)
+    st = c.scenario.settings
+    P = lambda text, style=base: Paragraph(_esc(text), style)  # noqa: E731
+
+    def table(rows: list[list[str]], widths: list[float], header: bool = True, right: tuple[int, ...] = ()) -> Table:
+        data = [[Paragraph(_esc(str(v)), cell_b if header and r == 0 else cell) for v in row]
+                for r, row in enumerate(rows)]
+        t = Table(data, colWidths=[frame_w * w / sum(widths) for w in widths], repeatRows=1 if header else 0)
+        style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
+                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        if header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")))
+        t.setStyle(TableStyle(style))
+        return t
+
+    def image(key: str, max_w: float, max_h: float) -> Image | None:
+        if key not in pngs:
+            return None
+        from PIL import Image as PILImage
+
+        w, h = PILImage.open(io.BytesIO(pngs[key])).size
+        k = min(max_w / w, max_h / h)
+        return Image(io.BytesIO(pngs[key]), width=w * k, height=h * k)
+
+    story: list[Any] = [
+        P(c.name, h1),
+        P(f"Personalization business case — executive brief · {st.horizon_years}-year horizon, "
+          f"{fmt.pct(st.discount_rate, 0)} discount rate, {st.currency}, risk-adjusted (TEI) · "
+          f"{c.made_on.isoformat()}", small),
+        Spacer(1, 8),
+    ]
+    box = Table([[Paragraph(_esc(c.verdict_line()), verdict_style)], [P(c.verdict_reason())]], colWidths=[frame_w])
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(VERDICT_FILL[c.verdict.kind])),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 5),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    story += [box, Spacer(1, 6), P("The case", h2)]
+    figures = [[label, value] for label, value in c.figures()]
+    figures.insert(1, ["Range (pessimistic … optimistic, before risk adjustment)",
+                       f"{c.money(c.low.npv)} … {c.money(c.high.npv)}"])
+    mc = c.monte_carlo_line()
+    if mc:
+        figures.insert(2, ["Monte Carlo (before risk adjustment)", mc.replace("Monte Carlo ", "")])
+    story += [table(figures, [2.2, 3.8], header=False), P(RISK_NOTE, small)]
+    plan = c.analyses.plan
+    story += [P("The recommended plan", h2), P(c.plan_sentence())]
+    rows = [["#", "Initiative", "Plan", "Launch", "NPV", "Why"]]  # launch: quarter, Q1 = the first of year 1
+    for k, p in enumerate(plan.initiatives, start=1):
+        rows.append([str(k), p.name, fmt.label(p.status), "—" if p.quarter is None else f"Q{p.quarter + 1}",
+                     c.money(p.npv), p.reason])
+    story += [Spacer(1, 4), table(rows, [0.3, 2.1, 0.6, 0.75, 0.8, 2.9], right=(4,))]
+    story += [P("What would change our mind", h2)]
+    story += [P("• " + line) for line in c.what_if_lines(5)]
+    story.append(PageBreak())
+    story.append(P("The business case by component", h2))
+    for key, caption in (("waterfall", "NPV by initiative after the shared programme costs (present values, "
+                                       "risk-adjusted)"), ("cash_flow", "Cash flow by year (risk-adjusted)")):
+        img = image(key, frame_w, 95 * mm)
+        if img is not None:
+            story.append(KeepTogether([img, P(caption, small), Spacer(1, 6)]))
+    if "tornado" in pngs:
+        story.append(PageBreak())
+        story.append(P("Risk: what decides the case, and the range", h2))
+        for key in ("tornado", "histogram"):
+            img = image(key, frame_w, 100 * mm)
+            if img is not None:
+                story.append(img)
+        story.append(P(RISK_NOTE, small))
+    story.append(PageBreak())
+    story.append(P("Assumptions and sources", h2))
+    story.append(table([["Assumption", "Value", "Source / evidence"]] + [list(r) for r in c.assumptions()],
+                       [2.4, 2.0, 3.4]))
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(BODY, 8)
+        canvas.setFillColor(colors.HexColor(GREY))
+        canvas.drawString(margin, 12 * mm, c.source_line())
+        canvas.drawRightString(width - margin, 7 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                            bottomMargin=18 * mm, title=c.name[:200], author="roi (personalization ROI dashboard)",
+                            subject=c.verdict_line())
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses: Analyses | None = None) -> bytes:
+    """The executive brief as PDF bytes."""
+    return build_brief(gather(scenario, case, analyses))
+
+
+__all__ = ["brief_bytes", "build_brief"]

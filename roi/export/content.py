@@ -1,0 +1,148 @@
+"""What the deck and the PDF brief say, gathered once from the named ``roi`` functions.
+
+Nothing here decides anything: the verdict is :func:`roi.verdict.verdict` (risk-adjusted NPV and
+the Monte Carlo's chance of losing money), the plan is :func:`roi.plan.recommend` (carried by the
+analyses), what would change our mind is :func:`roi.whatif.what_ifs`, the range is the Risk
+page's pessimistic … optimistic cases (:func:`roi.uncertainty.cases`). Every figure is formatted by
+:mod:`roi.format` in the scenario's currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .. import format as fmt
+from ..evidence import evidence_text
+from ..model import BusinessCase, evaluate
+from ..schema import Scenario
+from ..verdict import MATERIAL_LOSS, Verdict, verdict
+from ..version import __version__
+from ..whatif import WhatIf, what_ifs
+from .analyses import Analyses, run_analyses
+
+RISK_NOTE = ("The Monte Carlo and the pessimistic … optimistic cases run on the model before the TEI risk "
+             "adjustment (their ranges are the risk); the headline NPV is risk-adjusted.")
+
+
+@dataclass(frozen=True)
+class Content:
+    """The shared content of the deck and the brief. Money in the scenario's currency."""
+
+    scenario: Scenario
+    case: BusinessCase
+    analyses: Analyses
+    verdict: Verdict
+    what_ifs: list[WhatIf]
+    low: BusinessCase  # pessimistic case (every driver at its worse end, before risk adjustment)
+    high: BusinessCase  # optimistic case
+    made_on: date
+
+    @property
+    def currency(self) -> str:
+        return self.scenario.settings.currency
+
+    def money(self, value: float | None) -> str:
+        return fmt.money(value, self.currency)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.settings.name
+
+    def verdict_line(self) -> str:
+        """``Not worth it as planned: risk-adjusted NPV -€1.0M`` (the verdict word first)."""
+        return f"{self.verdict.label}: risk-adjusted NPV {self.money(self.case.npv)}"
+
+    def verdict_reason(self) -> str:
+        """Why, in one sentence, with the rule."""
+        v = self.verdict
+        p = v.prob_loss
+        chance = "" if p is None else f"; chance of losing money {fmt.pct(p)} (Monte Carlo)"
+        if v.kind == "not_worth_it":
+            rule = "the risk-adjusted NPV is zero or less"
+        elif v.kind == "marginal":
+            rule = f"positive, but the chance of losing money is {fmt.pct(MATERIAL_LOSS, 0)} or more"
+        else:
+            rule = f"positive, and the chance of losing money is under {fmt.pct(MATERIAL_LOSS, 0)}"
+        return f"Rule: {rule}{chance}."
+
+    def range_line(self) -> str:
+        return (f"Range {self.money(self.low.npv)} (pessimistic) … {self.money(self.high.npv)} (optimistic), "
+                "before risk adjustment")
+
+    def monte_carlo_line(self) -> str | None:
+        r = self.analyses.risk
+        if r is None:
+            return None
+        sim = r.simulation
+        return (f"Monte Carlo NPV P10 {self.money(sim.quantile(0.1))} · P50 {self.money(sim.quantile(0.5))} · "
+                f"P90 {self.money(sim.quantile(0.9))}; chance of losing money {fmt.pct(sim.prob_npv_negative)}")
+
+    def plan_sentence(self) -> str:
+        return self.analyses.plan.sentence(self.currency)
+
+    def first_moves(self, k: int = 3) -> list[str]:
+        return self.analyses.plan.first(k)
+
+    def figures(self) -> list[tuple[str, str]]:
+        """Headline figures as (label, value) pairs."""
+        c, T = self.case, self.scenario.settings.horizon_years
+        return [
+            ("NPV, risk-adjusted", self.money(c.npv)),
+            ("ROI", fmt.pct(c.roi, 0) if c.roi is not None else "undefined (no cost)"),
+            ("IRR", fmt.pct(c.irr, 0) if c.irr is not None else "undefined"),
+            ("Payback", fmt.months(c.payback_months)),
+            (f"Incremental revenue over {T} years", self.money(c.incremental_revenue)),
+            (f"Revenue {fmt.per_unit(self.currency)} of campaign cost", fmt.ratio(c.revenue_per_campaign_dollar)
+             + " (benchmark ≈ 6 : 1)"),
+        ]
+
+    def what_if_lines(self, k: int = 4) -> list[str]:
+        return [f"{w.label}: NPV {self.money(w.npv)} ({'+' if w.change >= 0 else ''}{self.money(w.change)})"
+                for w in self.what_ifs[:k]]
+
+    def source_line(self) -> str:
+        s = self.scenario.settings
+        return (f"Source: roi {__version__} model of “{s.name}”, {s.horizon_years}-year horizon, "
+                f"{fmt.pct(s.discount_rate, 0)} discount rate, {s.currency}; {self.made_on.isoformat()}")
+
+    def assumptions(self) -> list[tuple[str, str, str]]:
+        """(assumption, value, source or evidence) rows: finance settings, costs, uplifts, audience."""
+        sc, s, p = self.scenario, self.scenario.settings, self.scenario.process
+        m = self.money
+        rows = [
+            ("Discount rate", fmt.pct(s.discount_rate, 0), s.source_of("discount_rate")),
+            ("Benefit risk (assumed / benchmark / measured uplifts)",
+             f"−{fmt.pct(s.benefit_risk_assumed, 0)} / −{fmt.pct(s.benefit_risk_benchmark, 0)} / "
+             f"−{fmt.pct(s.benefit_risk_measured, 0)}", s.source_of("benefit_risk_assumed")),
+            ("Cost risk", f"+{fmt.pct(s.cost_risk, 0)}", s.source_of("cost_risk")),
+            ("Programme team per year", m(p.team_annual_cost), p.source_of("team_annual_cost")),
+            ("Platform per year / implementation", f"{m(p.platform_annual_cost)} / {m(p.platform_one_time_cost)}",
+             p.source_of("platform_annual_cost")),
+        ]
+        for ini in sc.initiatives:
+            rows.append((f"{ini.name}: uplift ({fmt.label(ini.lever)})",
+                         f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
+                         evidence_text(ini.evidence)))
+            rows.append((f"{ini.name}: costs", f"{m(ini.one_time_cost)} one-time; {m(ini.annual_running_cost)} running "
+                         f"and {m(ini.variable_campaign_cost)} campaign per year", ini.source_of("one_time_cost")))
+        for seg in sc.segments:
+            src = seg.sources.get("identifiable_share") or seg.sources.get("customers") or seg.source_of("customers")
+            rows.append((f"{seg.name}: personalizable customers",
+                         f"{fmt.pct(seg.personalizable_share, 0)} of {fmt.number(seg.customers)}", src))
+        return rows
+
+
+def gather(scenario: Scenario, case: BusinessCase | None = None, analyses: Analyses | None = None) -> Content:
+    """Everything the deck and the brief show (runs the analyses unless given)."""
+    case = evaluate(scenario) if case is None else case
+    a = run_analyses(scenario, case) if analyses is None else analyses
+    prob = a.risk.simulation.prob_npv_negative if a.risk is not None else None
+    if a.risk is not None:
+        low, high = a.risk.cases.pessimistic, a.risk.cases.optimistic
+    else:
+        from ..uncertainty import cases
+
+        c = cases(scenario)
+        low, high = c.pessimistic, c.optimistic
+    return Content(scenario, case, a, verdict(case.npv, prob), what_ifs(scenario), low, high, date.today())

@@ -1,0 +1,233 @@
+"""The workbook writer: named styles, safe text, formulas written with their values, sheet set-up.
+
+A thin layer over XlsxWriter that every sheet module uses, so that
+
+* user text is always a string cell (never a formula), with Excel's quote prefix when a
+  spreadsheet could read it as one (:mod:`roi.export.safe`);
+* every formula is written together with its value (the cached result a file preview, pandas or
+  Power Query reads before any recalculation) — a formula without a value is refused;
+* styles are registered once per workbook and combined with number formats on demand;
+* input cells are the only unlocked cells of a protected sheet (no password).
+
+Rows and columns are 1-based in every call, as in the A1 text of formulas (row 1, column 1 = A1);
+the wrapper converts to XlsxWriter's 0-based indices. :func:`cell` and :func:`ref` give A1 text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..safe import clean_text, is_risky
+
+BLUE = "#1F4E78"
+GREY_TEXT = "#595959"
+INPUT_FILL = "#FFF2CC"  # yellow: a live input
+TEXT_FILL = "#DDEBF7"  # pale blue: text read back on import, changes no figure
+FIXED_FILL = "#EDEDED"  # grey: set in the app (structural or used only by the app's analyses)
+VALUES_TAB = "A6A6A6"  # grey tab (RGB): a sheet of values computed at export, not formulas
+STALE_RED = "#C00000"
+
+# Base styles; number formats and the quote prefix are combined with them in Book.fmt().
+STYLES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "bold": {"bold": True},
+    "title": {"bold": True, "font_size": 14},
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": BLUE, "text_wrap": True, "valign": "top",
+               "bottom": 1, "bottom_color": "#B7B7B7"},
+    "section": {"bold": True, "font_color": BLUE},
+    "input": {"bg_color": INPUT_FILL, "bottom": 1, "bottom_color": "#B7B7B7", "locked": False},
+    "text_input": {"bg_color": TEXT_FILL, "bottom": 1, "bottom_color": "#B7B7B7", "locked": False},
+    "fixed": {"bg_color": FIXED_FILL, "font_color": GREY_TEXT},
+    # the Summary's colour legend: the same fills, locked (a sample, not an input)
+    "legend_input": {"bg_color": INPUT_FILL, "font_color": GREY_TEXT, "italic": True},
+    "legend_text_input": {"bg_color": TEXT_FILL, "font_color": GREY_TEXT, "italic": True},
+    "legend_fixed": {"bg_color": FIXED_FILL, "font_color": GREY_TEXT, "italic": True},
+    "note": {"italic": True, "font_color": GREY_TEXT, "text_wrap": True, "valign": "top"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "headline": {"bold": True, "font_size": 12},
+    "total": {"bold": True, "top": 1, "top_color": "#B7B7B7"},
+    "flag": {"bold": True},
+    "stale": {"bold": True, "font_color": "#FFFFFF", "bg_color": STALE_RED},
+    "ok": {"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"},
+}
+
+
+def cell(row: int, col: int, *, absolute: bool = False) -> str:
+    """A1 text of a (row, col), 1-based: ``cell(1, 1) == "A1"``; ``absolute`` gives ``$A$1``.
+
+    >>> cell(6, 2), cell(3, 4, absolute=True)
+    ('B6', '$D$3')
+    """
+    return xl_rowcol_to_cell(row - 1, col - 1, row_abs=absolute, col_abs=absolute)
+
+
+def col_name(col: int) -> str:
+    """Column letters of a 1-based column: ``col_name(7) == "G"``."""
+    return xl_col_to_name(col - 1)
+
+
+def ref(sheet: str, a1: str) -> str:
+    """``'Cash flow'!B6``: a cell or range on another sheet."""
+    return f"{quote_sheetname(sheet)}!{a1}"
+
+
+def plain_number(value: Any) -> float | int | str | bool | None:
+    """A cached value XlsxWriter can write: numbers finite, numpy scalars unwrapped, None for blank."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def col_index(letters: str) -> int:
+    """1-based column number of column letters: ``col_index("G") == 7``, ``col_index("AB") == 28``."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
+
+
+class Book:
+    """An XlsxWriter workbook with the project's styles and guards (see the module docstring).
+
+    Sheets are recorded first and created in their final order when the book is closed, so a sheet
+    may be written before the sheets that come before it (the formula model before the analyses
+    that run meanwhile in another thread).
+    """
+
+    def __init__(self, buffer: Any, currency: str):
+        self.wb: Workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                         "strings_to_numbers": False, "strings_to_urls": False})
+        self.currency = currency
+        self._formats: dict[tuple[str, str | None, bool], Any] = {}
+        self.sheets: dict[str, Sheet] = {}
+
+    def fmt(self, style: str = "plain", num: str | None = None, quote: bool = False) -> Any:
+        """The format of ``style`` with number format ``num`` (and Excel's quote prefix)."""
+        key = (style, num, quote)
+        f = self._formats.get(key)
+        if f is None:
+            props = dict(STYLES[style])
+            if num:
+                props["num_format"] = num
+            if quote:
+                props["quote_prefix"] = True
+            f = self._formats[key] = self.wb.add_format(props)
+        return f
+
+    def sheet(self, name: str, *, values_tab: bool = False, hidden: bool = False) -> "Sheet":
+        if name in self.sheets:
+            raise ValueError(f"sheet {name!r} written twice")
+        s = self.sheets[name] = Sheet(self, name)
+        if values_tab:
+            s.call("set_tab_color", "#" + VALUES_TAB)
+        if hidden:
+            s.call("hide")
+        return s
+
+    def name(self, name: str, sheet: str, row: int, col: int) -> None:  # 1-based row and column
+        """A workbook-level defined name for one cell (absolute reference)."""
+        self.wb.define_name(name, "=" + ref(sheet, cell(row, col, absolute=True)))
+
+    def chart(self, options: dict[str, Any]) -> Any:
+        """A native chart (inserted with :meth:`Sheet.call` ``("insert_chart", …)``)."""
+        return self.wb.add_chart(options)
+
+    def close(self, order: list[str]) -> None:
+        """Create the sheets in ``order`` (every recorded sheet, once), replay them, write the file."""
+        if sorted(order) != sorted(self.sheets):
+            raise ValueError(f"sheet order {order} does not list the sheets {sorted(self.sheets)}")
+        for name in order:
+            self.sheets[name].replay(self.wb.add_worksheet(name))
+        self.wb.close()
+
+
+class Sheet:
+    """One worksheet, recorded: text, numbers and formulas-with-values through the workbook's styles."""
+
+    def __init__(self, book: Book, name: str):
+        self.book, self.name = book, name
+        self.ops: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> None:
+        """Record a call of XlsxWriter's ``Worksheet.method`` (0-based indices, as XlsxWriter takes them)."""
+        self.ops.append((method, args, kwargs))
+
+    def replay(self, ws: Worksheet) -> None:
+        for method, args, kwargs in self.ops:
+            getattr(ws, method)(*args, **kwargs)
+
+    def text(self, row: int, col: int, text: str, style: str = "plain") -> None:
+        """User (or our own) text as a string cell: never a formula, an error value or a number."""
+        text = clean_text(str(text))
+        if not text:  # an empty string cell reads back as "" rather than empty
+            self.call("write_blank", row - 1, col - 1, None, self.book.fmt(style))
+            return
+        self.call("write_string", row - 1, col - 1, text, self.book.fmt(style, quote=is_risky(text)))
+
+    def value(self, row: int, col: int, value: Any, style: str = "plain", num: str | None = None) -> None:
+        """A number, boolean, blank or text we write ourselves; text goes through :meth:`text`."""
+        value = plain_number(value)
+        if isinstance(value, str):
+            self.text(row, col, value, style)
+        elif isinstance(value, bool):
+            self.call("write_boolean", row - 1, col - 1, value, self.book.fmt(style, num))
+        elif value is None:
+            self.call("write_blank", row - 1, col - 1, None, self.book.fmt(style, num))
+        else:
+            self.call("write_number", row - 1, col - 1, value, self.book.fmt(style, num))
+
+    def formula(self, row: int, col: int, formula: str, value: Any, style: str = "plain",
+                num: str | None = None) -> None:
+        """``formula`` (``=…``) with its ``value`` cached: what a reader sees before recalculating."""
+        if not formula.startswith("="):
+            raise ValueError(f"not a formula: {formula!r}")
+        value = plain_number(value)
+        self.call("write_formula", row - 1, col - 1, formula, self.book.fmt(style, num), "" if value is None else value)
+
+    def header(self, row: int, headers: list[str], col: int = 1) -> None:
+        for k, h in enumerate(headers):
+            self.text(row, col + k, h, "header")
+
+    def widths(self, widths: dict[int, float]) -> None:
+        """Column widths in characters, by 1-based column."""
+        for col, w in widths.items():
+            self.call("set_column", col - 1, col - 1, w)
+
+    def note(self, row: int, text: str, last_col: int, chars_per_line: float, style: str = "note") -> None:
+        """A wrapped note merged across columns 1 … ``last_col``, tall enough for its lines."""
+        text = clean_text(text)
+        fmt = self.book.fmt(style, quote=is_risky(text))
+        if last_col > 1:
+            self.call("merge_range", row - 1, 0, row - 1, last_col - 1, "", fmt)
+        self.call("write_string", row - 1, 0, text, fmt)
+        lines = 1 + len(text) // max(int(chars_per_line), 20)
+        self.call("set_row", row - 1, 15 * lines)
+
+    def row_height(self, row: int, height: float) -> None:
+        self.call("set_row", row - 1, height)
+
+    def validate(self, row: int, col: int, options: dict[str, Any]) -> None:
+        """A data validation on one cell (XlsxWriter's options)."""
+        self.call("data_validation", row - 1, col - 1, row - 1, col - 1, options)
+
+    def setup(self, freeze: tuple[int, int] | None = None, *, protect: bool = True) -> None:
+        """Landscape, fit to one page wide; ``freeze`` = (rows, columns) kept in view; protected (no
+        password) except input cells."""
+        self.call("set_landscape")
+        self.call("fit_to_pages", 1, 0)
+        self.call("hide_gridlines", 1)  # gridlines on screen, not on paper
+        if freeze:
+            self.call("freeze_panes", *freeze)
+        if protect:
+            self.call("protect", "", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True,
+                                      "select_locked_cells": True, "select_unlocked_cells": True})
