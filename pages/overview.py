@@ -5,38 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from roi import charts
-from roi.plan import Plan, recommend
 from roi import uncertainty as unc
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.verdict import MATERIAL_LOSS, verdict
-from roi.whatif import what_ifs
 from ui import format as fmt
-from ui import exports, inputs, md, state
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _what_ifs(scenario_json: str) -> list:
-    import roi
-
-    return what_ifs(roi.loads_scenario(scenario_json))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _plan(scenario_json: str) -> Plan:
-    import roi
-
-    return recommend(roi.loads_scenario(scenario_json))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _risk(scenario_json: str) -> dict:
-    """Monte Carlo with the Risk page's defaults (draws, seed, distribution, ranges), so the
-    two pages show the same P10, P90 and chance of losing money."""
-    import roi
-
-    sim = unc.simulate(roi.loads_scenario(scenario_json), draws=unc.DEFAULT_DRAWS, seed=1,
-                       distribution="pert", ranges=unc.Ranges())
-    return {**sim.summary(), "prob_loss": sim.prob_npv_negative}  # risk_adjusted_npv_percentile, correlation too
+from ui import analyses, exports, inputs, md, state
 
 
 scenario = state.get_scenario()
@@ -52,7 +25,8 @@ inputs.headline(case)
 
 best = max(case.initiatives, key=lambda i: i.npv)
 try:
-    risk = _risk(scenario.model_dump_json())
+    quick = analyses.quick_range(scenario.model_dump_json())
+    risk = {**quick.summary(), "prob_loss": quick.prob_npv_negative}
 except ValueError:  # a scenario the simulation cannot vary: the headline still stands
     risk = None
 p_loss = risk["prob_loss"] if risk else None
@@ -80,12 +54,12 @@ if risk is not None:
         f"**Range:** NPV P10 **{fmt.money(risk['npv_p10'], cur)}** to P90 **{fmt.money(risk['npv_p90'], cur)}** · "
         f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** · the risk-adjusted NPV sits at "
         f"**P{risk['risk_adjusted_npv_percentile']:.0f}** — see *Risk & sensitivity* for what decides it.",
-        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed 1, PERT, uplifts "
-        f"correlated ρ = {risk['correlation']:g}), on the model before risk adjustment: the ranges are the risk, "
-        "so the TEI haircut is not stacked under them. The same figures as *Risk & sensitivity* before its "
-        "settings are changed.",
+        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed {risk['seed']}, PERT, "
+        f"uplifts correlated ρ = {risk['correlation']:g}) — the first {risk['draws']:,} of the "
+        f"{unc.DEFAULT_DRAWS:,} the Risk page runs — on the model before risk adjustment: the ranges are the risk, "
+        "so the TEI haircut is not stacked under them.",
     )
-plan = _plan(scenario.model_dump_json())
+plan = analyses.plan(scenario.model_dump_json())
 st.markdown(
     f"**{md.escape(plan.sentence(cur))}**",
     help="The recommended plan (Prioritization): the initiatives, order and launch months with the highest "
@@ -120,7 +94,7 @@ st.subheader("What drives the case")
 d1, d2 = st.columns([3, 2], gap="large")
 with d1:
     st.markdown("**What would change our mind** — programme NPV if one thing were different:")
-    rows = _what_ifs(scenario.model_dump_json())
+    rows = analyses.whatifs(scenario.model_dump_json())
     st.dataframe(
         {
             "What if…": [w.label for w in rows],

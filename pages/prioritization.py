@@ -9,9 +9,9 @@ import roi
 from roi import charts
 from roi import prioritization as pr
 from roi.delay import cost_of_delay_per_month
-from roi.plan import Plan, apply_timing, recommend
+from roi.plan import apply_timing
 from ui import format as fmt
-from ui import exports, inputs, md, state
+from ui import analyses, exports, inputs, md, state
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -19,14 +19,9 @@ def _cost_of_delay(scenario_json: str) -> dict[str, float]:
     return cost_of_delay_per_month(roi.loads_scenario(scenario_json))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _plan(scenario_json: str) -> Plan:
-    return recommend(roi.loads_scenario(scenario_json))
-
-
 def _apply_timing() -> None:
     scenario = state.get_scenario()
-    state.set_scenario(apply_timing(scenario, _plan(scenario.model_dump_json())),
+    state.set_scenario(apply_timing(scenario, analyses.plan(scenario.model_dump_json())),
                        note="Launch months set to the recommended plan's.")
 
 
@@ -55,7 +50,7 @@ with st.expander("Plan settings — capacity, budgets, always / never", expanded
         inputs.multiselect_field("plan.pinned_out", "Never do", names, "The plan must leave these out.")
 
 try:
-    plan = _plan(scenario.model_dump_json())
+    plan = analyses.plan(scenario.model_dump_json())
 except ValueError as exc:
     st.error(f"Cannot plan this scenario: {md.escape(exc)}")
     st.stop()

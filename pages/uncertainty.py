@@ -10,7 +10,8 @@ import roi
 from roi import uncertainty as unc
 from roi.uncertainty import charts
 from ui import format as fmt
-from ui import exports, inputs, state
+from roi.uncertainty.defaults import QUICK_DRAWS
+from ui import analyses, exports, inputs, state
 
 SLOW_SECONDS = 1.0
 _SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) × year on this engine
@@ -35,13 +36,6 @@ def _cases(scenario_json: str, ranges: tuple[tuple[str, float], ...]) -> list[di
 @st.cache_data(show_spinner=False, max_entries=32)
 def _grid(scenario_json: str, ranges: tuple[tuple[str, float], ...], x: str, y: str) -> unc.Grid:
     return unc.grid(roi.loads_scenario(scenario_json), x, y, ranges=_ranges(ranges), n=25)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _simulate(scenario_json: str, ranges: tuple[tuple[str, float], ...], seed: int, draws: int, distribution: str,
-              correlation: float | None = None, _progress=None) -> unc.Simulation:
-    return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed, distribution=distribution,  # type: ignore[arg-type]
-                        ranges=_ranges(ranges), correlation=correlation, progress=_progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -105,13 +99,16 @@ structure_size = (sum(len(i.segments) for i in scenario.initiatives) + len(scena
 try:
     if draws * structure_size * _SECONDS_PER_ELEMENT > SLOW_SECONDS:
         bar = st.progress(0.0, text=f"Running {draws:,} Monte Carlo draws…")
-        sim = _simulate(sj, ranges, seed, draws, distribution, _progress=lambda f: bar.progress(f, text=f"Running {draws:,} draws… {f:.0%}"))
+        sim = analyses.simulation(sj, draws, seed, distribution, ranges,
+                                  _progress=lambda f: bar.progress(f, text=f"Running {draws:,} draws… {f:.0%}"))
         bar.empty()
     else:
         with st.spinner(f"Running {draws:,} Monte Carlo draws…"):
-            sim = _simulate(sj, ranges, seed, draws, distribution)
-    # the same draws with independent uplifts: what sharing causes does to the odds
-    independent = sim if sim.correlation == 0 else _simulate(sj, ranges, seed, draws, distribution, 0.0)
+            sim = analyses.simulation(sj, draws, seed, distribution, ranges)
+    # The same draws with independent uplifts: what sharing causes does to the odds (the first
+    # QUICK_DRAWS of them: a comparison, not the headline)
+    independent = sim if sim.correlation == 0 else analyses.simulation(
+        sj, min(draws, QUICK_DRAWS), seed, distribution, ranges, 0.0)
     t_npv = _tornado(sj, ranges, "npv")
     delay = _delay(sj)
 except ValueError as exc:
@@ -124,8 +121,9 @@ a, b, c = st.columns([1, 2, 1])
 a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
          help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
 if sim.correlation > 0:
-    a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0): shared causes "
-              "— one team, one data set, one platform — make them fail together.")
+    a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
+              f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
+              "together.")
 with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
     st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
     st.markdown(f"#### {top.label if top else fmt.DASH}")

@@ -13,7 +13,7 @@ from scipy import stats
 import roi
 from roi.synthetic import generate_scenario
 from roi.uncertainty import Ranges, simulate
-from roi.uncertainty.drivers import Driver
+from roi.uncertainty.ranges import Driver
 from roi.uncertainty.montecarlo import quantile_of_score
 
 

@@ -13,7 +13,7 @@ from scipy import stats
 import roi
 from roi import finance
 from roi.uncertainty import Ranges, simulate
-from roi.uncertainty.drivers import Driver
+from roi.uncertainty.ranges import Driver
 from roi.uncertainty.metrics import payback_months
 from roi.uncertainty.montecarlo import sample
 from roi.whatif import without_risk

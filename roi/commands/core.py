@@ -11,7 +11,6 @@ from typing import Any
 
 from ..format import currency_symbol
 from ..io import dumps_scenario, load_scenario, load_scenario_migrated
-from ..model import evaluate
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -70,6 +69,8 @@ def _finite(obj: Any) -> Any:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from ..model import evaluate  # numpy and pandas: only the commands that evaluate load them
+
     case = evaluate(load_scenario(args.file))
     if args.json:
         print_json(case.summary())

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 from ..io import ScenarioError, dumps_scenario, load_scenario
-from ..model import evaluate
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +49,8 @@ def _export(args: argparse.Namespace) -> int:
             print(f"--{opt}: the output file name must end in {suffix}", file=sys.stderr)
             return 2
     scenario = load_scenario(args.file)
+    from ..model import evaluate  # loaded on use: the CLI's light commands start fast
+
     case = evaluate(scenario)
     from ..export.analyses import run_analyses
 

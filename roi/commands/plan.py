@@ -13,7 +13,6 @@ import math
 
 from ..format import money
 from ..io import load_scenario
-from ..plan import recommend
 from .core import print_json
 
 
@@ -47,6 +46,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from ..plan import recommend
+
     scenario = load_scenario(args.file)
     plan = recommend(scenario, capacity_fte=args.capacity, budget_one_time=args.budget,
                      budget_year1=args.budget_year1)

@@ -19,9 +19,22 @@ import argparse
 import getpass
 import sys
 
+from typing import Any
+
 from ..io import dumps_scenario, load_scenario
-from ..store import ConflictError, ScenarioStore, describe
 from .core import print_json
+
+
+class _Store:
+    """``roi.store`` (SQLAlchemy, Alembic) loaded on first use, so the CLI starts fast."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .. import store
+
+        return getattr(store, name)
+
+
+_store = _Store()
 
 CONFLICT_EXIT = 3
 
@@ -100,7 +113,7 @@ def _author(given: str | None) -> str:
 
 def _save(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     author = _author(args.author)
     try:
         existing = store.find(args.name)
@@ -118,7 +131,7 @@ def _save(args: argparse.Namespace) -> int:
         else:
             base = existing.latest_version if args.base_version is None else args.base_version
             saved = store.save(existing.id, scenario, base_version=base, author=author, reason=args.reason)
-    except ConflictError as exc:
+    except _store.ConflictError as exc:
         print(f"conflict: {exc.name!r} is at version {exc.latest} (latest); your file was based on version "
               f"{exc.base_version}. Saved since by:", file=sys.stderr)
         for v in exc.since:
@@ -133,7 +146,7 @@ def _save(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    items = ScenarioStore.open().list(args.search, deleted=args.deleted)
+    items = _store.ScenarioStore.open().list(args.search, deleted=args.deleted)
     if args.json:
         print_json([i.to_dict() for i in items])
         return 0
@@ -143,7 +156,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     versions = store.history(store.find(args.name).id)
     if args.json:
         print_json([v.to_dict() for v in versions])
@@ -151,39 +164,39 @@ def _history(args: argparse.Namespace) -> int:
     for v in versions:
         print(f"version {v.version}  {v.to_dict()['created_at']}  {v.author}  {v.reason or '(no reason given)'}")
         for change in v.changes:
-            print(f"    {describe(change)}")
+            print(f"    {_store.describe(change)}")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     opened = store.load(store.find(args.name).id, args.version)
     sys.stdout.write(dumps_scenario(opened.scenario) + "\n")
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     changes = store.diff(store.find(args.name).id, args.a, args.b)
     if args.json:
         print_json([c.to_dict() for c in changes])
     else:
         for change in changes:
-            print(describe(change))
+            print(_store.describe(change))
         if not changes:
             print(f"no differences between versions {args.a} and {args.b}")
     return 0
 
 
 def _rename(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     info = store.rename(store.find(args.name).id, args.new_name)
     print(f"renamed {args.name!r} to {info.name!r}")
     return 0
 
 
 def _duplicate(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     info = store.find(args.name)
     version = info.latest_version if args.version is None else args.version
     store.branch(info.id, version, args.new_name, author=_author(args.author), reason=args.reason)
@@ -192,14 +205,14 @@ def _duplicate(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     store.delete(store.find(args.name).id, author=_author(args.author))
     print(f"deleted {args.name!r} (restore with `python -m roi scenarios restore {args.name!r}`)")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     info = store.restore(store.find(args.name).id)
     print(f"restored {info.name!r}")
     return 0
@@ -212,7 +225,7 @@ def _export(args: argparse.Namespace) -> int:
     from ..export.xlsx import workbook_bytes
     from .export import _write
 
-    store = ScenarioStore.open()
+    store = _store.ScenarioStore.open()
     info = store.find(args.name)
     opened = store.load(info.id, args.version)
     history = [v for v in store.history(info.id) if v.version <= opened.version.version]

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 from ..io import load_scenario
-from ..uncertainty import DEFAULT_DRAWS, DISTRIBUTIONS, Ranges, breakeven, delay_curve, simulate, tornado
+from ..uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
 from .core import print_json
 
 
-def _ranges(args: argparse.Namespace) -> Ranges | None:
+def _ranges(args: argparse.Namespace):  # -> Ranges | None
+    from ..uncertainty import Ranges
+
     return Ranges.none() if args.stated_ranges_only else None
 
 
@@ -49,7 +49,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("simulate", help="Monte Carlo: NPV distribution, P10/P50/P90, odds of losing money")
     p.add_argument("file")
     p.add_argument("--draws", type=_positive_int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS:,})")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1); same seed, same answer")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"random seed (default {DEFAULT_SEED}); same seed, same answer")
     p.add_argument("--distribution", choices=DISTRIBUTIONS, default="pert", help="distribution over low/base/high")
     p.add_argument("--stated-ranges-only", action="store_true", help=ranges_help)
     p.add_argument("--correlation", type=_fraction, default=None,
@@ -78,6 +79,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from ..uncertainty import simulate
+
     scenario = load_scenario(args.file)
     sim = simulate(scenario, draws=args.draws, seed=args.seed, distribution=args.distribution, ranges=_ranges(args),
                    correlation=args.correlation)
@@ -101,6 +104,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    from ..uncertainty import tornado
+
     t = tornado(load_scenario(args.file), ranges=_ranges(args), metric=args.metric)
     if args.json:
         print_json([r.as_dict() for r in t.rows])
@@ -112,6 +117,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _breakeven(args: argparse.Namespace) -> int:
+    from ..uncertainty import breakeven
+
     rows = breakeven(load_scenario(args.file))
     if args.json:
         print_json([r.as_dict() for r in rows])
@@ -127,6 +134,10 @@ def _breakeven(args: argparse.Namespace) -> int:
 
 
 def _delay(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..uncertainty import delay_curve
+
     curve = delay_curve(load_scenario(args.file), np.arange(0, args.months + 1, dtype=float))
     if args.json:
         print_json(curve.summary())

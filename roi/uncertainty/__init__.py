@@ -11,14 +11,35 @@ one *draw* of the drivers, and many variants are evaluated in one engine call. N
 * :func:`delay_curve` — NPV by start month and NPV forgone per month of delay.
 """
 
-from .breakeven import PROGRAMME, Breakeven, breakeven
-from .delay import DelayCurve, delay_curve
-from .drivers import Driver, Ranges, drivers, grid_drivers
-from .montecarlo import DEFAULT_DRAWS, DISTRIBUTIONS, Contribution, Simulation, simulate
-from .sensitivity import Cases, Grid, Tornado, TornadoRow, cases, grid, tornado
+from typing import Any
+
+from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
+
+# name → submodule, loaded on first use so the CLI's argument parser stays light. No submodule
+# may share a name it exports: importing a submodule binds its name on this package, which
+# would hide the function (tests/test_uncertainty_engine.py checks every name).
+_WHERE = {
+    "PROGRAMME": "thresholds", "Breakeven": "thresholds", "breakeven": "thresholds",
+    "DelayCurve": "delay", "delay_curve": "delay",
+    "Driver": "ranges", "Ranges": "ranges", "drivers": "ranges", "grid_drivers": "ranges",
+    "Contribution": "montecarlo", "Simulation": "montecarlo", "simulate": "montecarlo",
+    "Cases": "sensitivity", "Grid": "sensitivity", "Tornado": "sensitivity", "TornadoRow": "sensitivity",
+    "cases": "sensitivity", "grid": "sensitivity", "tornado": "sensitivity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
+    "DEFAULT_DISTRIBUTION",
     "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
     "DISTRIBUTIONS",
     "PROGRAMME",
     "Breakeven",

@@ -33,14 +33,11 @@ from .. import engine
 from ..model import evaluate
 from ..schema import Scenario
 from ..threads import single_blas_thread
-from .drivers import Driver, Ranges, apply, drivers
+from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
+from .ranges import Driver, Ranges, apply, drivers
 from .metrics import outcomes
 
 Distribution = Literal["pert", "triangular"]
-DISTRIBUTIONS: tuple[str, ...] = ("pert", "triangular")
-DEFAULT_DRAWS = 100_000
-DEFAULT_SEED = 1
-DEFAULT_DISTRIBUTION: Distribution = "pert"
 POLICY_KINDS = frozenset({"discount_rate"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
 _ELEMENTS_PER_CHUNK = 1 << 19  # ≈ 4 MB per [pairs, years, draws] float64 temporary
@@ -191,7 +188,7 @@ def simulate(
     scenario: Scenario,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    distribution: Distribution = DEFAULT_DISTRIBUTION,
+    distribution: Distribution = DEFAULT_DISTRIBUTION,  # type: ignore[assignment]
     ranges: Ranges | None = None,
     *,
     correlation: float | None = None,

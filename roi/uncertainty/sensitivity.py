@@ -1,7 +1,7 @@
 """One-way and two-way sensitivity, and the pessimistic / base / optimistic cases.
 
 All three evaluate many variants of the scenario in one engine call: each variant is one
-"draw" of the drivers (:func:`roi.uncertainty.drivers.apply`). Like the Monte Carlo they run on
+"draw" of the drivers (:func:`roi.uncertainty.ranges.apply`). Like the Monte Carlo they run on
 the model *before* the TEI risk adjustment: the ranges are the risk.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from .. import engine
 from ..model import BusinessCase, evaluate_inputs
 from ..schema import Scenario
-from .drivers import Driver, Ranges, apply, base_values, by_key, drivers, grid_drivers
+from .ranges import Driver, Ranges, apply, base_values, by_key, drivers, grid_drivers
 from .metrics import Outcomes, outcomes
 
 Metric = Literal["npv", "roi"]
@@ -216,7 +216,7 @@ def grid(
 ) -> Grid:
     """Programme NPV for every pair of ``x_values × y_values`` (defaults: :meth:`Driver.grid`).
 
-    Driver keys are those of :func:`~roi.uncertainty.drivers.grid_drivers`; one engine call with
+    Driver keys are those of :func:`~roi.uncertainty.ranges.grid_drivers`; one engine call with
     ``nx × ny`` draws.
     """
     ds = grid_drivers(scenario, ranges)
