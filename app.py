@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi.threads import limit_blas_threads
-from ui import exports, state
+from ui import exports, messages, sidebar, state
 
 # (section, file in pages/, title, Material icon). Order is the order in the sidebar.
 PAGES: list[tuple[str, str, str, str]] = [
@@ -47,8 +47,8 @@ def run() -> None:
     )
     state.mark_entrypoint()
     page = st.navigation(build_navigation(), expanded=True)  # every page listed: no "View more"
-    state.scenario_sidebar()
-    state.messages()
+    sidebar.scenario_sidebar()
+    messages.banner()
     exports.presentation_mode()
     page.run()
 

@@ -237,10 +237,10 @@ def test_applying_the_plan_timing_moves_launch_months():
 def _sidebar_app() -> None:
     import streamlit as st
 
-    from ui import state
+    from ui import messages, sidebar, state
 
-    state.scenario_sidebar()
-    state.messages()
+    sidebar.scenario_sidebar()
+    messages.banner()
     case = state.get_case()
     st.metric("NPV", f"{case.npv:.0f}")
     st.text(state.get_scenario().settings.name)

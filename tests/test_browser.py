@@ -7,6 +7,7 @@ the same NPV. Fails (does not skip) when Chromium is missing: CI installs it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -29,8 +30,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def running_app():
+    """``streamlit run app.py`` on a free port, as a user starts it; yields the app's URL."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -49,12 +51,20 @@ def server():
                 proc.kill()
                 raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.3)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_app() as url:
+        yield url
 
 
 def _npv(page) -> str:
@@ -143,3 +153,23 @@ def test_journey(server):
         finally:
             browser.close()
     assert time.monotonic() - started < 90
+
+
+def test_a_deep_link_is_the_first_request_of_a_fresh_server():
+    """Streamlit's legacy ``pages/`` mode would run the page alone (no navigation, no sidebar);
+    :mod:`ui.streamlit_compat` makes it run inside ``app.py`` (see tests/test_streamlit_compat.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with running_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(30_000)
+            page.goto(f"{url}/prioritization")
+            page.wait_for_selector("text=The recommended plan")
+            nav = page.locator("[data-testid=stSidebarNav]")
+            for title in ("Overview", "Risk & sensitivity", "Scenarios"):  # app.py's navigation, titled
+                assert nav.locator("a", has_text=title).count() == 1, title
+            page.wait_for_selector("[data-testid=stSidebar] >> text=Sample case")  # the scenario sidebar
+        finally:
+            browser.close()

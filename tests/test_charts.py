@@ -6,7 +6,6 @@ import itertools
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import roi

@@ -14,7 +14,7 @@ from roi import compare
 from roi.compare import charts
 from roi.experiments import analyze_ab, apply_result
 from roi.export.xlsx import build_workbook, workbook_bytes
-from roi.store import Change, VersionInfo, diff
+from roi.store import VersionInfo, diff
 from roi.store.records import iso
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from roi import fields
 from roi.compare import Entry, InputDifference, MetricRow
 from roi.store.diff import format_value
 from ui import format as fmt
-from ui import state
+from ui import messages
 
 
 LETTERS = "ABCD"
@@ -79,7 +80,7 @@ def inputs_frame(rows: list[InputDifference], items: list[Entry]) -> pd.DataFram
             field = "(present)"
             values = ["yes" if v is not None else "no" for v in r.values]
         else:
-            field = state.field_label(r.field) if r.item is not None else state.human_where(r.path)
+            field = fields.label(r.path) if r.item is not None else messages.human_where(r.path)
             values = [format_value(v) for v in r.values]
         rec: dict[str, Any] = {"Item": r.item or "", "Field": field}
         rec.update({e.label: v for e, v in zip(items, values)})

@@ -23,9 +23,9 @@ from roi.model import BusinessCase
 from roi.schema import Evidence
 from roi.tables import from_percent, to_percent
 from ui import format as fmt
-from ui import state
+from ui import messages, state
 
-_percent_message = state.percent_message
+_percent_message = messages.percent_message
 PRESENTATION_KEY = "presentation_mode"  # ui.exports.PRESENTATION_KEY (not imported: exports draws widgets)
 
 
@@ -47,7 +47,7 @@ def field_problems(path: str, label: str, *, percent: bool = False, parent: bool
     ``parent``: also show problems reported on the enclosing model (``initiatives[0].uplift:
     must satisfy low <= base <= high``) — set it on one field of such a group.
     """
-    lines = state.problems_for(path)
+    lines = messages.problems_for(path)
     owner = path.rpartition(".")[0]
     if owner:
         # a problem of the enclosing model (the uplift order) shows at the field just edited,
@@ -58,8 +58,8 @@ def field_problems(path: str, label: str, *, percent: bool = False, parent: bool
             lines += [ln for ln in state.problems() if ln.split(":", 1)[0] == owner]
     for line in lines:
         where, _, msg = line.partition(": ")
-        msg = state.human_message(where, _percent_message(msg) if percent else msg)
-        name = label if where in (path, owner) else state.human_where(where)
+        msg = messages.human_message(where, _percent_message(msg) if percent else msg)
+        name = label if where in (path, owner) else messages.human_where(where)
         st.error(f"**{name}**: {msg} :gray[· {where}]")
 
 
@@ -302,17 +302,17 @@ def table_editor(
             state.stage_edit(path, edited)
             st.rerun()
     names = [r.get("name") or f"row {i + 1}" for i, r in enumerate(rows)]
-    for line in state.problems_for(path):
+    for line in messages.problems_for(path):
         where, _, msg = line.partition(": ")
         m = re.match(rf"{re.escape(path)}\[(\d+)\]\.?(.*)", where)
         if m:
             i, sub = int(m[1]), m[2]
             row = names[i] if i < len(names) else f"row {i + 1}"
             col = labels.get(sub, sub or "row")
-            msg = _percent_message(msg) if sub in percent_columns else state.human_message(where, msg)
+            msg = _percent_message(msg) if sub in percent_columns else messages.human_message(where, msg)
             st.error(f"**Row {i + 1} ({row}) › {col}**: {msg} :gray[· {where}]")
         else:
-            st.error(f"**{labels.get(where, state.human_where(where))}**: {state.human_message(where, msg)} "
+            st.error(f"**{labels.get(where, messages.human_where(where))}**: {messages.human_message(where, msg)} "
                      f":gray[· {where}]")
 
 

@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from roi import fields
 from roi.io import ScenarioError
 from roi.schema import Scenario
 from roi.store import ScenarioStore, StoreError, StoredVersion, database_url
 from roi.store.diff import Change, format_value, is_applied_test, item_name
-from ui import md, state
+from ui import md, messages, state
 
 VERSION_PARAM = "v"  # ?s=<scenario id>&v=<version>
 AUTHOR_KEY = "library_author"  # the name typed once per browser session
@@ -175,7 +176,6 @@ def changes_frame(changes: list[Change], new: Any = None, old: Any = None) -> pd
     rows = []
     for c in changes:
         name = item_name(c.path, new, old)
-        sub = c.path.split("].", 1)[1] if name is not None and "]." in c.path else ("" if name else c.path)
         if is_applied_test(c):
             rows.append({"Item": "", "Field": "Applied test result", "Old": "",
                          "New": format_value(c.new["reason"], 300), "Path": c.path})
@@ -183,9 +183,9 @@ def changes_frame(changes: list[Change], new: Any = None, old: Any = None) -> pd
         if c.kind != "changed":
             field = f"({c.kind})"
         elif name is not None:
-            field = state.field_label(sub)
+            field = fields.label(c.path)
         else:
-            field = state.human_where(c.path) if c.path else "(whole scenario)"
+            field = messages.human_where(c.path) if c.path else "(whole scenario)"
         rows.append({"Item": name or "", "Field": field, "Old": "" if c.kind == "added" else format_value(c.old),
                      "New": "" if c.kind == "removed" else format_value(c.new), "Path": c.path})
     return pd.DataFrame(rows, columns=["Item", "Field", "Old", "New", "Path"])

@@ -14,15 +14,12 @@ Any page may read the scenario with :func:`get_scenario` and replace it with
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 import roi
-from roi import fields
 from roi.io import ScenarioError, parse_scenario
 from roi.model import BusinessCase
 from roi.paths import set_value_at as _assign
@@ -32,7 +29,7 @@ from roi.schema import Scenario
 from roi.share import PREFIX as SHARE_PREFIX
 from roi.share import V1_PREFIX
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
-from ui import md
+from ui import streamlit_compat
 
 DEFAULT_SAMPLE = "european_retailer"
 SHARE_PARAM = "s"  # URL query parameter: the scenario ("v2.…"/"v1.…" token) or a saved scenario's id (with "v")
@@ -44,8 +41,6 @@ _DRAFT = "scenario_draft"  # dict[path, raw value] of edits not yet valid
 _PROBLEMS = "scenario_problems"  # list of "field.path: message" for the draft
 _NOTE = "scenario_note"  # one-off message about the last replacement
 _LINK_ERROR = "scenario_link_error"  # problems of a shared link that could not be opened
-_UPLOAD_ERROR = "scenario_upload_error"
-_UPLOAD_NONCE = "scenario_upload_nonce"
 _LAST_EDIT = "scenario_last_edit"  # field path of the most recent edit (to show its problems there)
 _ENTRY = "entrypoint_seen"  # set by app.py; missing means a page ran without it (see _init)
 
@@ -79,13 +74,9 @@ def mark_entrypoint() -> None:
 
 def _init() -> None:
     ss = st.session_state
-    if not ss.get(_ENTRY) and PagesManager.uses_pages_directory:
-        # Streamlit's legacy multipage mode (a ``pages/`` folder next to app.py) runs a page on
-        # its own when the first request of a fresh server is a deep link (e.g. /prioritization),
-        # bypassing app.py's navigation, sidebar and layout. Switch to st.navigation and rerun.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    for key, default in ((_VERSION, 0), (_DRAFT, {}), (_PROBLEMS, []), (_UPLOAD_NONCE, 0)):
+    if not ss.get(_ENTRY) and streamlit_compat.in_legacy_multipage_mode():
+        streamlit_compat.leave_legacy_multipage()  # a deep link ran a page without app.py
+    for key, default in ((_VERSION, 0), (_DRAFT, {}), (_PROBLEMS, [])):
         if key not in ss:
             ss[key] = default
     if _SCENARIO in ss:
@@ -146,6 +137,30 @@ def forget_sample() -> None:
     """The scenario no longer comes from a sample (an upload, an imported workbook)."""
     _init()
     st.session_state[_SAMPLE] = None
+
+
+def start_from_sample(key: str, note: str) -> None:
+    """Replace the scenario with the sample case ``key`` (a file stem in ``data/``)."""
+    set_scenario(_load_sample(key), note=note)
+    st.session_state[_SAMPLE] = key
+
+
+def sample_started_from() -> str | None:
+    """The sample the scenario started from; ``None`` after a link or an upload."""
+    _init()
+    return st.session_state.get(_SAMPLE)
+
+
+def take_note() -> str | None:
+    """The one-off note about the last replacement, once (then it is gone)."""
+    _init()
+    return st.session_state.pop(_NOTE, None)
+
+
+def take_link_error() -> list[str] | None:
+    """The problems of a shared link that could not be opened, once."""
+    _init()
+    return st.session_state.pop(_LINK_ERROR, None)
 
 
 def get_case() -> BusinessCase:
@@ -223,110 +238,12 @@ def last_edit() -> str | None:
     return st.session_state.get(_LAST_EDIT)
 
 
-# --------------------------------------------------------------------------- human messages
-
-# Field name (last part of a path, or a dotted sub-path) → the label the pages use.
-FIELD_LABELS: dict[str, str] = {
-    "segments": "Segments", "initiatives": "Initiatives", "process": "Process", "content": "Content",
-    "settings": "Settings", "name": "Name", "customers": "Customers",
-    "visits_per_customer": "Visits per customer", "baseline_conversion_rate": "Conversion",
-    "average_order_value": "Order value", "gross_margin": "Gross margin", "retention_rate": "Retention",
-    "identifiable_share": "Identifiable", "consent_share": "Consented",
-    "channel_reach": "Channel reach", "uplift": "Uplift range", "uplift.low": "Uplift, low",
-    "uplift.base": "Uplift, base", "uplift.high": "Uplift, high", "one_time_cost": "One-time cost",
-    "annual_running_cost": "Running cost", "variable_campaign_cost": "Variable campaign cost",
-    "cost_base": "Cost base addressed", "content_assets": "Content assets", "effort_fte_months": "Effort",
-    "months_to_launch": "Months to launch", "evidence.kind": "Evidence", "evidence.source": "Evidence source",
-    "alignment": "Cross-team alignment", "test_and_learn": "Test-and-learn culture",
-    "feedback_loop": "Feedback loop", "governance": "Governance", "team_annual_cost": "Programme team",
-    "platform_annual_cost": "Platform licences and hosting",
-    "platform_one_time_cost": "Platform implementation", "tests_per_month": "Test capacity",
-    "realisation_floor": "Realised at maturity 1", "ramp_months_slowest": "Ramp at maturity 1",
-    "ramp_months_fastest": "Ramp at maturity 5", "reuse_rate": "Reuse rate",
-    "cost_per_asset_generic": "Generic asset", "cost_per_asset_segment": "Segment-level asset",
-    "cost_per_asset_one_to_one": "1:1 template", "variants_per_asset": "Variants per asset",
-    "refreshes_per_year": "Refreshes per year", "horizon_years": "Horizon", "discount_rate": "Discount rate",
-    "cost_risk": "Cost risk",
-}
-# Fields stored as fractions but typed as percentages: their bounds are said in %.
-PERCENT_FIELDS = {"baseline_conversion_rate", "gross_margin", "retention_rate", "identifiable_share",
-                  "consent_share", "channel_reach", "low", "base", "high", "reuse_rate", "realisation_floor",
-                  "discount_rate", "cost_risk"}
-_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
-_ITEM = re.compile(r"^(segments|initiatives)\[(\d+)\]\.?(.*)$")
-
-
-def percent_message(msg: str) -> str:
-    """Fractions are typed as percentages, so say ``between 0% and 100%``, not ``0 and 1``.
-
-    >>> percent_message("must be between 0 and 1")
-    'must be between 0% and 100%'
-    """
-    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
-
-
-def field_label(sub: str) -> str:
-    """Label of a field path inside an item or section: ``uplift.low`` → ``Uplift, low``."""
-    if sub in FIELD_LABELS:
-        return FIELD_LABELS[sub]
-    last = sub.rpartition(".")[2].split("[")[0]
-    return FIELD_LABELS.get(last) or fields.label(sub)
-
-
-def _item_name(kind: str, index: int) -> str:
-    noun = "Segment" if kind == "segments" else "Initiative"
-    rows = draft().get(kind)
-    try:
-        name = rows[index].get("name") if isinstance(rows, list) else value_at(get_scenario(), f"{kind}[{index}]").name
-    except (IndexError, KeyError, AttributeError, TypeError):
-        name = None
-    return str(name) if name else f"{noun} {index + 1}"
-
-
-def human_message(path: str, msg: str) -> str:
-    """A validation message in the user's words: bounds of percentages in %, the uplift order."""
-    last = path.rpartition(".")[2]
-    if last in PERCENT_FIELDS or fields.is_percent(path) or _BETWEEN.search(msg) and "between 0 and 1" in msg:
-        msg = percent_message(msg)
-    if msg == "must satisfy low <= base <= high":
-        msg = "low, base and high must be in order (low ≤ base ≤ high)"
-    return msg
-
-
-def human_where(path: str) -> str:
-    """``initiatives[0].channel_reach`` → ``Product recommendations › Channel reach``."""
-    m = _ITEM.match(path)
-    if m:
-        return f"{_item_name(m[1], int(m[2]))} › {field_label(m[3]) if m[3] else 'Row'}"
-    head, _, rest = path.partition(".")
-    if rest:
-        return f"{FIELD_LABELS.get(head, head.capitalize())} › {field_label(rest)}"
-    return field_label(path)
-
-
-def describe(line: str) -> str:
-    """Markdown for one problem: the human label and message, the field path in grey after it.
-
-    >>> describe("process.alignment: must be between 1 and 5")
-    '**Process › Cross-team alignment**: must be between 1 and 5 :gray[· process.alignment]'
-    """
-    path, _, msg = line.partition(": ")
-    if not msg:
-        return line
-    return f"**{md.escape(human_where(path))}**: {md.escape(human_message(path, msg))} :gray[· {md.escape(path)}]"
-
-
-def problems_for(prefix: str) -> list[str]:
-    """Problems whose field path is ``prefix`` or lies inside it."""
-    out = []
-    for line in problems():
-        path = line.split(":", 1)[0]
-        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
-            out.append(line)
-    return out
-
-
 # --------------------------------------------------------------------------- sharing
+
+def share_link(token: str) -> str:
+    """Full URL that opens the scenario of ``token`` on the Overview."""
+    return f"{app_root_url()}?{SHARE_PARAM}={token}"
+
 
 def share_token(scenario: Scenario) -> str | None:
     """URL token of the scenario, or ``None`` when it is too large for a link."""
@@ -345,15 +262,7 @@ def app_root_url() -> str:
     return f"{parts.scheme}://{parts.netloc}/{base + '/' if base else ''}"
 
 
-def share_link(scenario: Scenario) -> str | None:
-    """Full URL that opens this scenario on the Overview, or ``None`` when it is too large."""
-    token = share_token(scenario)
-    if token is None:
-        return None
-    return f"{app_root_url()}?{SHARE_PARAM}={token}"
-
-
-def _sync_url(token: str | None, saved_version: int | None = None) -> None:
+def sync_url(token: str | None, saved_version: int | None = None) -> None:
     """Keep the address bar equal to the shareable link, so a reload keeps the scenario: the token,
     or a saved scenario's id and ``saved_version`` while the scenario is exactly that version."""
     if token is None:
@@ -366,142 +275,3 @@ def _sync_url(token: str | None, saved_version: int | None = None) -> None:
             del st.query_params["v"]
     elif st.query_params.get("v") != str(saved_version):
         st.query_params["v"] = str(saved_version)
-
-
-# --------------------------------------------------------------------------- sidebar
-
-def _on_sample_change() -> None:
-    key = st.session_state["sample_picker"]
-    if key is None:
-        return
-    set_scenario(_load_sample(key), note=f"Loaded the sample case “{sample_label(key)}”.")
-    st.session_state[_SAMPLE] = key
-    _forget_library()
-
-
-def _on_reset() -> None:
-    key = st.session_state.get("sample_picker") or DEFAULT_SAMPLE
-    set_scenario(_load_sample(key), note=f"Reset to the sample case “{sample_label(key)}”.")
-    st.session_state[_SAMPLE] = key
-    _forget_library()
-
-
-def _forget_library() -> None:
-    from ui import library
-
-    library.forget()  # a sample or an upload is not the saved version the session opened
-
-
-def _on_upload() -> None:
-    ss = st.session_state
-    uploaded = ss.get(f"upload_{ss[_UPLOAD_NONCE]}")
-    if uploaded is None:
-        return
-    try:
-        scenario = roi.loads_scenario(uploaded.getvalue())
-    except ScenarioError as exc:
-        ss[_UPLOAD_ERROR] = (uploaded.name, exc.problems)
-        return
-    set_scenario(scenario, note=f"Loaded “{md.escape(scenario.settings.name)}” from {md.escape(uploaded.name)}.")
-    forget_sample()
-    _forget_library()
-    ss[_UPLOAD_ERROR] = None
-    ss[_UPLOAD_NONCE] += 1  # a fresh uploader, so the same file can be loaded again later
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60] or "scenario"
-
-
-def scenario_sidebar() -> None:
-    """Sample picker, JSON upload/download, shareable link and reset, on every page."""
-    scenario = get_scenario()
-    ss = st.session_state
-    keys = sample_names()
-    started = ss.get(_SAMPLE)  # None after a shared link or an upload: the picker shows no sample
-    if "sample_picker" not in ss or ss["sample_picker"] != started:
-        ss["sample_picker"] = started
-    with st.sidebar:
-        st.markdown("### Scenario")
-        st.caption(scenario.settings.name)
-        st.selectbox(
-            "Sample case",
-            keys,
-            key="sample_picker",
-            format_func=sample_label,
-            placeholder="Custom scenario (link or upload)",
-            on_change=_on_sample_change,
-            help="Load one of the sample business cases shipped in data/.",
-        )
-        st.button(
-            "Reset to sample",
-            on_click=_on_reset,
-            help="Discard all edits and reload the selected sample case (the default one when the "
-            "scenario came from a link or an upload).",
-            width="stretch",
-        )
-        st.file_uploader(
-            "Upload scenario (JSON)",
-            type=["json"],
-            key=f"upload_{ss[_UPLOAD_NONCE]}",
-            on_change=_on_upload,
-            help="A scenario file as downloaded below. An invalid file is refused and the "
-            "current scenario stays.",
-        )
-        upload_error = ss.get(_UPLOAD_ERROR)
-        if upload_error:
-            name, lines = upload_error
-            st.error(
-                f"**{md.escape(name)} was not loaded** — the current scenario stays.\n\n"
-                + md.bullets(lines)
-            )
-        st.download_button(
-            "Download scenario (JSON)",
-            data=roi.dumps_scenario(scenario),
-            file_name=f"{_slug(scenario.settings.name)}.json",
-            mime="application/json",
-            width="stretch",
-            help="The current (last valid) scenario, to edit offline or share as a file.",
-        )
-        from ui import library
-
-        token = share_token(scenario)
-        saved = library.link_params(scenario)
-        _sync_url(*(saved if saved else (token, None)))
-        library.sidebar_status(scenario)
-        if token is None:
-            st.caption("This scenario is too large for a link; share the JSON file instead.")
-        else:
-            link = f"{app_root_url()}?{SHARE_PARAM}={token}"
-            st.markdown(f"[Shareable link to this scenario]({link})", help="Opens the same case "
-                        "for whoever follows it. The address bar always holds this link too.")
-            with st.expander("Copy link"):
-                st.code(link, language=None, wrap_lines=True)
-
-
-def messages() -> None:
-    """One-off notes, link errors and the stale-result banner, at the top of every page."""
-    _init()
-    ss = st.session_state
-    note = ss.get(_NOTE)
-    if note:
-        st.toast(note)
-        ss[_NOTE] = None
-    link_error = ss.get(_LINK_ERROR)
-    if link_error:
-        st.error(
-            "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
-            + md.bullets(link_error)
-        )
-        ss[_LINK_ERROR] = None
-    if is_stale():
-        lines = problems()
-        with st.container(border=True):
-            st.warning(
-                "**Results are stale.** Some inputs are invalid, so every figure below is from "
-                "the last valid scenario. Fix:\n\n"
-                + "\n".join(f"- {describe(line)}" for line in lines[:10])
-                + ("\n- …" if len(lines) > 10 else ""),
-                icon="⚠️",
-            )
-            st.button("Discard invalid edits", on_click=discard_edits, key="discard_edits")

@@ -57,7 +57,6 @@ def write_checks(ws: Sheet, scenario: Scenario, lay: Layout, tei: TeiSheet, cash
     tei_net = tei.values["net"]
     outcome_first = lay.summary["_outcomes"]
     outcome_rng = ref(SUMMARY, f"B{outcome_first}:B{outcome_first + len(Outcome) - 1}")
-    benefit_total = float(cash["benefit"].sum())
     checks = [
         Check("Σ initiative NPVs − PV of shared programme costs = the case's NPV (TEI reconciliation)",
               ref(TEI, f"{u(0)}{tr['recon_sum']}"), "Case_NPV", "ABS(Case_NPV)", recon, npv, abs(npv)),

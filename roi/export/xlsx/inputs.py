@@ -21,8 +21,7 @@ from ...format import pct
 from ...schema import Scenario
 from ..assumptions import PERCENT, Row, assumption_rows, money_format
 from .book import Book, Sheet, cell, col_index, ref
-from .layout import (A_HEADERS, A_KEY_COL, A_SOURCE_COL, A_VALUE_COL, ASSUMPTIONS, INI_COL, INI_INPUTS, INITIATIVES,
-                     SEG_BASELINE, SEG_COLS, SEG_PER_CUSTOMER, SEG_PERSONALIZABLE, SEGMENTS, Layout)
+from .layout import (A_HEADERS, A_KEY_COL, A_SOURCE_COL, A_VALUE_COL, ASSUMPTIONS, INI_COL, INI_INPUTS, SEG_BASELINE, SEG_COLS, SEG_PER_CUSTOMER, SEG_PERSONALIZABLE, Layout)
 
 STYLE_OF_ROLE = {"live": "input", "text": "text_input", "structural": "fixed", "reference": "fixed"}
 WHERE = {  # where a grey (set in the app) input is changed, by field key suffix

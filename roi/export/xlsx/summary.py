@@ -9,7 +9,6 @@ initiative's uplift at its low, base or high value, live through the whole model
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -21,8 +20,7 @@ from ...version import __version__
 from ..assumptions import DECIMAL, PERCENT, money_format
 from .book import Book, Sheet, col_index, ref
 from .calc import payback_formula, payback_value
-from .layout import (CASH, CASH_ROW, FORMAT_VERSION, INI_COL, INITIATIVES, SUMMARY, UPLIFT_CASES, Layout,
-                     cash_col)
+from .layout import (CASH, CASH_ROW, FORMAT_VERSION, INI_COL, INITIATIVES, SUMMARY, UPLIFT_CASES, Layout)
 from .results import CashValues, npv_value
 
 SWITCH_ROW = 5

@@ -81,7 +81,6 @@ class TeiSheet:
 
     def write(self) -> None:
         ws, sc, T, v = self.ws, self.sc, self.T, self.calc.v
-        J = len(sc.initiatives)
         cur = sc.settings.currency
         ws.text(1, 1, f"Total Economic Impact tables — {T}-year horizon, {cur}, discount rate as on the Assumptions "
                       "sheet", "title")

@@ -1,0 +1,105 @@
+"""Validation problems in the user's words, and the banner of notes and stale results on every page.
+
+Labels come from the field registry (:mod:`roi.fields`), so a field's label is written once, on
+its schema model; items are named by their own name (``Product recommendations › Channel reach``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from roi import fields
+from ui import md, state
+
+_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
+_ITEM = re.compile(r"^(segments|initiatives)\[(\d+)\]\.?(.*)$")
+
+
+def percent_message(msg: str) -> str:
+    """Fractions are typed as percentages, so say ``between 0% and 100%``, not ``0 and 1``.
+
+    >>> percent_message("must be between 0 and 1")
+    'must be between 0% and 100%'
+    """
+    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
+
+
+def _item_name(kind: str, index: int) -> str:
+    noun = "Segment" if kind == "segments" else "Initiative"
+    rows = state.draft().get(kind)
+    try:
+        if isinstance(rows, list):
+            name = rows[index].get("name")
+        else:
+            name = state.value_at(state.get_scenario(), f"{kind}[{index}]").name
+    except (IndexError, KeyError, AttributeError, TypeError):
+        name = None
+    return str(name) if name else f"{noun} {index + 1}"
+
+
+def human_message(path: str, msg: str) -> str:
+    """A validation message in the user's words: bounds of percentages in %, the uplift order."""
+    if fields.is_percent(path) or _BETWEEN.search(msg) and "between 0 and 1" in msg:
+        msg = percent_message(msg)
+    if msg == "must satisfy low <= base <= high":
+        msg = "low, base and high must be in order (low ≤ base ≤ high)"
+    return msg
+
+
+def human_where(path: str) -> str:
+    """``initiatives[0].channel_reach`` → ``Product recommendations › Channel reach``."""
+    m = _ITEM.match(path)
+    if m:
+        return f"{_item_name(m[1], int(m[2]))} › {fields.label(path) if m[3] else 'Row'}"
+    head, _, rest = path.partition(".")
+    if rest:
+        return f"{fields.label(head)} › {fields.label(path)}"
+    return fields.label(path)
+
+
+def describe(line: str) -> str:
+    """Markdown for one problem: the human label and message, the field path in grey after it.
+
+    >>> describe("process.alignment: must be between 1 and 5")
+    '**Process › Cross-team alignment**: must be between 1 and 5 :gray[· process.alignment]'
+    """
+    path, _, msg = line.partition(": ")
+    if not msg:
+        return line
+    return f"**{md.escape(human_where(path))}**: {md.escape(human_message(path, msg))} :gray[· {md.escape(path)}]"
+
+
+def problems_for(prefix: str) -> list[str]:
+    """Problems whose field path is ``prefix`` or lies inside it."""
+    out = []
+    for line in state.problems():
+        path = line.split(":", 1)[0]
+        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
+            out.append(line)
+    return out
+
+
+def banner() -> None:
+    """One-off notes, link errors and the stale-result banner, at the top of every page."""
+    note = state.take_note()
+    if note:
+        st.toast(note)
+    link_error = state.take_link_error()
+    if link_error:
+        st.error(
+            "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
+            + md.bullets(link_error)
+        )
+    if state.is_stale():
+        lines = state.problems()
+        with st.container(border=True):
+            st.warning(
+                "**Results are stale.** Some inputs are invalid, so every figure below is from "
+                "the last valid scenario. Fix:\n\n"
+                + "\n".join(f"- {describe(line)}" for line in lines[:10])
+                + ("\n- …" if len(lines) > 10 else ""),
+                icon="⚠️",
+            )
+            st.button("Discard invalid edits", on_click=state.discard_edits, key="discard_edits")
