@@ -26,6 +26,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 METHODS = ("evan-miller", "pooled", "arcsine")
 CORRECTIONS = ("sidak", "bonferroni")
 ALTERNATIVES = ("two-sided", "one-sided")
+MAX_DAYS = 1e8  # 270,000 years: a longer "duration" says only that the test cannot read out
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,8 @@ def duration(n_per_variant: float, daily_traffic: float, *, allocation: float = 
     Notes
     -----
     ``days = n_per_variant × variants / (daily_traffic × allocation)``; ``days`` rounds up
-    to whole days, ``weeks = days_exact / 7``.
+    to whole days, ``weeks = days_exact / 7``. Beyond :data:`MAX_DAYS` the test cannot read
+    out and a ``ValueError`` says so.
     """
     traffic = float(daily_traffic)
     if not (math.isfinite(traffic) and traffic > 0):
@@ -503,6 +505,9 @@ def duration(n_per_variant: float, daily_traffic: float, *, allocation: float = 
     if not n_per_variant > 0:
         raise ValueError(f"n_per_variant: must be greater than 0, got {n_per_variant:g}")
     days = n_per_variant * variants / (traffic * allocation)
+    if not days <= MAX_DAYS:
+        raise ValueError(f"daily_traffic: at {traffic:g} a day the test would run more than {MAX_DAYS:,.0f} days; "
+                         "it cannot read out")
     return Duration(days_exact=days, days=math.ceil(days - 1e-9), daily_traffic=traffic, allocation=allocation)
 
 
