@@ -244,3 +244,23 @@ def test_monitor_refuses_impossible_looks(z, t, field):
 def test_design_refuses_bad_power():
     with pytest.raises(ValueError, match="^power:"):
         sq.design(3, power=1.0)
+
+
+def test_read_look_on_plan_matches_the_planned_boundary():
+    # Look 2 of 4 at exactly half the maximum sample: the planned boundary 2.963 (two-sided 0.05).
+    look = sq.read_look(3.0, 0.5, look=2, looks=4)
+    assert look.boundary == pytest.approx(2.963, abs=6e-4) and look.crossed == "efficacy"
+    assert sq.read_look(2.9, 0.5, look=2, looks=4).crossed == ""
+    assert sq.read_look(-3.0, 0.5, look=2, looks=4).crossed == "harm"
+    # a final look beyond the maximum sample spends what is left: planned final boundary 2.014
+    assert sq.read_look(2.1, 1.3, look=4, looks=4).boundary == pytest.approx(2.014, abs=6e-4)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(look=5, looks=4), "look"), (dict(look=3, looks=4, information=0.4), "information"),
+    (dict(look=1, looks=4, information=0), "information"), (dict(look=1, looks=4, z=math.inf), "z"),
+])
+def test_read_look_refuses(kwargs, field):
+    args = dict(z=1.0, information=0.5) | kwargs
+    with pytest.raises(ValueError, match=rf"^{field}:"):
+        sq.read_look(**args)

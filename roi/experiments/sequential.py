@@ -484,3 +484,48 @@ def monitor(
         decision = (f"Look {last.number} ({last.information:.0%} of the maximum sample): z = {last.z:.2f} is "
                     f"inside the boundary {last.boundary:.2f}; continue to the next look.")
     return Monitoring(looks=tuple(looks), stopped_at=stopped, final=final, decision=decision)
+
+
+def read_look(
+    z: float,
+    information: float,
+    *,
+    look: int,
+    looks: int,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    spending: str = "obrien-fleming",
+) -> Look:
+    """Read look ``look`` of a planned ``looks``-look design when the earlier looks were on plan.
+
+    Parameters
+    ----------
+    z : the z-statistic now (cumulative data).
+    information : sample now ÷ the planned maximum sample (≥ 1: the final look).
+    look, looks : this look's number (1-based) and the planned number of looks.
+
+    Notes
+    -----
+    The earlier looks are taken at their planned fractions ``j / K`` (and did not stop the
+    test); this one at its actual fraction, where the spending function sets its boundary
+    (:func:`monitor` with the earlier looks' z unknown but inside their boundaries). A look
+    at or beyond the maximum sample is the final one and spends what is left.
+    """
+    k, n_looks = check_looks(look), check_looks(looks)
+    if k > n_looks:
+        raise ValueError(f"look: look {k} of a {n_looks}-look design does not exist")
+    t = float(information)
+    if not (math.isfinite(t) and t > 0):
+        raise ValueError(f"information: the sample so far must be above 0, got {t:g}")
+    zf = float(z)
+    if not math.isfinite(zf):
+        raise ValueError("z: must be a finite number")
+    earlier = [j / n_looks for j in range(1, k)]
+    if earlier and earlier[-1] >= min(t, 1.0):
+        raise ValueError(f"information: look {k} at {t:.0%} of the maximum sample comes before look {k - 1}'s "
+                         f"planned {earlier[-1]:.0%}")
+    fractions = earlier + [min(t, 1.0)]
+    b = boundaries(len(fractions), alpha=alpha, alternative=alternative, spending=spending, information=fractions).z[-1]
+    two = alternative == "two-sided"
+    crossed = "efficacy" if zf >= b else ("harm" if two and zf <= -b else "")
+    return Look(number=k, information=min(t, 1.0), z=zf, boundary=float(b), crossed=crossed)
