@@ -120,7 +120,7 @@ def test_customer_data_picks_the_control_and_explains_bad_rows():
         uploads.customer_data(uploads.read_csv(b"arm,revenue\nA,1\nB,2\nC,3\n"))
     with pytest.raises(ValueError, match="^arm: cannot tell which group is the control"):
         uploads.customer_data(uploads.read_csv(b"arm,revenue\nred,1\nblue,2\nred,1\nblue,2\n"))
-    with pytest.raises(ValueError, match="^arm: the treatment group has 1 customer; need at least 2"):
+    with pytest.raises(ValueError, match="^arm: the treatment group 'B' has 1 customer; need at least 2"):
         uploads.customer_data(uploads.read_csv(b"arm,revenue\nA,1\nB,2\nA,3\n"))
     with pytest.raises(ValueError, match=r"^revenue: 1 row is implausibly large"):
         uploads.customer_data(uploads.read_csv(b"arm,revenue\nA,1\nB,2\nA,3\nB,1e300\n"))

@@ -163,9 +163,9 @@ def customer_data(df: pd.DataFrame, *, min_per_group: int = 2) -> CustomerData:
     treated = (labels == treatment).to_numpy()
     outcome = numbers(df, out_col, minimum=None)
     covariate = None if cov_col is None else numbers(df, cov_col, minimum=None)
-    for name, n in (("control", int((~treated).sum())), ("treatment", int(treated.sum()))):
+    for role, label, n in (("control", control, int((~treated).sum())), ("treatment", treatment, int(treated.sum()))):
         if n < min_per_group:
-            raise ValueError(f"{arm_col}: the {name} group has {n} customer{'s' if n != 1 else ''}; "
+            raise ValueError(f"{arm_col}: the {role} group {label!r} has {n} customer{'s' if n != 1 else ''}; "
                              f"need at least {min_per_group}")
     return CustomerData(treated=treated, outcome=outcome, covariate=covariate, control_label=control,
                         treatment_label=treatment, outcome_column=out_col, covariate_column=cov_col)
