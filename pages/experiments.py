@@ -1,5 +1,8 @@
-"""Experiments: plan a test, see which uplifts the scenario can prove and when, analyse a result,
-prove the programme with a global holdout — and feed what is measured back into the case."""
+"""Experiments page: the four tabs of :mod:`ui.experiments`, built over the current case.
+
+Plan a test, see which uplifts the scenario can prove and when, analyse a result, prove the
+programme with a global holdout — and feed what is measured back into the case.
+"""
 
 from __future__ import annotations
 

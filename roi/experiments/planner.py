@@ -1,5 +1,8 @@
-"""A test plan: the fixed sample adjusted for CUPED and the unit of randomisation, the
-sequential maximum with its boundaries, and the duration — one function for the page and CLI.
+"""One test plan: a fixed-design sample with CUPED, design effect, interim looks and duration.
+
+The sample of :mod:`roi.experiments.power` adjusted for CUPED and the unit of randomisation,
+the group-sequential maximum with its boundaries, and the duration — one function for the
+page and the CLI.
 """
 
 from __future__ import annotations

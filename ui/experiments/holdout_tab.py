@@ -1,5 +1,7 @@
-"""*Programme holdout*: plan a global holdout against the case's claim, read it out, and apply
-the measurement to the case — every figure from :mod:`roi.experiments.holdout`."""
+"""*Programme holdout* tab: plan a global holdout, read it out, apply it to the case.
+
+Every figure comes from :mod:`roi.experiments.holdout`.
+"""
 
 from __future__ import annotations
 

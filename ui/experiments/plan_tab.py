@@ -1,5 +1,7 @@
-"""*Plan a test*: sample size, duration, CUPED, the unit of randomisation, interim looks and
-traffic from history — inputs here, every figure from :func:`roi.experiments.planner.plan_test`."""
+"""*Plan a test* tab: sample size, duration, CUPED, unit, interim looks, traffic from history.
+
+Inputs here; every figure from :func:`roi.experiments.planner.plan_test`.
+"""
 
 from __future__ import annotations
 

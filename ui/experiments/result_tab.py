@@ -1,5 +1,8 @@
-"""*Analyse a result*: a finished (or interim) A/B test read out, a customer-level CUPED comparison,
-and a measured lift fed back into the business case."""
+"""*Analyse a result* tab: an A/B test read out (or one interim look), CUPED, measured lift applied.
+
+A finished test's figures, a customer-level CUPED comparison, and the measured lift fed back
+into the business case.
+"""
 
 from __future__ import annotations
 

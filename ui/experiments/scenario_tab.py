@@ -1,5 +1,4 @@
-"""*Scenario test plan*: which initiatives' uplifts a test can prove, and when
-(:func:`roi.experiments.plan_tests`)."""
+"""*Scenario test plan* tab: which initiatives' uplifts a test can prove, and when."""
 
 from __future__ import annotations
 
