@@ -20,20 +20,23 @@ st.caption("The case broken into components, each with its own value. Edit initi
            "**Initiatives** page; audience, content and process on their pages.")
 inputs.headline(case)
 
-with st.expander("Finance settings — horizon, discount rate, risk adjustment"):
-    f1, f2, f3, f4 = st.columns(4)
+with st.expander("Finance settings and model rules — horizon, discount rate, risk adjustment by evidence"):
+    f1, f2, f3 = st.columns(3)
     with f1:
-        inputs.number_field("settings.horizon_years", "Horizon", "years, 1–10", integer=True,
-                            help="Years of benefit and cost counted after the year-0 investment.")
+        inputs.number_field("settings.horizon_years", unit="years, 1–10", integer=True)
+        inputs.number_field("settings.discount_rate")
+        inputs.number_field("settings.cost_risk")
     with f2:
-        inputs.number_field("settings.discount_rate", "Discount rate", "% per year", percent=True, step=1.0,
-                            help="Rate used to discount future cash flows to today (NPV).")
+        st.markdown("**Benefit risk by evidence** (TEI: the less an uplift is known, the larger the haircut)")
+        for kind in ("assumed", "benchmark", "measured"):
+            inputs.number_field(f"settings.benefit_risk_{kind}")
     with f3:
-        inputs.number_field("settings.benefit_risk", "Benefit risk adjustment", "% benefits reduced",
-                            percent=True, step=5.0, help="Benefits are reduced by this share (Forrester TEI).")
-    with f4:
-        inputs.number_field("settings.cost_risk", "Cost risk adjustment", "% costs raised",
-                            percent=True, step=5.0, help="Costs are raised by this share (Forrester TEI).")
+        st.markdown("**Model rules**")
+        inputs.select_field("settings.retention_timing", format_func=fmt.label)
+        inputs.select_field("settings.lever_combination", format_func=fmt.label)
+        inputs.toggle_field("settings.include_beyond_horizon")
+        inputs.toggle_field("settings.realise_measured_uplift")
+    st.caption("The Monte Carlo's uplift correlation is set on *Risk & sensitivity*.")
 
 exports.chart(charts.waterfall(case), "Business case by component")
 

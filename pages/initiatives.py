@@ -46,8 +46,16 @@ with c1:
                             parent_problems=field == "base", source=evidence, show_source=False)
     st.caption(f"Source of the uplift range: {evidence}")
     inputs.select_field(f"{p}.evidence.kind", "Evidence", [e.value for e in EvidenceKind],
-                        "assumed: nobody has shown it; benchmark: published elsewhere; measured: our own test.")
+                        "assumed: nobody has shown it; benchmark: published elsewhere; measured: our own test. It "
+                        "sets the benefit's risk adjustment.")
     inputs.text_field(f"{p}.evidence.source", "Evidence source", "Publication or test name.")
+    inputs.number_field(f"{p}.benefit_risk", step=1.0)
+    st.caption(f"Risk adjustment applied: **{fmt.pct(ic.benefit_risk, 0)}** of its benefits"
+               + ("" if ini.benefit_risk is not None else f" (the rate for {ini.evidence.kind.value} uplifts)")
+               + (". A measured uplift is not cut again by maturity realisation."
+                  if ini.evidence.kind == EvidenceKind.measured and not scenario.settings.realise_measured_uplift
+                  else "."))
+    inputs.number_field(f"{p}.effect_decay", step=5.0)
 with c2:
     st.markdown("**Costs**")
     inputs.number_field(f"{p}.one_time_cost", "One-time cost", f"{cur}, at year 0",
@@ -66,8 +74,12 @@ with c3:
     st.markdown("**Reach and delivery**")
     inputs.multiselect_field(f"{p}.segments", "Target segments", segment_names,
                              "Segments the initiative personalizes for (none for cost saving).")
-    inputs.number_field(f"{p}.channel_reach", "Channel reach", "% of personalizable customers", percent=True,
-                        step=5.0, help="Share of personalizable customers the channel reaches.")
+    inputs.toggle_field(f"{p}.requires_identity")
+    inputs.number_field(f"{p}.channel_reach", "Channel reach",
+                        "% of " + ("personalizable customers" if ini.requires_identity else "all customers"),
+                        percent=True, step=5.0,
+                        help="Share of the eligible customers the channel reaches: identified and consented ones "
+                        "for personalization by profile, everyone for personalization by context.")
     inputs.number_field(f"{p}.effort_fte_months", "Effort", "FTE-months",
                         "Delivery effort: people × months to build and launch.", step=1.0)
     inputs.number_field(f"{p}.months_to_launch", "Months to launch", "months, 0–120",
@@ -86,11 +98,15 @@ columns = {
     "outcome": S("Outcome", options=[o.value for o in Outcome], required=True),
     "lever": S("Lever", options=[v.value for v in Lever], required=True),
     "segments": st.column_config.MultiselectColumn("Segments", options=segment_names),
-    "channel_reach": N("Reach", help="% of personalizable customers the channel reaches, 0–100.",
+    "requires_identity": st.column_config.CheckboxColumn(
+        "Needs identity", help="On: identified and consented customers only. Off: by context, everyone."),
+    "channel_reach": N("Reach", help="% of eligible customers the channel reaches, 0–100.",
                        min_value=0.0, max_value=100.0, **PCT),
     "uplift_low": N("Uplift low", help="Pessimistic relative uplift, in % (5 = +5%).", **PCT),
     "uplift_base": N("Uplift base", help="Expected relative uplift, in % (5 = +5%).", **PCT),
     "uplift_high": N("Uplift high", help="Optimistic relative uplift, in % (5 = +5%).", **PCT),
+    "effect_decay": N("Decay/yr", help="% of the effect lost each year after full ramp.", min_value=0.0,
+                      max_value=90.0, **PCT),
     "depth": S("Depth", options=[d.value for d in Depth]),
     "content_assets": N("Assets", format="%d"),
     "one_time_cost": N(f"One-time ({cur})", **MONEY),
@@ -113,6 +129,6 @@ inputs.table_editor(
     rows_to_initiatives,
     columns,
     labels,
-    percent_columns=["channel_reach", "uplift.low", "uplift.base", "uplift.high"],
+    percent_columns=["channel_reach", "uplift.low", "uplift.base", "uplift.high", "effect_decay"],
     percent_cells=INITIATIVE_PERCENT_COLUMNS,
 )

@@ -8,9 +8,10 @@ from roi import charts
 from roi import prioritization as pr
 from roi import uncertainty as unc
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from roi.verdict import MATERIAL_LOSS, verdict
 from roi.whatif import what_ifs
 from ui import format as fmt
-from ui import exports, inputs, state
+from ui import exports, inputs, md, state
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -28,13 +29,7 @@ def _risk(scenario_json: str) -> dict:
 
     sim = unc.simulate(roi.loads_scenario(scenario_json), draws=unc.DEFAULT_DRAWS, seed=1,
                        distribution="pert", ranges=unc.Ranges())
-    return {**sim.summary(), "prob_loss": sim.prob_npv_negative}
-
-
-def _odds(p: float) -> str:
-    """A probability as plain odds: 0.365 → "about 1 in 3"."""
-    n = max(2, round(1 / p)) if p > 0 else 0
-    return f"about 1 in {n}" if n <= 20 else "under 1 in 20"
+    return {**sim.summary(), "prob_loss": sim.prob_npv_negative}  # risk_adjusted_npv_percentile, correlation too
 
 
 scenario = state.get_scenario()
@@ -43,8 +38,9 @@ cur = case.currency
 s = scenario.settings
 
 st.title("Is personalization worth it?")
-st.caption(f"**{s.name}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount rate · "
-           f"benefits −{fmt.pct(s.benefit_risk, 0)}, costs +{fmt.pct(s.cost_risk, 0)} risk adjustment")
+st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount "
+           f"rate · benefits −{fmt.pct(case.effective_benefit_risk, 0)} on average (by evidence), costs "
+           f"+{fmt.pct(s.cost_risk, 0)} risk adjustment")
 inputs.headline(case)
 
 best = max(case.initiatives, key=lambda i: i.npv)
@@ -53,14 +49,7 @@ try:
 except ValueError:  # a scenario the simulation cannot vary: the headline still stands
     risk = None
 p_loss = risk["prob_loss"] if risk else None
-MATERIAL_LOSS = 0.10  # from this chance of losing money on, "worth it" is qualified
-if case.npv <= 0:
-    verdict = "is **not worth it** as planned"
-elif p_loss is not None and p_loss >= MATERIAL_LOSS:
-    verdict = (f"is **marginal**: worth it on the central case, with {_odds(p_loss)} chance of losing "
-               f"money ({fmt.pct(p_loss)})")
-else:
-    verdict = "is **worth it**"
+judged = verdict(case.npv, p_loss)
 pb = case.payback_months
 if pb is None:
     payback_text = f"the undiscounted cash flow does not pay back within {s.horizon_years} years"
@@ -70,16 +59,24 @@ elif case.npv <= 0:
 else:
     payback_text = f"undiscounted payback comes after {fmt.months(pb)}"
 st.markdown(
-    f"Over {s.horizon_years} years the programme {verdict}. Risk-adjusted NPV is "
+    f"Over {s.horizon_years} years the programme {judged.phrase}. Risk-adjusted NPV is "
     f"**{fmt.money(case.npv, cur)}** on {fmt.money(case.pv_costs, cur)} of discounted cost; "
-    f"{payback_text}. The biggest contributor is **{best.name}** ({fmt.money(best.npv, cur)} NPV)."
+    f"{payback_text}. The biggest contributor is **{md.escape(best.name)}** ({fmt.money(best.npv, cur)} NPV)."
+    + (f" Customers kept beyond the horizon add {fmt.money(case.beyond_horizon_value, cur)} of value"
+       + (" (counted in NPV)." if case.include_beyond_horizon else ", not counted in NPV (the TEI convention).")
+       if case.beyond_horizon_value > 0 else ""),
+    help=f"The verdict's rule: not worth it when the risk-adjusted NPV is zero or less; marginal when it is "
+    f"positive but the chance of losing money is {MATERIAL_LOSS:.0%} or more; worth it otherwise.",
 )
 if risk is not None:
     st.markdown(
         f"**Range:** NPV P10 **{fmt.money(risk['npv_p10'], cur)}** to P90 **{fmt.money(risk['npv_p90'], cur)}** · "
-        f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** — see *Risk & sensitivity* for what decides it.",
-        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed 1, PERT): "
-        "the same figures as *Risk & sensitivity* before its settings are changed.",
+        f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** · the risk-adjusted NPV sits at "
+        f"**P{risk['risk_adjusted_npv_percentile']:.0f}** — see *Risk & sensitivity* for what decides it.",
+        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed 1, PERT, uplifts "
+        f"correlated ρ = {risk['correlation']:g}), on the model before risk adjustment: the ranges are the risk, "
+        "so the TEI haircut is not stacked under them. The same figures as *Risk & sensitivity* before its "
+        "settings are changed.",
     )
 ranked = pr.score_table(case, {})  # default ranking: NPV ÷ effort
 do_first = [r.initiative for r in ranked.itertuples() if r.quadrant == pr.Quadrant.quick_win.value]
@@ -97,9 +94,10 @@ with left:
 with right:
     exports.chart(charts.benefits_by_outcome(case), "Benefits by outcome")
     ratio = case.revenue_per_campaign_dollar
+    sym = fmt.currency_symbol(cur).strip()
     st.markdown("##### Incremental revenue per unit of campaign cost")
     if ratio is None:
-        st.info("No variable campaign cost in this case, so revenue per campaign dollar is undefined.")
+        st.info(f"No variable campaign cost in this case, so revenue per {sym}1 of campaign cost is undefined.")
     else:
         gap = ratio - REVENUE_PER_CAMPAIGN_DOLLAR
         st.metric(
@@ -108,7 +106,10 @@ with right:
             delta=f"{gap:+.1f} vs benchmark ≈ {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}",
             border=True,
         )
-        st.caption(f"Benchmark, not a measurement of this business — {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}.")
+        st.caption(f"Over the initiatives that carry campaign cost; "
+                   f"{fmt.money(case.revenue_without_campaign_cost, cur)} of revenue comes from initiatives "
+                   f"without any (site-wide CRO, automation). Benchmark, not a measurement of this business — "
+                   f"{REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}.")
 
 st.subheader("What drives the case")
 d1, d2 = st.columns([3, 2], gap="large")
@@ -140,11 +141,13 @@ with d2:
 with st.container(border=True):
     st.markdown(
         f"**Risk adjustment.** Headline figures follow Forrester's Total Economic Impact convention: "
-        f"benefits are reduced by {fmt.pct(s.benefit_risk, 0)} and costs raised by "
+        f"each benefit is reduced by the risk of its evidence (assumed {fmt.pct(s.benefit_risk_assumed, 0)}, "
+        f"benchmark {fmt.pct(s.benefit_risk_benchmark, 0)}, measured {fmt.pct(s.benefit_risk_measured, 0)}; "
+        f"{fmt.pct(case.effective_benefit_risk, 0)} overall) and costs raised by "
         f"{fmt.pct(s.cost_risk, 0)}. Without it the NPV would be {fmt.money(case.unadjusted_npv, cur)}. "
         f"Process maturity (index {case.maturity.index:.2f}) means {fmt.pct(case.maturity.realisation, 0)} "
-        f"of each uplift is realised, reaching full effect {case.maturity.ramp_months:.1f} months after "
-        f"launch. Overlapping initiatives on the same lever and segment are not double counted "
+        f"of each assumed or benchmark uplift is realised (a measured one was measured as the organisation runs), "
+        f"reaching full effect {case.maturity.ramp_months:.1f} months after launch. Overlapping initiatives on the same lever and segment are not double counted "
         f"({fmt.money(case.overlap_correction, cur)} of revenue removed). Most personalization "
         f"efforts fail to scale — see *Business case* for the evidence behind each uplift."
     )

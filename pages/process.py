@@ -48,6 +48,7 @@ with mid:
                         "Shared personalization platform, per year.", step=10_000.0, money=True)
     inputs.number_field("process.platform_one_time_cost", "Platform implementation", f"{cur}, at year 0",
                         "One-time implementation of the platform.", step=10_000.0, money=True)
+    inputs.number_field("process.fte_month_cost", step=1_000.0, money=True)
     inputs.number_field("process.tests_per_month", "Test capacity", "experiments per month",
                         "Experiments the team can run per month.", step=1.0)
 with right:
@@ -64,7 +65,8 @@ st.subheader("How maturity changes the realised benefit and ramp")
 m = case.maturity
 st.markdown(
     f"Your maturity index is **{m.index:.2f}** (mean of (score − 1) / 4). You realise "
-    f"**{fmt.pct(m.realisation, 0)}** of each initiative's theoretical uplift and reach full effect "
+    f"**{fmt.pct(m.realisation, 0)}** of each assumed or benchmark uplift (a measured uplift was measured as "
+    f"the organisation runs, so it is not cut again) and reach full effect "
     f"**{m.ramp_months:.1f} months** after launch (the effect rises linearly until then). "
     "Rule (a stated assumption of this tool): realised = floor + (1 − floor) × index; "
     "ramp = slowest − (slowest − fastest) × index."

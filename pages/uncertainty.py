@@ -10,7 +10,7 @@ import roi
 from roi import uncertainty as unc
 from roi.uncertainty import charts
 from ui import format as fmt
-from ui import exports, state
+from ui import exports, inputs, state
 
 SLOW_SECONDS = 1.0
 _SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) × year on this engine
@@ -18,30 +18,30 @@ _SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) �
 
 # ------------------------------------------------------------------ cached wrappers (UI side only)
 
-def _ranges(fields: tuple[float, ...]) -> unc.Ranges:
-    return unc.Ranges(*fields)
+def _ranges(fields: tuple[tuple[str, float], ...]) -> unc.Ranges:
+    return unc.Ranges(**dict(fields))  # by name: a reordered field never swaps ranges
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _tornado(scenario_json: str, ranges: tuple[float, ...], metric: str) -> unc.Tornado:
+def _tornado(scenario_json: str, ranges: tuple[tuple[str, float], ...], metric: str) -> unc.Tornado:
     return unc.tornado(roi.loads_scenario(scenario_json), _ranges(ranges), metric)  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _cases(scenario_json: str, ranges: tuple[float, ...]) -> list[dict]:
+def _cases(scenario_json: str, ranges: tuple[tuple[str, float], ...]) -> list[dict]:
     return unc.cases(roi.loads_scenario(scenario_json), _ranges(ranges)).summary()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _grid(scenario_json: str, ranges: tuple[float, ...], x: str, y: str) -> unc.Grid:
+def _grid(scenario_json: str, ranges: tuple[tuple[str, float], ...], x: str, y: str) -> unc.Grid:
     return unc.grid(roi.loads_scenario(scenario_json), x, y, ranges=_ranges(ranges), n=25)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _simulate(scenario_json: str, ranges: tuple[float, ...], seed: int, draws: int, distribution: str,
-              _progress=None) -> unc.Simulation:
+def _simulate(scenario_json: str, ranges: tuple[tuple[str, float], ...], seed: int, draws: int, distribution: str,
+              correlation: float | None = None, _progress=None) -> unc.Simulation:
     return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed, distribution=distribution,  # type: ignore[arg-type]
-                        ranges=_ranges(ranges), progress=_progress)
+                        ranges=_ranges(ranges), correlation=correlation, progress=_progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -64,7 +64,10 @@ sj = scenario.model_dump_json()
 st.title("Risk & sensitivity")
 st.caption("Finance rejects business cases for false precision and upside-only thinking. This page shows the "
            "range around the NPV, the odds of losing money, the few assumptions that decide the case — and what "
-           "waiting costs. All figures are risk-adjusted programme NPVs in the scenario's currency.")
+           "waiting costs. Ranges, tornado and Monte Carlo run on the model **before** the TEI risk adjustment — "
+           "the ranges *are* the risk, so the haircut is not stacked under them; the headline (risk-adjusted) NPV "
+           "is shown where it sits in the distribution. Breakeven and cost of waiting use the headline NPV. "
+           "Programme NPVs in the scenario's currency.")
 
 with st.expander("Ranges used", expanded=False):
     st.markdown("Each initiative's **uplift** uses the low / base / high range stated on the Initiatives page. "
@@ -80,8 +83,12 @@ with st.expander("Ranges used", expanded=False):
     c1, c2, c3, _ = st.columns(4)
     ramp = c1.number_input("Ramp time ± %", 0, 100, int(d.ramp * 100), step=10, key="unc_r_ramp", disabled=stated_only)
     rate = c2.number_input("Discount rate ± points", 0.0, 20.0, d.discount_rate * 100, step=0.5, key="unc_r_rate", disabled=stated_only)
-    risk = c3.number_input("Risk adjustment ± points", 0.0, 50.0, d.risk * 100, step=5.0, key="unc_r_risk", disabled=stated_only)
-ranges = (0.0,) * 7 if stated_only else (costs / 100, reach / 100, conv / 100, aov / 100, ramp / 100, rate / 100, risk / 100)
+    mat = c3.number_input("Maturity scores ± points", 0.0, 4.0, d.maturity, step=0.5, key="unc_r_maturity",
+                          disabled=stated_only, help="Every process maturity score moved together, within 1–5.")
+chosen = unc.Ranges.none() if stated_only else unc.Ranges(
+    costs=costs / 100, reach=reach / 100, conversion=conv / 100, order_value=aov / 100, ramp=ramp / 100,
+    discount_rate=rate / 100, maturity=mat)
+ranges = tuple(vars(chosen).items())
 
 # ---- Monte Carlo settings first: the headline needs its answer
 with st.sidebar:
@@ -92,6 +99,7 @@ with st.sidebar:
     distribution = st.radio("Distribution", unc.DISTRIBUTIONS, key="unc_distribution", horizontal=True,
                             format_func=lambda s: {"pert": "PERT", "triangular": "Triangular"}[s],
                             help="Over each driver's low / base / high. PERT weights the base case more.")
+    inputs.number_field("settings.uplift_correlation", show_source=False)
 
 structure_size = (sum(len(i.segments) for i in scenario.initiatives) + len(scenario.initiatives)) * scenario.settings.horizon_years
 try:
@@ -102,6 +110,8 @@ try:
     else:
         with st.spinner(f"Running {draws:,} Monte Carlo draws…"):
             sim = _simulate(sj, ranges, seed, draws, distribution)
+    # the same draws with independent uplifts: what sharing causes does to the odds
+    independent = sim if sim.correlation == 0 else _simulate(sj, ranges, seed, draws, distribution, 0.0)
     t_npv = _tornado(sj, ranges, "npv")
     delay = _delay(sj)
 except ValueError as exc:
@@ -111,7 +121,11 @@ except ValueError as exc:
 # ---- the three answers
 top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
 a, b, c = st.columns([1, 2, 1])
-a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative), help="Share of Monte Carlo draws with NPV < 0.")
+a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
+         help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
+if sim.correlation > 0:
+    a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0): shared causes "
+              "— one team, one data set, one platform — make them fail together.")
 with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
     st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
     st.markdown(f"#### {top.label if top else fmt.DASH}")
@@ -150,7 +164,7 @@ with st.expander("Tornado table"):
 
 # ---- two-way grid
 st.subheader("Two assumptions at once")
-options = unc.grid_drivers(scenario, unc.Ranges(*ranges) if not stated_only else unc.Ranges.none())
+options = unc.grid_drivers(scenario, chosen)
 labels = {dr.key: dr.label for dr in options}
 keys = list(labels)
 gx, gy = st.columns(2)
@@ -172,6 +186,9 @@ m1.metric("P10 NPV", fmt.money(s["npv_p10"], cur), help="10% of draws are lower.
 m2.metric("P50 NPV (median)", fmt.money(s["npv_p50"], cur))
 m3.metric("P90 NPV", fmt.money(s["npv_p90"], cur), help="10% of draws are higher.")
 m4.metric("Pays back within the horizon", fmt.pct(s["prob_payback_within_horizon"]))
+st.markdown(f"The headline, risk-adjusted NPV **{fmt.money(sim.risk_adjusted_npv, cur)}** sits at "
+            f"**P{sim.risk_adjusted_npv_percentile:.0f}** of this distribution: the TEI haircut is already a "
+            f"pessimistic reading of these ranges, so it is not applied to the draws again.")
 exports.chart(charts.histogram(sim, cur), "NPV distribution")
 left, right = st.columns(2)
 with left:
@@ -184,10 +201,12 @@ with right:
         "P90": [fmt.money(s["npv_p90"], cur), fmt.pct(s["roi_p90"], 0), fmt.months(s["payback_months_p90"])],
     }), hide_index=True, width="stretch")
     st.caption(f"{sim.draws:,} draws, seed {sim.seed}, {sim.distribution.upper() if sim.distribution == 'pert' else 'triangular'} "
-               "distributions, drivers independent; the discount rate and risk adjustment stay as set (they are "
-               "choices, and the risk haircut already stands for this uncertainty). Payback percentiles count \"not within the horizon\" as the longest. "
+               f"distributions; uplifts correlated ρ = {sim.correlation:g} through a common factor, other drivers "
+               "independent; before risk adjustment (the ranges are the risk); the discount rate stays as set (a "
+               "choice, not an uncertainty). Payback percentiles count \"not within the horizon\" as the longest. "
                "Variance shares: squared standardised regression coefficients. Same numbers as "
-               f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution}`.")
+               f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution} "
+               f"--correlation {sim.correlation:g}`.")
 
 # ---- breakeven
 st.subheader("Breakeven")

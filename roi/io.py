@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .bounded import MAX_PROBLEMS, InputError, check_data, read_json
+from .migrate import Migration, MigrationError, migrate
 from .schema import Scenario
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -67,34 +68,54 @@ def format_errors(exc: ValidationError) -> list[str]:
 
 
 def parse_scenario(data: dict[str, Any]) -> Scenario:
-    """Validate a decoded JSON object; raises :class:`ScenarioError` naming every bad field."""
+    """Validate a decoded JSON object (migrating an older schema version first); raises
+    :class:`ScenarioError` naming every bad field."""
+    return parse_scenario_migrated(data)[0]
+
+
+def parse_scenario_migrated(data: dict[str, Any]) -> tuple[Scenario, Migration]:
+    """:func:`parse_scenario`, also saying what migration (if any) was applied."""
     if not isinstance(data, dict):
         raise ScenarioError(["scenario: must be a JSON object"])
     problems = check_data(data, where="scenario")
     if problems:
         raise ScenarioError(problems)
     try:
-        return Scenario.model_validate(data)
+        data, migration = migrate(data)
+    except MigrationError as exc:
+        raise ScenarioError([str(exc)]) from None
+    try:
+        return Scenario.model_validate(data), migration
     except ValidationError as exc:
         raise ScenarioError(format_errors(exc)) from None
 
 
 def loads_scenario(text: str | bytes) -> Scenario:
     """Parse scenario JSON text."""
+    return loads_scenario_migrated(text)[0]
+
+
+def loads_scenario_migrated(text: str | bytes) -> tuple[Scenario, Migration]:
+    """:func:`loads_scenario`, also saying what migration (if any) was applied."""
     try:
         data = read_json(text, where="file")
     except InputError as exc:
         raise ScenarioError(exc.problems) from None
-    return parse_scenario(data)
+    return parse_scenario_migrated(data)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario JSON file."""
+    return load_scenario_migrated(path)[0]
+
+
+def load_scenario_migrated(path: str | Path) -> tuple[Scenario, Migration]:
+    """:func:`load_scenario`, also saying what migration (if any) was applied."""
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
         raise ScenarioError([f"file: cannot read {path} ({exc.strerror})"]) from None
-    return loads_scenario(text)
+    return loads_scenario_migrated(text)
 
 
 def dumps_scenario(scenario: Scenario) -> str:

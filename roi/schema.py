@@ -1,29 +1,46 @@
-"""Scenario schema: the inputs of a personalization business case.
+"""Scenario schema: the inputs of a personalization business case (schema version 2).
 
 The inputs follow the field's three measurement areas (audience, content, process) plus the
 initiatives — the components the case is broken into. Units are stated on every field:
 rates and shares are fractions 0–1, money is in the scenario's currency, periods are years
 unless a name says months.
 
+Every field is written once, here: its label (``title``), help text (``description``), unit
+and whether it is a share shown as a percentage live on the pydantic field, and the pages,
+validation messages, tables and exports read them through :mod:`roi.fields`.
+
 Every model carries ``sources``: a mapping from field name to where its value came from.
 A field with no entry is an assumption and is labelled as such wherever it is shown.
+
+Version 1 files (and share links and workbooks made before version 2) are migrated on load by
+:mod:`roi.migrate`, keeping their meaning.
 """
 
 from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from .bounded import XML_ILLEGAL
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 UPLIFT_MIN, UPLIFT_MAX = -1.0, 10.0
 
+# Far above any real business (money, customers, visits), far below float overflow in the model.
+MAX_AMOUNT = 1e13
+MAX_TEXT_CHARS = 5_000  # descriptions, notes, reasons
+MAX_SOURCE_CHARS = 1_000  # one source line
+MAX_SEGMENTS = 100
+MAX_INITIATIVES = 100
+MAX_CHANGES = 1_000
+MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
+MAX_DECAY = 0.9  # an effect that fades faster than 90% a year is not an initiative, it is a promotion
 
-def _between(lo: float, hi: float):
+
+def _between(lo: float, hi: float) -> AfterValidator:
     """Validator factory giving the message users see: ``must be between lo and hi``."""
 
     def check(value: float) -> float:
@@ -31,11 +48,8 @@ def _between(lo: float, hi: float):
             raise ValueError(f"must be between {lo:g} and {hi:g}")
         return value
 
+    check.bounds = (lo, hi)  # type: ignore[attr-defined]  # read by roi.fields for widgets and workbooks
     return AfterValidator(check)
-
-
-# Far above any real business (money, customers, visits), far below float overflow in the model.
-MAX_AMOUNT = 1e13
 
 
 def _non_negative(value: float) -> float:
@@ -44,12 +58,14 @@ def _non_negative(value: float) -> float:
     return value
 
 
-MAX_TEXT_CHARS = 5_000  # descriptions, notes, reasons
-MAX_SOURCE_CHARS = 1_000  # one source line
-MAX_SEGMENTS = 100
-MAX_INITIATIVES = 100
-MAX_CHANGES = 1_000
-MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
+_non_negative.bounds = (0.0, MAX_AMOUNT)  # type: ignore[attr-defined]
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON ``true`` and ``"3"`` are not numbers: refuse them rather than read them as 1 and 3.
+    if isinstance(value, (bool, str)):
+        raise ValueError("must be a whole number")
+    return value
 
 
 def _char(c: str) -> str:
@@ -63,6 +79,10 @@ def _text(value: str) -> str:
     return value
 
 
+# Numbers are strict: a boolean or a numeric string is refused, naming the field (pydantic's lax
+# mode would read ``"discount_rate": true`` as a 100% rate).
+Number = Annotated[float, Strict()]
+Int = Annotated[int, BeforeValidator(_whole_number)]
 # Tab, LF and CR stay allowed: they are legal XML, and user text is kept byte for byte (the
 # exports store a name that starts with a tab as text, never as a formula).
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_text)]  # free text
@@ -74,12 +94,25 @@ def Name(max_length: int = 100) -> Any:  # noqa: N802 - a type factory, used lik
     return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_text)]
 
 
-Fraction = Annotated[float, _between(0, 1)]
-Money = Annotated[float, AfterValidator(_non_negative)]
-NonNegative = Annotated[float, AfterValidator(_non_negative)]
-Uplift = Annotated[float, _between(UPLIFT_MIN, UPLIFT_MAX)]
-Score = Annotated[float, _between(1, 5)]
+Fraction = Annotated[Number, _between(0, 1)]
+Money = Annotated[Number, AfterValidator(_non_negative)]
+NonNegative = Annotated[Number, AfterValidator(_non_negative)]
+Uplift = Annotated[Number, _between(UPLIFT_MIN, UPLIFT_MAX)]
+Score = Annotated[Number, _between(1, 5)]
 Sources = dict[Annotated[str, Field(max_length=100), AfterValidator(_text)], SourceLine]
+
+
+def field(default: Any = ..., *, title: str, unit: str = "", help: str = "", percent: bool = False,
+          step: float | None = None, **kwargs: Any) -> Any:
+    """A field with its label, unit and help written once (read through :mod:`roi.fields`).
+
+    ``percent``: stored as a fraction 0–1, typed and shown as a percentage. ``step``: the
+    natural increment of an input box (in the displayed unit).
+    """
+    extra: dict[str, Any] = {"unit": unit, "percent": percent}
+    if step is not None:
+        extra["step"] = step
+    return Field(default, title=title, description=help, json_schema_extra=extra, **kwargs)
 
 
 class _Model(BaseModel):
@@ -107,6 +140,9 @@ class Lever(str, Enum):
     cost_saving = "cost_saving"
 
 
+REVENUE_LEVERS = (Lever.conversion_rate, Lever.order_value, Lever.purchase_frequency)
+
+
 class Depth(str, Enum):
     generic = "generic"
     segment = "segment"
@@ -119,16 +155,67 @@ class EvidenceKind(str, Enum):
     measured = "measured"
 
 
-class Settings(_Model):
-    """Scenario-wide finance settings (Forrester TEI conventions)."""
+class RetentionTiming(str, Enum):
+    mid_year = "mid_year"  # a year's revenue of extra customers = average of the stock at start and end
+    start_of_year = "start_of_year"  # customers kept in year t earn a full year in year t (version 1)
 
-    name: Name(200)  # type: ignore[valid-type]
-    currency: str = "EUR"  # ISO 4217 code
-    horizon_years: Annotated[int, _between(1, 10)] = 3
-    discount_rate: Annotated[float, _between(0, 1)] = 0.10  # fraction per year
-    benefit_risk: Fraction = 0.0  # benefits reduced by this fraction
-    cost_risk: Fraction = 0.0  # costs raised by this fraction
-    description: Text = ""
+
+class LeverCombination(str, Enum):
+    multiplicative = "multiplicative"  # (1 + a)(1 + b) − 1, as revenue = visits × conversion × order value
+    additive = "additive"  # a + b (version 1)
+
+
+# Benefit risk by evidence kind (TEI-style: the less the uplift is known, the larger the haircut).
+# The tool's own defaults, stated as assumptions in data/benchmarks.csv.
+DEFAULT_BENEFIT_RISK = {EvidenceKind.assumed: 0.25, EvidenceKind.benchmark: 0.15, EvidenceKind.measured: 0.05}
+
+
+class Settings(_Model):
+    """Scenario-wide finance settings and model rules (Forrester TEI conventions)."""
+
+    name: Name(200) = field(title="Scenario name")  # type: ignore[valid-type]
+    currency: str = field("EUR", title="Currency", unit="ISO 4217 code",
+                          help="Three-letter code such as EUR, USD or GBP; every amount is in it.")
+    horizon_years: Annotated[Int, _between(1, 10)] = field(
+        3, title="Horizon", unit="years", help="Years of benefits and running costs after the year-0 investment.")
+    discount_rate: Annotated[Number, _between(0, 1)] = field(
+        0.10, title="Discount rate", unit="per year", percent=True, step=0.5,
+        help="Rate at which future cash flows are discounted (10% is a common default).")
+    benefit_risk_assumed: Fraction = field(
+        DEFAULT_BENEFIT_RISK[EvidenceKind.assumed], title="Benefit risk, assumed uplifts", unit="benefits reduced by",
+        percent=True, step=1.0,
+        help="TEI risk adjustment of a benefit whose uplift is an assumption (no source, no test).")
+    benefit_risk_benchmark: Fraction = field(
+        DEFAULT_BENEFIT_RISK[EvidenceKind.benchmark], title="Benefit risk, benchmark uplifts",
+        unit="benefits reduced by", percent=True, step=1.0,
+        help="TEI risk adjustment of a benefit whose uplift comes from a published benchmark.")
+    benefit_risk_measured: Fraction = field(
+        DEFAULT_BENEFIT_RISK[EvidenceKind.measured], title="Benefit risk, measured uplifts",
+        unit="benefits reduced by", percent=True, step=1.0,
+        help="TEI risk adjustment of a benefit whose uplift was measured in our own A/B test.")
+    cost_risk: Fraction = field(0.0, title="Cost risk", unit="costs raised by", percent=True, step=1.0,
+                                help="TEI risk adjustment: every cost is raised by this share.")
+    retention_timing: RetentionTiming = field(
+        RetentionTiming.mid_year, title="Retention timing",
+        help="mid_year: extra retained customers earn the average of the stock at the start and end of a "
+             "year; start_of_year: customers kept in year t earn a full year in year t.")
+    include_beyond_horizon: bool = field(
+        False, title="Count value beyond the horizon",
+        help="Add to NPV the PV of the gross profit that extra retained customers still on the books at the "
+             "end of the horizon bring later (off by default, as in TEI).")
+    uplift_correlation: Fraction = field(
+        0.5, title="Uplift correlation", unit="ρ, 0–1", step=0.05,
+        help="Uplifts share causes (the same team, data and platform): the Monte Carlo draws them with this "
+             "correlation through a common factor (Gaussian copula).")
+    lever_combination: LeverCombination = field(
+        LeverCombination.multiplicative, title="Levers on one segment combine",
+        help="multiplicative: (1 + a)(1 + b) − 1, since revenue = visits × conversion × order value; "
+             "additive: a + b.")
+    realise_measured_uplift: bool = field(
+        False, title="Scale measured uplifts by maturity",
+        help="Off: a measured uplift was measured in this organisation as it runs, so maturity realisation "
+             "does not cut it again.")
+    description: Text = field("", title="Description")
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -137,24 +224,36 @@ class Settings(_Model):
             raise ValueError("currency: must be a three-letter ISO 4217 code such as EUR or USD")
         return self
 
+    def benefit_risk(self, kind: EvidenceKind | str) -> float:
+        """Benefit risk adjustment (fraction) for an uplift of evidence ``kind``."""
+        return getattr(self, f"benefit_risk_{EvidenceKind(kind).value}")
+
 
 class Segment(_Model):
     """An audience segment and what it is worth today, per year."""
 
-    name: Name()  # type: ignore[valid-type]
-    customers: NonNegative  # active customers
-    visits_per_customer: NonNegative  # visits (sessions, contacts) per customer per year
-    baseline_conversion_rate: Fraction  # orders per visit
-    average_order_value: Money  # revenue per order
-    gross_margin: Fraction  # gross profit per unit of revenue
-    retention_rate: Fraction  # share of customers still active a year later
-    identifiable_share: Fraction  # share of customers we can recognise
-    consent_share: Fraction  # share of identifiable customers who consented to personalization
+    name: Name() = field(title="Segment")  # type: ignore[valid-type]
+    customers: NonNegative = field(title="Customers", unit="active customers", step=1000,
+                                   help="Active customers in the segment.")
+    visits_per_customer: NonNegative = field(title="Visits per customer", unit="per customer per year",
+                                             help="Visits, sessions or contacts per customer per year.")
+    baseline_conversion_rate: Fraction = field(title="Conversion", unit="orders per visit", percent=True, step=0.1,
+                                               help="Orders per visit today.")
+    average_order_value: Money = field(title="Order value", unit="per order", help="Revenue per order.")
+    gross_margin: Fraction = field(title="Gross margin", unit="share of revenue", percent=True,
+                                   help="Gross profit per unit of revenue.")
+    retention_rate: Fraction = field(title="Retention", unit="still active a year later", percent=True,
+                                     help="Share of customers still active a year later.")
+    identifiable_share: Fraction = field(title="Identifiable", unit="share of customers", percent=True,
+                                         help="Share of customers we can recognise (logged in, known).")
+    consent_share: Fraction = field(title="Consented", unit="share of identifiable", percent=True,
+                                    help="Share of identifiable customers who consented to personalization; data "
+                                         "collected without consent must not be used.")
     sources: Sources = {}
 
     @property
     def personalizable_share(self) -> float:
-        """Identifiable × consented: the only customers personalization may use."""
+        """Identifiable × consented: the only customers identity-based personalization may use."""
         return self.identifiable_share * self.consent_share
 
     @property
@@ -171,12 +270,18 @@ class Segment(_Model):
 class Content(_Model):
     """What must be produced to personalize, and what it costs per asset."""
 
-    cost_per_asset_generic: Money = 500.0
-    cost_per_asset_segment: Money = 1_500.0
-    cost_per_asset_one_to_one: Money = 4_000.0  # per modular template feeding 1:1 assembly
-    variants_per_asset: Annotated[float, _between(1, 1000)] = 2  # versions per asset (A/B, sizes)
-    refreshes_per_year: Annotated[float, _between(0, 365)] = 4
-    reuse_rate: Fraction = 0.2  # share of assets taken from the content library instead of made
+    cost_per_asset_generic: Money = field(500.0, title="Generic asset", unit="per asset",
+                                          help="Cost to produce one generic asset.")
+    cost_per_asset_segment: Money = field(1_500.0, title="Segment-level asset", unit="per asset",
+                                          help="Cost to produce one asset for one segment.")
+    cost_per_asset_one_to_one: Money = field(4_000.0, title="1:1 template", unit="per modular template",
+                                             help="Cost of one modular template feeding 1:1 assembly.")
+    variants_per_asset: Annotated[Number, _between(1, 1000)] = field(
+        2, title="Variants per asset", unit="versions", help="Versions of each asset (A/B, sizes, channels).")
+    refreshes_per_year: Annotated[Number, _between(0, 365)] = field(
+        4, title="Refreshes per year", unit="per year", help="How often the content set is renewed.")
+    reuse_rate: Fraction = field(0.2, title="Reuse rate", unit="share from the library", percent=True,
+                                 help="Share of assets taken from the content library instead of made.")
     sources: Sources = {}
 
     def cost_per_asset(self, depth: Depth) -> float:
@@ -190,26 +295,39 @@ class Content(_Model):
 class Process(_Model):
     """How the organisation runs personalization; maturity scores are 1 (ad hoc) to 5 (leading)."""
 
-    alignment: Score = 3  # cross-team alignment (e-commerce, CRM, data, engineering)
-    test_and_learn: Score = 3  # culture of testing hypotheses
-    feedback_loop: Score = 3  # test results turned into changes
-    governance: Score = 3  # decisions at the right speed
-    team_annual_cost: Money = 0.0  # programme team, per year
-    platform_annual_cost: Money = 0.0  # licences and hosting, per year
-    platform_one_time_cost: Money = 0.0  # implementation, at year 0
-    tests_per_month: Annotated[float, _between(0, 1_000)] = 2  # experiments the team can run per month
-    realisation_floor: Fraction = 0.5  # share of benefit realised at maturity 1 (100% at 5)
-    ramp_months_slowest: Annotated[float, _between(0, 60)] = 12  # ramp to full effect at maturity 1
-    ramp_months_fastest: Annotated[float, _between(0, 60)] = 3  # ramp to full effect at maturity 5
+    alignment: Score = field(3, title="Cross-team alignment", unit="score 1–5",
+                             help="E-commerce, CRM, data and engineering working to one plan.")
+    test_and_learn: Score = field(3, title="Test-and-learn culture", unit="score 1–5",
+                                  help="Hypotheses are tested before they are believed.")
+    feedback_loop: Score = field(3, title="Feedback loop", unit="score 1–5",
+                                 help="Test results are turned into changes.")
+    governance: Score = field(3, title="Governance", unit="score 1–5", help="Decisions at the right speed.")
+    team_annual_cost: Money = field(0.0, title="Programme team", unit="per year",
+                                    help="The personalization team, shared by every initiative.")
+    platform_annual_cost: Money = field(0.0, title="Platform licences and hosting", unit="per year")
+    platform_one_time_cost: Money = field(0.0, title="Platform implementation", unit="at year 0")
+    fte_month_cost: Money = field(
+        0.0, title="Cost of an FTE-month", unit="per FTE-month",
+        help="When set, each initiative's effort (FTE-months × this) becomes a one-time cost of that "
+             "initiative; 0 means effort is paid from the programme team's cost.")
+    tests_per_month: Annotated[Number, _between(0, 1_000)] = field(
+        2, title="Test capacity", unit="experiments per month")
+    realisation_floor: Fraction = field(0.5, title="Realised at maturity 1", unit="share (100% at maturity 5)",
+                                        percent=True, help="Share of the theoretical uplift an ad-hoc "
+                                                           "organisation realises.")
+    ramp_months_slowest: Annotated[Number, _between(0, 60)] = field(
+        12, title="Ramp at maturity 1", unit="months", help="Months from launch to full effect at maturity 1.")
+    ramp_months_fastest: Annotated[Number, _between(0, 60)] = field(
+        3, title="Ramp at maturity 5", unit="months", help="Months from launch to full effect at maturity 5.")
     sources: Sources = {}
 
 
 class UpliftRange(_Model):
     """Expected relative uplift of the lever (0.05 = +5%) as low / base / high."""
 
-    low: Uplift
-    base: Uplift
-    high: Uplift
+    low: Uplift = field(title="Uplift, low", unit="relative", percent=True)
+    base: Uplift = field(title="Uplift, base", unit="relative", percent=True)
+    high: Uplift = field(title="Uplift, high", unit="relative", percent=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> "UpliftRange":
@@ -223,15 +341,15 @@ class MeasuredResult(_Model):
 
     test_name: Name(200)  # type: ignore[valid-type]
     date: SourceLine = ""  # ISO date the result was applied, YYYY-MM-DD
-    visitors_a: Annotated[int, Field(ge=1)]
-    conversions_a: Annotated[int, Field(ge=0)]
-    visitors_b: Annotated[int, Field(ge=1)]
-    conversions_b: Annotated[int, Field(ge=0)]
+    visitors_a: Annotated[Int, Field(ge=1)]
+    conversions_a: Annotated[Int, Field(ge=0)]
+    visitors_b: Annotated[Int, Field(ge=1)]
+    conversions_b: Annotated[Int, Field(ge=0)]
     p_value: Fraction
     alpha: Fraction  # significance threshold used
     significant: bool
-    rel_lift: float  # observed rate_b / rate_a − 1
-    ci_rel_lift: tuple[float, float]  # interval of the observed relative lift
+    rel_lift: Number  # observed rate_b / rate_a − 1
+    ci_rel_lift: tuple[Number, Number]  # interval of the observed relative lift
     confidence: Fraction  # level of that interval
     shrinkage_factor: Fraction | None = None  # share of the lift kept after winner's-curse shrinkage
 
@@ -247,9 +365,11 @@ class MeasuredResult(_Model):
 class Evidence(_Model):
     """Why we believe the uplift: an assumption, a published benchmark, or our own test."""
 
-    kind: EvidenceKind = EvidenceKind.assumed
-    source: SourceLine = ""  # publication or test name
-    year: int | None = None
+    kind: EvidenceKind = field(EvidenceKind.assumed, title="Evidence",
+                               help="assumed, benchmark (a published figure) or measured (our own test); it "
+                                    "sets the benefit's risk adjustment.")
+    source: SourceLine = field("", title="Evidence source", help="Publication or test name.")
+    year: Annotated[Int, _between(1900, 2200)] | None = field(None, title="Evidence year")
     note: Text = ""
     measured: MeasuredResult | None = None  # the figures of the test behind a ``measured`` uplift
 
@@ -257,22 +377,39 @@ class Evidence(_Model):
 class Initiative(_Model):
     """One component of the business case."""
 
-    name: Name()  # type: ignore[valid-type]
-    outcome: Outcome
-    lever: Lever
-    segments: list[str] = Field([], max_length=MAX_SEGMENTS)  # target segment names; empty only for cost_saving
-    channel_reach: Fraction = 1.0  # share of personalizable customers the channel reaches
+    name: Name() = field(title="Initiative")  # type: ignore[valid-type]
+    outcome: Outcome = field(title="Outcome", help="growth, retention, efficiency or lifetime_value.")
+    lever: Lever = field(title="Lever", help="What the initiative moves: conversion_rate, order_value, "
+                                             "purchase_frequency, retention or cost_saving.")
+    segments: list[str] = field([], title="Target segments", max_length=MAX_SEGMENTS,
+                                help="Segments the initiative targets; empty only for cost_saving.")
+    channel_reach: Fraction = field(1.0, title="Channel reach", unit="share reached", percent=True,
+                                    help="Share of the eligible customers the initiative's channel reaches.")
+    requires_identity: bool = field(
+        True, title="Needs identity",
+        help="On: personalization by profile, for identified and consented customers only. Off: by context "
+             "(device, location, journey stage, the page) — reaches everyone, identified or not.")
     uplift: UpliftRange
-    depth: Depth = Depth.segment
-    content_assets: NonNegative = 0  # distinct assets needed per refresh
-    one_time_cost: Money = 0.0  # at year 0
-    annual_running_cost: Money = 0.0  # per year once launched
-    variable_campaign_cost: Money = 0.0  # per year at full run-rate (sends, media, incentives)
-    cost_base: Money = 0.0  # annual cost addressed by a cost_saving initiative
-    effort_fte_months: Annotated[float, _between(0, MAX_EFFORT_FTE_MONTHS)] = 0.0
-    months_to_launch: Annotated[float, _between(0, 120)] = 0.0
+    effect_decay: Annotated[Number, _between(0, MAX_DECAY)] = field(
+        0.0, title="Effect decay", unit="per year after full ramp", percent=True,
+        help="Share of the effect that fades each year once at full effect (novelty wearing off).")
+    benefit_risk: Fraction | None = field(
+        None, title="Benefit risk override", unit="benefits reduced by", percent=True,
+        help="This initiative's own risk adjustment; empty uses the rate for its evidence kind.")
+    depth: Depth = field(Depth.segment, title="Content depth", help="generic, segment or one_to_one.")
+    content_assets: NonNegative = field(0, title="Content assets", unit="distinct assets per refresh")
+    one_time_cost: Money = field(0.0, title="One-time cost", unit="at year 0")
+    annual_running_cost: Money = field(0.0, title="Running cost", unit="per year once launched")
+    variable_campaign_cost: Money = field(0.0, title="Variable campaign cost", unit="per year at full run-rate",
+                                          help="Sends, media, incentives: the cost that scales with the campaign.")
+    cost_base: Money = field(0.0, title="Cost base addressed", unit="per year",
+                             help="Annual cost a cost_saving initiative saves on.")
+    effort_fte_months: Annotated[Number, _between(0, MAX_EFFORT_FTE_MONTHS)] = field(
+        0.0, title="Effort", unit="FTE-months", help="Delivery effort to build and launch it.")
+    months_to_launch: Annotated[Number, _between(0, 120)] = field(
+        0.0, title="Months to launch", unit="months from the start of year 1")
     evidence: Evidence = Evidence()
-    description: Text = ""
+    description: Text = field("", title="Description")
     sources: Sources = {}
 
     @model_validator(mode="after")
@@ -288,30 +425,69 @@ class Initiative(_Model):
         return self
 
 
+class ProgrammeCalibration(_Model):
+    """A measured programme-level correction from a global holdout.
+
+    ``factor`` = measured ÷ claimed incremental revenue per customer; every revenue benefit of
+    the case (not cost savings) is multiplied by it.
+    """
+
+    factor: Annotated[Number, _between(0, 10)] = field(title="Calibration factor", unit="× revenue benefits")
+    test_name: Name(200)  # type: ignore[valid-type]
+    date: SourceLine = ""  # ISO date the calibration was applied
+    exposed_customers: Annotated[Int, Field(ge=1)]
+    holdout_customers: Annotated[Int, Field(ge=1)]
+    incremental_revenue_per_customer: Number  # measured, currency per customer over the test period
+    ci: tuple[Number, Number]  # interval of the measured incremental revenue per customer
+    confidence: Fraction
+    p_value: Fraction
+    claimed_revenue_per_customer: Number  # what the case claims over the same period
+    note: Text = ""
+
+
 class ChangeRecord(_Model):
-    """One change to an initiative's uplift and the reason for it (the feedback loop's audit trail)."""
+    """One change and the reason for it (the feedback loop's audit trail).
+
+    ``scope="initiative"``: an initiative's uplift changed (``before``/``after``); ``scope=
+    "programme"``: the programme calibration factor changed (``factor_before``/``factor_after``).
+    """
 
     date: SourceLine = ""  # ISO date, YYYY-MM-DD
-    initiative: Name()  # type: ignore[valid-type]
-    before: UpliftRange  # uplift before the change
-    after: UpliftRange  # uplift after the change
-    evidence_before: EvidenceKind
-    evidence_after: EvidenceKind
+    scope: Literal["initiative", "programme"] = "initiative"
+    initiative: Annotated[str, Field(max_length=100), AfterValidator(_text)] = ""
+    before: UpliftRange | None = None  # uplift before the change
+    after: UpliftRange | None = None  # uplift after the change
+    evidence_before: EvidenceKind | None = None
+    evidence_after: EvidenceKind | None = None
+    factor_before: Annotated[Number, _between(0, 10)] | None = None
+    factor_after: Annotated[Number, _between(0, 10)] | None = None
     reason: Text = ""  # plain-sentence conclusion of the test
     result: MeasuredResult | None = None  # the test's figures
     note: Text = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ChangeRecord":
+        if self.scope == "initiative":
+            missing = [f for f in ("before", "after", "evidence_before", "evidence_after")
+                       if getattr(self, f) is None] + (["initiative"] if not self.initiative else [])
+            if missing:
+                raise ValueError(f"{missing[0]}: is required for an initiative's change")
+        elif self.factor_after is None:
+            raise ValueError("factor_after: is required for a programme change")
+        return self
 
 
 class Scenario(_Model):
     """A whole business case: settings, audience, content, process and initiatives."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: Int = SCHEMA_VERSION
     settings: Settings
     segments: list[Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)
     content: Content = Content()
     process: Process = Process()
     initiatives: list[Initiative] = Field(min_length=1, max_length=MAX_INITIATIVES)
-    changes: list[ChangeRecord] = Field([], max_length=MAX_CHANGES)  # why numbers moved: applied test results, oldest first
+    calibration: ProgrammeCalibration | None = None  # measured programme-level correction (global holdout)
+    changes: list[ChangeRecord] = Field([], max_length=MAX_CHANGES)  # why numbers moved, oldest first
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
@@ -331,6 +507,17 @@ class Scenario(_Model):
 
     def segment(self, name: str) -> Segment:
         return next(s for s in self.segments if s.name == name)
+
+    def benefit_risk(self, initiative: Initiative) -> float:
+        """The initiative's benefit risk adjustment: its override, else its evidence kind's rate."""
+        if initiative.benefit_risk is not None:
+            return initiative.benefit_risk
+        return self.settings.benefit_risk(initiative.evidence.kind)
+
+    def realised_by_maturity(self, initiative: Initiative) -> bool:
+        """Whether maturity realisation scales the initiative's uplift (not for a measured uplift,
+        unless the settings say so)."""
+        return initiative.evidence.kind != EvidenceKind.measured or self.settings.realise_measured_uplift
 
 
 def _unique(names: list[str], field: str) -> None:

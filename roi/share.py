@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import zlib
 
 from .bounded import MAX_JSON_BYTES
@@ -39,7 +40,10 @@ class LinkTooLongError(ValueError):
 
 def encode_scenario(scenario: Scenario, *, limit: int | None = MAX_TOKEN_CHARS) -> str:
     """Encode a scenario as a URL-safe token; raises :class:`LinkTooLongError` above ``limit``."""
-    text = scenario.model_dump_json(exclude_defaults=True)
+    # Defaults are left out to keep links short, but never the schema version: a link without it
+    # is read as version 1 (every link made before version 2 omitted it).
+    data = {"schema_version": scenario.schema_version, **scenario.model_dump(mode="json", exclude_defaults=True)}
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     packed = zlib.compress(text.encode("utf-8"), level=9)
     token = PREFIX + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
     if limit is not None and len(token) > limit:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .io import parse_scenario
-from .schema import Lever, Scenario
+from .schema import SCHEMA_VERSION, Lever, Scenario
 
 _GROWTH_LEVERS = [Lever.conversion_rate, Lever.order_value, Lever.purchase_frequency, Lever.retention]
 
@@ -61,16 +61,19 @@ def generate_scenario(
                 "variable_campaign_cost": float(rng.integers(0, 80_000)),
                 "cost_base": float(rng.integers(200_000, 2_000_000)) if saving else 0.0,
                 "months_to_launch": float(rng.integers(0, 13)),
+                "requires_identity": bool(j % 7 != 3),  # some initiatives work by context
+                "effect_decay": 0.2 if j % 11 == 5 else 0.0,
+                "evidence": {"kind": ["assumed", "benchmark", "measured"][j % 3]},
             }
         )
     return parse_scenario(
         {
+            "schema_version": SCHEMA_VERSION,
             "settings": {
                 "name": f"Generated {initiatives}×{segments}×{horizon_years}y (seed {seed})",
                 "currency": "EUR",
                 "horizon_years": horizon_years,
                 "discount_rate": 0.10,
-                "benefit_risk": 0.10,
                 "cost_risk": 0.05,
             },
             "segments": segs,

@@ -34,10 +34,12 @@ INITIATIVE_COLUMNS: dict[str, str] = {
     "outcome": "outcome",
     "lever": "lever",
     "segments": "segments",
+    "requires_identity": "requires_identity",
     "channel_reach": "channel_reach",
     "uplift_low": "uplift.low",
     "uplift_base": "uplift.base",
     "uplift_high": "uplift.high",
+    "effect_decay": "effect_decay",
     "depth": "depth",
     "content_assets": "content_assets",
     "one_time_cost": "one_time_cost",
@@ -181,7 +183,7 @@ def _extra(row: dict[str, Any]) -> dict[str, Any]:
 SEGMENT_PERCENT_COLUMNS: list[str] = [
     "baseline_conversion_rate", "gross_margin", "retention_rate", "identifiable_share", "consent_share",
 ]
-INITIATIVE_PERCENT_COLUMNS: list[str] = ["channel_reach", "uplift_low", "uplift_base", "uplift_high"]
+INITIATIVE_PERCENT_COLUMNS: list[str] = ["channel_reach", "uplift_low", "uplift_base", "uplift_high", "effect_decay"]
 
 
 def to_percent(rows: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:

@@ -48,6 +48,15 @@ def _costs(s: Scenario, factor: float) -> Scenario:
     return s.model_copy(update={"initiatives": inis, "process": process, "content": content})
 
 
+def without_risk(s: Scenario) -> Scenario:
+    """The scenario with no TEI risk adjustment: every benefit risk (by evidence and override) and
+    the cost risk at 0 — the model the uncertainty analyses run on."""
+    settings = s.settings.model_copy(update={"benefit_risk_assumed": 0.0, "benefit_risk_benchmark": 0.0,
+                                             "benefit_risk_measured": 0.0, "cost_risk": 0.0})
+    inis = [i.model_copy(update={"benefit_risk": None}) for i in s.initiatives]
+    return s.model_copy(update={"settings": settings, "initiatives": inis})
+
+
 def _maturity_up(s: Scenario) -> Scenario:
     p = s.process
     return s.model_copy(update={"process": p.model_copy(update={f: min(getattr(p, f) + 1, 5) for f in SCORE_FIELDS})})
@@ -68,8 +77,7 @@ def what_ifs(scenario: Scenario) -> list[WhatIf]:
         ("Every initiative launches 6 months later", _delayed(scenario, 6)),
         ("All costs 20% higher", _costs(scenario, 1.2)),
         ("Process maturity one point higher", _maturity_up(scenario)),
-        ("No risk adjustment", scenario.model_copy(update={"settings": scenario.settings.model_copy(
-            update={"benefit_risk": 0.0, "cost_risk": 0.0})})),
+        ("No risk adjustment", without_risk(scenario)),
     ]
     out = [WhatIf(label, npv := evaluate(v).npv, npv - base) for label, v in variants]
     return sorted(out, key=lambda w: -abs(w.change))

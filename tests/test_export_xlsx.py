@@ -195,7 +195,9 @@ def test_workbook_structure():
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.freeze_panes
     assert wb["_roi"].sheet_state == "hidden"
-    for name in ("DiscountRate", "BenefitRisk", "CostRisk", "Realisation", "Case_NPV", "Case_IRR", "Case_ROI"):
+    for name in ("DiscountRate", "BenefitRiskAssumed", "BenefitRiskBenchmark", "BenefitRiskMeasured", "CostRisk",
+                 "Realisation", "RetentionTiming", "LeverCombination", "IncludeBeyondHorizon", "Case_NPV", "Case_IRR",
+                 "Case_ROI", "Case_BeyondHorizonValue"):
         assert name in wb.defined_names
     assert len(wb["Summary"]._charts) == 2
     # every NPV follows the year-0 convention: CF0 + NPV(rate, CF1:CFn)

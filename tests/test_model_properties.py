@@ -50,12 +50,43 @@ def test_more_uplift_never_lowers_npv(sc, data):
 @SETTINGS
 @given(scenarios(), st.floats(0, 0.5), st.floats(0, 0.5))
 def test_higher_risk_adjustment_never_raises_npv(sc, more_benefit_risk, more_cost_risk):
+    """Raising every benefit risk (by evidence and each override) and the cost risk never raises NPV."""
     s = sc.settings
-    riskier = sc.model_copy(update={"settings": s.model_copy(update={
-        "benefit_risk": min(1.0, s.benefit_risk + more_benefit_risk),
-        "cost_risk": min(1.0, s.cost_risk + more_cost_risk)})})
+    update = {f"benefit_risk_{k}": min(1.0, getattr(s, f"benefit_risk_{k}") + more_benefit_risk)
+              for k in ("assumed", "benchmark", "measured")}
+    update["cost_risk"] = min(1.0, s.cost_risk + more_cost_risk)
+    inis = [i.model_copy(update={"benefit_risk": None if i.benefit_risk is None
+                                 else min(1.0, i.benefit_risk + more_benefit_risk)}) for i in sc.initiatives]
+    riskier = sc.model_copy(update={"settings": s.model_copy(update=update), "initiatives": inis})
     before, after = roi.evaluate(sc).npv, roi.evaluate(riskier).npv
     assert after <= before + _tol(before, after)
+
+
+@SETTINGS
+@given(scenarios(), st.sampled_from(["assumed", "benchmark", "measured"]), st.floats(0, 1))
+def test_risk_by_evidence_never_raises_npv_above_no_risk(sc, kind, rate):
+    """Any benefit risk for any evidence kind leaves NPV at or below the unadjusted NPV."""
+    s = sc.settings.model_copy(update={f"benefit_risk_{kind}": rate})
+    case = roi.evaluate(sc.model_copy(update={"settings": s}))
+    assert case.npv <= case.unadjusted_npv + _tol(case.npv, case.unadjusted_npv)
+
+
+@SETTINGS
+@given(scenarios())
+def test_opting_out_of_value_beyond_the_horizon_never_changes_npv_otherwise(sc):
+    """Not counting the value beyond the horizon gives NPV = operating NPV; counting it adds exactly
+    its PV, and it never changes the cash flows or payback."""
+    off = roi.evaluate(sc.model_copy(update={"settings": sc.settings.model_copy(
+        update={"include_beyond_horizon": False})}))
+    on = roi.evaluate(sc.model_copy(update={"settings": sc.settings.model_copy(
+        update={"include_beyond_horizon": True})}))
+    rate = sc.settings.discount_rate
+    operating = sum(cf / (1 + rate) ** t for t, cf in enumerate(off.cash_flows))
+    assert off.npv == pytest.approx(operating, rel=1e-9, abs=_tol(operating))
+    assert on.npv == pytest.approx(off.npv + on.beyond_horizon_value, rel=1e-9, abs=_tol(on.npv, off.npv))
+    np.testing.assert_allclose(on.cash_flows, off.cash_flows)
+    assert on.payback_months == off.payback_months
+    assert on.beyond_horizon_value == pytest.approx(off.beyond_horizon_value)
 
 
 @SETTINGS
@@ -65,7 +96,9 @@ def test_programme_npv_equals_npv_of_cash_flows_and_sum_of_parts(sc):
     rate = sc.settings.discount_rate
     # Year 0 undiscounted, year t divided by (1 + rate)^t — written out, not the model's npv().
     discounted = [cf / (1 + rate) ** t for t, cf in enumerate(case.cash_flows)]
-    assert case.npv == pytest.approx(sum(discounted), rel=1e-9, abs=_tol(sum(map(abs, discounted))))
+    counted = case.beyond_horizon_value if case.include_beyond_horizon else 0.0
+    assert case.npv == pytest.approx(sum(discounted) + counted, rel=1e-9,
+                                     abs=_tol(sum(map(abs, discounted)), counted))
     pv_programme = npf.npv(rate, case.programme_cost)
     assert case.pv_programme_cost == pytest.approx(pv_programme, rel=1e-9, abs=1e-6)
     assert case.npv == pytest.approx(sum(i.npv for i in case.initiatives) - pv_programme, rel=1e-9, abs=1e-6)

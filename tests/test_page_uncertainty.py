@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.uncertainty import simulate, tornado
+from roi.whatif import without_risk
 from ui import format as fmt
 
 from .apptest_helpers import SAMPLES, chart_downloads, metric, open_app
@@ -30,7 +31,13 @@ def test_page_renders_every_sample_with_the_cli_numbers(sample):
     sim = simulate(scenario, draws=5_000, seed=1)  # what `python -m roi simulate --draws 5000` prints
     assert metric(at, "Chance of losing money") == fmt.pct(sim.prob_npv_negative)
     assert metric(at, "P50 NPV (median)") == fmt.money(sim.quantile(0.5), cur)
-    assert metric(at, "Base NPV") == fmt.money(roi.evaluate(scenario).npv, cur)
+    # the cases run before risk adjustment (the ranges are the risk) …
+    assert metric(at, "Base NPV") == fmt.money(roi.evaluate(without_risk(scenario)).npv, cur)
+    # … and the page says where the headline risk-adjusted NPV sits, and what correlation does
+    assert any(f"P{sim.risk_adjusted_npv_percentile:.0f}**" in m.value for m in at.markdown)
+    independent = simulate(scenario, draws=5_000, seed=1, correlation=0.0)
+    assert any(c.value.startswith(fmt.pct(independent.prob_npv_negative) + " if the uplifts were independent")
+               for c in at.caption)
     top = tornado(scenario).rows[0]
     assert any(m.value == f"#### {top.label}" for m in at.markdown)  # wraps instead of truncating
 
@@ -38,10 +45,11 @@ def test_page_renders_every_sample_with_the_cli_numbers(sample):
 def test_controls_change_the_answer():
     at = _open()
     at.number_input(key="unc_draws").set_value(2_000).run()
-    before = metric(at, "P50 NPV (median)")
+    before = (metric(at, "P10 NPV"), metric(at, "P50 NPV (median)"), metric(at, "Chance of losing money"))
     at.number_input(key="unc_seed").set_value(99).run()
     assert not at.exception
-    assert metric(at, "P50 NPV (median)") != before
+    after = (metric(at, "P10 NPV"), metric(at, "P50 NPV (median)"), metric(at, "Chance of losing money"))
+    assert after != before
     at.radio(key="unc_distribution").set_value("triangular").run()
     at.radio(key="unc_tornado_metric").set_value("roi").run()
     at.selectbox(key="unc_grid_x").set_value("reach").run()
@@ -50,6 +58,11 @@ def test_controls_change_the_answer():
     assert any("two different drivers" in i.value for i in at.info)
     at.toggle(key="unc_stated_only").set_value(True).run()
     assert not at.exception
+    # the correlation is the scenario's own setting, edited here
+    key = next(n.key for n in at.number_input if n.key and n.key.startswith("in:settings.uplift_correlation"))
+    at.number_input(key=key).set_value(0.0).run()
+    assert not at.exception
+    assert at.session_state["scenario"].settings.uplift_correlation == 0.0
 
 
 def test_every_chart_has_png_and_svg_downloads():

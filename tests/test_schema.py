@@ -81,7 +81,7 @@ def test_bad_json_text_and_non_object():
 def test_json_round_trip():
     sc = roi.parse_scenario(scenario_dict())
     assert roi.loads_scenario(roi.dumps_scenario(sc)) == sc
-    assert json.loads(roi.dumps_scenario(sc))["schema_version"] == 1
+    assert json.loads(roi.dumps_scenario(sc))["schema_version"] == 2
 
 
 def test_sources_default_to_assumption():

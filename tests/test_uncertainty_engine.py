@@ -14,10 +14,20 @@ from roi.synthetic import generate_scenario
 from .strategies import scenario_dicts
 
 
-def _reference(structure: engine.Structure, x: engine.Inputs) -> tuple[np.ndarray, np.ndarray]:
-    """Programme benefit and cost per year from engine.compute (the path roi.evaluate uses)."""
-    b, c, p = engine.risk_adjust(engine.compute(structure, x), x)
-    return b.sum(axis=1), c.sum(axis=1) + p
+def _reference(structure: engine.Structure, x: engine.Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Programme benefit, cost per year and value beyond the horizon from engine.compute (the path
+    roi.evaluate uses), before risk adjustment, as the fast path reports them."""
+    flows = engine.compute(structure, x)
+    return flows.benefit.sum(axis=1), flows.cost.sum(axis=1) + flows.programme_cost, flows.terminal.sum(axis=1)
+
+
+def _check(structure: engine.Structure, xs: engine.Inputs, rtol: float = 1e-9) -> None:
+    cash = engine.programme_cash(structure, xs)
+    rb, rc, rt = _reference(structure, xs.tiled())
+    scale = max(np.abs(rb).max(), np.abs(rc).max(), np.abs(rt).max(), 1.0)
+    np.testing.assert_allclose(cash.benefit, rb, rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(cash.cost, rc, rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(cash.terminal, rt, rtol=rtol, atol=rtol * scale)
 
 
 def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
@@ -29,6 +39,9 @@ def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
         channel_reach=np.clip(x.channel_reach * rng.uniform(0.5, 1.5, (n, J)), 0, 1),
         ramp_months=rng.choice([0.0, 3.0, 14.0], size=n),
         discount_rate=rng.uniform(0, 0.3, n),
+        decay=np.clip(x.decay + rng.uniform(0, 0.5, (n, J)) * (rng.random((n, J)) < 0.5), 0, 0.9),
+        realisation=rng.uniform(0.3, 1.0, n),
+        calibration=rng.uniform(0.5, 1.5, n),
     )
 
 
@@ -37,37 +50,22 @@ def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts(), st.integers(0, 2**16))
 def test_programme_cash_equals_summed_compute(data, seed):
-    """Fast path = Σ over initiatives of compute(), for any valid scenario and perturbation."""
+    """Fast path = Σ over initiatives of compute(), for any valid scenario (every model rule drawn:
+    timing, lever combination, identity, decay, calibration) and perturbation."""
     structure, x = engine.build(roi.parse_scenario(data))
-    xs = _perturbed(x, seed)
-    b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, xs.tiled())
-    scale = max(np.abs(rb).max(), np.abs(rc).max(), 1.0)
-    np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-9 * scale)
-    np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-9 * scale)
+    _check(structure, _perturbed(x, seed))
 
 
 @pytest.mark.parametrize("name", list(roi.sample_paths()))
 def test_programme_cash_on_samples_and_broadcast_inputs(name):
     structure, x = engine.build(roi.load_sample(name))
-    b, c = engine.programme_cash(structure, x)  # one draw
-    rb, rc = _reference(structure, x)
-    np.testing.assert_allclose(b, rb, rtol=1e-10, atol=1e-6)
-    np.testing.assert_allclose(c, rc, rtol=1e-10, atol=1e-6)
-    xs = _perturbed(x, 1, n=9)  # draw axes of length 1 and 9 mixed
-    b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, xs.tiled())
-    np.testing.assert_allclose(b, rb, rtol=1e-9, atol=1e-6)
-    np.testing.assert_allclose(c, rc, rtol=1e-9, atol=1e-6)
+    _check(structure, x, 1e-10)  # one draw
+    _check(structure, _perturbed(x, 1, n=9))  # draw axes of length 1 and 9 mixed
 
 
 def test_programme_cash_large_generated_scenario():
     structure, x = engine.build(generate_scenario(50, 20, 5, seed=2))
-    xs = _perturbed(x, 5, n=4)
-    b, c = engine.programme_cash(structure, xs)
-    rb, rc = _reference(structure, xs.tiled())
-    np.testing.assert_allclose(b, rb, rtol=1e-9)
-    np.testing.assert_allclose(c, rc, rtol=1e-9)
+    _check(structure, _perturbed(x, 5, n=4))
 
 
 def test_inputs_draws_is_the_longest_draw_axis():

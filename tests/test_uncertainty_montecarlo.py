@@ -16,6 +16,7 @@ from roi.uncertainty import Ranges, simulate
 from roi.uncertainty.drivers import Driver
 from roi.uncertainty.metrics import payback_months
 from roi.uncertainty.montecarlo import sample
+from roi.whatif import without_risk
 
 from .factories import initiative, scenario
 
@@ -40,7 +41,7 @@ def test_zero_width_ranges_equal_the_deterministic_case(name):
         ini["uplift"] = {"low": b, "base": b, "high": b}
     sc = roi.parse_scenario(data)
     sim = simulate(sc, draws=500, seed=3, ranges=Ranges.none())
-    case = roi.evaluate(sc)
+    case = roi.evaluate(without_risk(sc))  # the Monte Carlo runs before risk adjustment
     assert sim.npv == pytest.approx(np.full(500, case.npv), rel=1e-9, abs=1e-6)
     assert sim.base_npv == pytest.approx(case.npv, rel=1e-9, abs=1e-6)
     assert sim.prob_npv_negative == (1.0 if case.npv < 0 else 0.0)
@@ -65,10 +66,15 @@ def test_same_seed_same_answer_whatever_the_chunking(name):
     assert not np.array_equal(a.npv, c.npv)
 
 
-def test_base_npv_matches_evaluate():
+def test_base_npv_matches_evaluate_without_risk_and_the_headline_is_placed():
     for name in SAMPLES:
         sc = roi.load_sample(name)
-        assert simulate(sc, draws=10).base_npv == pytest.approx(roi.evaluate(sc).npv, rel=1e-9)
+        sim = simulate(sc, draws=2_000)
+        assert sim.base_npv == pytest.approx(roi.evaluate(without_risk(sc)).npv, rel=1e-9)
+        assert sim.base_npv == pytest.approx(roi.evaluate(sc).unadjusted_npv, rel=1e-9)
+        assert sim.risk_adjusted_npv == pytest.approx(roi.evaluate(sc).npv, rel=1e-12)
+        # the percentile is the share of draws at or below the headline, by definition
+        assert sim.risk_adjusted_npv_percentile == pytest.approx(100 * np.mean(sim.npv <= roi.evaluate(sc).npv))
 
 
 def _quantile_se(dist, q: float, n: int) -> float:

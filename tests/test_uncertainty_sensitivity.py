@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import roi
 from roi.uncertainty import Ranges, cases, grid, grid_drivers, tornado
 from roi.synthetic import generate_scenario
+from roi.whatif import without_risk
 
 from .factories import initiative, scenario
 
@@ -20,6 +21,11 @@ def _with(name: str, edit) -> roi.Scenario:
     data = roi.load_sample(name).model_dump(mode="json")
     edit(data)
     return roi.parse_scenario(data)
+
+
+def _plain_npv(sc: roi.Scenario) -> float:
+    """NPV before risk adjustment: what the tornado, cases and grid report (the ranges are the risk)."""
+    return roi.evaluate(without_risk(sc)).npv
 
 
 def _assert_sorted_non_negative(t) -> None:
@@ -33,10 +39,11 @@ def test_tornado_swings_non_negative_and_sorted(name):
     sc = roi.load_sample(name)
     t = tornado(sc)
     _assert_sorted_non_negative(t)
-    assert t.base_npv == pytest.approx(roi.evaluate(sc).npv, rel=1e-9)
+    assert t.base_npv == pytest.approx(_plain_npv(sc), rel=1e-9)
     keys = {r.driver for r in t.rows}
     assert {f"uplift:{i.name}" for i in sc.initiatives} <= keys
-    assert {"costs", "reach", "conversion", "order_value", "ramp", "discount_rate", "risk"} <= keys
+    assert {"costs", "reach", "conversion", "order_value", "maturity", "ramp", "discount_rate"} <= keys
+    assert "risk" not in keys  # the ranges are the risk: no haircut driver on top
     roi_t = tornado(sc, metric="roi")
     defined = [r.roi_swing for r in roi_t.rows if r.roi_swing is not None]
     assert defined == sorted(defined, reverse=True)
@@ -65,23 +72,30 @@ def test_tornado_ends_equal_edited_scenarios(name):
     def low_uplift(d):
         d["initiatives"][0]["uplift"]["base"] = ini.uplift.low
 
-    assert rows[f"uplift:{ini.name}"].npv_low == pytest.approx(roi.evaluate(_with(name, low_uplift)).npv, rel=1e-9)
+    assert rows[f"uplift:{ini.name}"].npv_low == pytest.approx(_plain_npv(_with(name, low_uplift)), rel=1e-9)
 
     def costs_up(d):  # every cost × 1.2: initiatives, content, programme
         for i in d["initiatives"]:
             for f in ("one_time_cost", "annual_running_cost", "variable_campaign_cost"):
                 i[f] *= 1.2
+        d["process"]["fte_month_cost"] *= 1.2
         for f in ("cost_per_asset_generic", "cost_per_asset_segment", "cost_per_asset_one_to_one"):
             d["content"][f] *= 1.2
         for f in ("team_annual_cost", "platform_annual_cost", "platform_one_time_cost"):
             d["process"][f] *= 1.2
 
-    assert rows["costs"].npv_high == pytest.approx(roi.evaluate(_with(name, costs_up)).npv, rel=1e-9)
+    assert rows["costs"].npv_high == pytest.approx(_plain_npv(_with(name, costs_up)), rel=1e-9)
 
     def rate_up(d):
         d["settings"]["discount_rate"] = sc.settings.discount_rate + 0.02
 
-    assert rows["discount_rate"].npv_high == pytest.approx(roi.evaluate(_with(name, rate_up)).npv, rel=1e-9)
+    assert rows["discount_rate"].npv_high == pytest.approx(_plain_npv(_with(name, rate_up)), rel=1e-9)
+
+    def maturity_down(d):  # every score one point lower, kept within 1–5
+        for f in ("alignment", "test_and_learn", "feedback_loop", "governance"):
+            d["process"][f] = max(1, d["process"][f] - 1)
+
+    assert rows["maturity"].npv_low == pytest.approx(_plain_npv(_with(name, maturity_down)), rel=1e-9)
 
 
 def test_stated_ranges_only_moves_only_uplifts():
@@ -97,13 +111,13 @@ def test_cases_are_ordered_and_base_is_evaluate(name):
     sc = roi.load_sample(name)
     c = cases(sc)
     assert c.pessimistic.npv <= c.base.npv <= c.optimistic.npv
-    assert c.base.npv == pytest.approx(roi.evaluate(sc).npv, rel=1e-12)
+    assert c.base.npv == pytest.approx(_plain_npv(sc), rel=1e-12)
     # pessimistic case with stated ranges only = every uplift at its low value
     c0 = cases(sc, Ranges.none())
     data = sc.model_dump(mode="json")
     for i in data["initiatives"]:
         i["uplift"]["base"] = i["uplift"]["low"]
-    assert c0.pessimistic.npv == pytest.approx(roi.evaluate(roi.parse_scenario(data)).npv, rel=1e-9)
+    assert c0.pessimistic.npv == pytest.approx(_plain_npv(roi.parse_scenario(data)), rel=1e-9)
 
 
 def test_grid_and_zero_contour_on_a_linear_case():
@@ -131,7 +145,7 @@ def test_grid_validates_drivers_and_contains_base():
     with pytest.raises(ValueError, match="two different drivers"):
         grid(sc, "costs", "costs")
     g = grid(sc, "reach", "discount_rate", n=5)
-    assert g.npv[2, 2] == pytest.approx(roi.evaluate(sc).npv, rel=1e-9)  # middle of the grid = base
+    assert g.npv[2, 2] == pytest.approx(_plain_npv(sc), rel=1e-9)  # middle of the grid = base
     cheap = scenario([initiative(one_time_cost=1, annual_running_cost=0, variable_campaign_cost=0)])
     always_positive = grid(cheap, "reach", "costs", n=5)
     assert (always_positive.npv > 0).all()

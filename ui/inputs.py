@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from roi import fields
 from roi.evidence import evidence_source
 from roi.model import BusinessCase
 from roi.schema import Evidence
@@ -81,13 +82,26 @@ def _on_number(path: str, key: str, scale: float, integer: bool) -> None:
     state.stage_edit(path, value)
 
 
+def _registered(path: str, label: str | None, unit: str | None, help: str | None, percent: bool | None,
+                money: bool, step: float | None) -> tuple[str, str, str, bool, float | None]:
+    """Label, unit, help, percent-ness and step of ``path``: given ones, else the field registry's
+    (:mod:`roi.fields`), so a field is written once on its model. Money units get the currency."""
+    spec = fields.spec(path)
+    percent = spec.percent if percent is None else percent
+    if unit is None:
+        unit = f"{state.currency()} {spec.unit}".strip() if money else (
+            f"% {spec.unit}".strip() if percent else spec.unit)
+    return (spec.title if label is None else label, unit, spec.help if help is None else help, percent,
+            step if step is not None else spec.step)
+
+
 def number_field(
     path: str,
-    label: str,
-    unit: str,
-    help: str,
+    label: str | None = None,
+    unit: str | None = None,
+    help: str | None = None,
     *,
-    percent: bool = False,
+    percent: bool | None = None,
     integer: bool = False,
     step: float | None = None,
     show_source: bool = True,
@@ -97,10 +111,12 @@ def number_field(
 ) -> None:
     """A number input for ``path``; ``percent`` shows a fraction 0–1 as 0–100 %.
 
-    ``source`` (Markdown) replaces the field's own ``sources`` entry — e.g. an uplift, whose
-    provenance is its initiative's evidence. Plain numbers show without trailing zeros
-    (``18``, ``2.5``); money without decimals; percentages with two.
+    ``label``, ``unit``, ``help`` and ``percent`` default to the field registry's. ``source``
+    (Markdown) replaces the field's own ``sources`` entry — e.g. an uplift, whose provenance is
+    its initiative's evidence. Plain numbers show without trailing zeros (``18``, ``2.5``); money
+    without decimals; percentages with two. An optional field (``None`` allowed) starts empty.
     """
+    label, unit, help, percent, step = _registered(path, label, unit, help, percent, money, step)
     key = _key(path)
     scale = 100.0 if percent else 1.0
     if source is None:
@@ -137,9 +153,31 @@ def _on_value(path: str, key: str) -> None:
     state.stage_edit(path, st.session_state[key])
 
 
+def toggle_field(path: str, label: str | None = None, help: str | None = None) -> None:
+    """An on/off switch for a boolean field; label and help from the field registry by default."""
+    spec = fields.spec(path)
+    label, help = label or spec.title, help if help is not None else spec.help
+    key = _key(path)
+    if presenting():
+        st.markdown(f"**{label}**: {'on' if _current(path) else 'off'}")
+        return
+    if key not in st.session_state:
+        st.session_state[key] = bool(_current(path))
+    st.toggle(label, key=key, help=help + f"\n\n**Source:** {source_of(path)}", on_change=_on_value,
+              args=(path, key))
+    field_problems(path, label)
+
+
 def select_field(
-    path: str, label: str, options: Sequence[str], help: str, *, format_func: Callable[[str], str] = str
+    path: str, label: str | None = None, options: Sequence[str] = (), help: str | None = None, *,
+    format_func: Callable[[str], str] = str
 ) -> None:
+    """A choice among ``options`` (the field's enum values when empty); label and help from the
+    field registry by default."""
+    spec = fields.spec(path)
+    label, help = label or spec.title, help if help is not None else spec.help
+    if not options:
+        options = [str(v) for v in _enum_values(path)]
     key = _key(path)
     if presenting():
         st.markdown(f"**{label}**: {format_func(_current(path))}")
@@ -149,6 +187,11 @@ def select_field(
     st.selectbox(label, list(options), key=key, help=help, format_func=format_func,
                  on_change=_on_value, args=(path, key))
     field_problems(path, label)
+
+
+def _enum_values(path: str) -> list[str]:
+    value = state.value_at(state.get_scenario(), path)
+    return [e.value for e in type(value)] if hasattr(value, "value") else []
 
 
 def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:

@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import roi
+from roi import fields
 from roi.io import ScenarioError, parse_scenario
 from roi.model import BusinessCase
 from roi.paths import set_value_at as _assign
@@ -230,12 +231,12 @@ FIELD_LABELS: dict[str, str] = {
     "cost_per_asset_generic": "Generic asset", "cost_per_asset_segment": "Segment-level asset",
     "cost_per_asset_one_to_one": "1:1 template", "variants_per_asset": "Variants per asset",
     "refreshes_per_year": "Refreshes per year", "horizon_years": "Horizon", "discount_rate": "Discount rate",
-    "benefit_risk": "Benefit risk", "cost_risk": "Cost risk",
+    "cost_risk": "Cost risk",
 }
 # Fields stored as fractions but typed as percentages: their bounds are said in %.
 PERCENT_FIELDS = {"baseline_conversion_rate", "gross_margin", "retention_rate", "identifiable_share",
                   "consent_share", "channel_reach", "low", "base", "high", "reuse_rate", "realisation_floor",
-                  "discount_rate", "benefit_risk", "cost_risk"}
+                  "discount_rate", "cost_risk"}
 _BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
 _ITEM = re.compile(r"^(segments|initiatives)\[(\d+)\]\.?(.*)$")
 
@@ -254,7 +255,7 @@ def field_label(sub: str) -> str:
     if sub in FIELD_LABELS:
         return FIELD_LABELS[sub]
     last = sub.rpartition(".")[2].split("[")[0]
-    return FIELD_LABELS.get(last, last.replace("_", " ").capitalize() or "Row")
+    return FIELD_LABELS.get(last) or fields.label(sub)
 
 
 def _item_name(kind: str, index: int) -> str:
@@ -270,7 +271,7 @@ def _item_name(kind: str, index: int) -> str:
 def human_message(path: str, msg: str) -> str:
     """A validation message in the user's words: bounds of percentages in %, the uplift order."""
     last = path.rpartition(".")[2]
-    if last in PERCENT_FIELDS or _BETWEEN.search(msg) and "between 0 and 1" in msg:
+    if last in PERCENT_FIELDS or fields.is_percent(path) or _BETWEEN.search(msg) and "between 0 and 1" in msg:
         msg = percent_message(msg)
     if msg == "must satisfy low <= base <= high":
         msg = "low, base and high must be in order (low ≤ base ≤ high)"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+from pathlib import Path
 from typing import Any
 
-from ..io import load_scenario
+from ..charts import currency_symbol
+from ..io import dumps_scenario, load_scenario, load_scenario_migrated
 from ..model import evaluate
 
 
@@ -16,6 +19,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file")
     p.set_defaults(handler=_validate)
 
+    p = sub.add_parser("migrate", help="write a scenario file in the current schema version (same meaning)")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(handler=_migrate)
+
     p = sub.add_parser("summary", help="print the business case of a scenario")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -23,11 +31,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.file)
+    scenario, migration = load_scenario_migrated(args.file)
     print(
         f"OK: {scenario.settings.name} — {len(scenario.segments)} segments, "
         f"{len(scenario.initiatives)} initiatives"
+        + (f"; {migration.message()} — `python -m roi migrate {args.file}` writes it" if migration.changed else "")
     )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    scenario, migration = load_scenario_migrated(args.file)
+    text = dumps_scenario(scenario) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {migration.message() if migration.changed else 'already the current schema version'}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        if migration.changed:
+            print(migration.message(), file=sys.stderr)
     return 0
 
 
@@ -70,11 +93,16 @@ def _summary(args: argparse.Namespace) -> int:
     pb = s["payback_months"]
     print(f"  Payback                  {'not within horizon' if pb is None else f'{pb:.1f} months'}")
     print(f"  Incremental revenue      {money(s['incremental_revenue'])}")
-    print(f"  Revenue per campaign $1  {opt(s['revenue_per_campaign_dollar'], '.2f', 'n/a (no campaign cost)')}")
+    sym = currency_symbol(cur)
+    print(f"  Revenue per {sym}1 campaign  {opt(s['revenue_per_campaign_dollar'], '.2f', 'n/a (no campaign cost)')}"
+          f"  (initiatives with campaign cost; {money(s['revenue_without_campaign_cost'])} of revenue has none)")
+    bhv = s["beyond_horizon_value"]
+    if bhv:
+        print(f"  Value beyond horizon     {money(bhv)} ({'counted in NPV' if s['include_beyond_horizon'] else 'not in NPV'})")
     print(f"  Overlap correction       {money(s['overlap_correction'])}")
     print("  Cash flow by year        " + "  ".join(money(v) for v in s["cash_flows"]))
     print()
-    print(f"  {'initiative':<32} {'NPV':>14} {'ROI':>8} {'rev/$1':>7} {'payback':>9}")
+    print(f"  {'initiative':<32} {'NPV':>14} {'ROI':>8} {'rev/' + sym + '1':>7} {'payback':>9}")
     for i in s["initiatives"]:
         pbm = "—" if i["payback_months"] is None else f"{i['payback_months']:.0f} mo"
         print(

@@ -47,7 +47,8 @@ VALUES_NOTE = ("Values computed by the tool when the case was exported — not l
                "Assumptions sheet does not change them (re-export the case instead).")
 MULTIPLIER = '"×"0.00'
 SHIFT = '+0.0%;-0.0%;0.0%'
-UNIT_FORMAT = {"uplift": PERCENT, "multiplier": MULTIPLIER, "rate": PERCENT_FINE, "shift": SHIFT}
+UNIT_FORMAT = {"uplift": PERCENT, "multiplier": MULTIPLIER, "rate": PERCENT_FINE, "shift": SHIFT,
+               "points": '+0.0;-0.0;0.0'}
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,9 @@ class Risk:
         """The assumed ± ranges, for people: "costs ±20%, …, discount rate ±2 points, …"."""
         r = self.ranges
         return (f"costs ±{r.costs:.0%}, reach ±{r.reach:.0%}, baseline conversion ±{r.conversion:.0%}, "
-                f"order value ±{r.order_value:.0%}, ramp time ±{r.ramp:.0%}, discount rate "
-                f"±{r.discount_rate * 100:g} points, risk adjustment ±{r.risk * 100:g} points")
+                f"order value ±{r.order_value:.0%}, maturity ±{r.maturity:g} points, ramp time ±{r.ramp:.0%}, "
+                f"discount rate ±{r.discount_rate * 100:g} points; uplifts correlated ρ = "
+                f"{self.simulation.correlation:g}; before risk adjustment (the ranges are the risk)")
 
 
 def risk_analyses(scenario: Scenario, *, draws: int | None = None, seed: int = RISK_SEED,
@@ -231,7 +233,11 @@ def _mc_rows(r: Risk, currency: str) -> tuple[pd.DataFrame, list[str]]:
     spec = [
         ("draws", "Draws", "", NUMBER), ("seed", "Seed", "", "0"), ("distribution", "Distribution", "", ""),
         ("currency", "Currency", "", ""),
-        ("base_npv", "NPV with every driver at base", currency, money),
+        ("base_npv", "NPV with every driver at base, before risk adjustment", currency, money),
+        ("risk_adjusted_npv", "Headline NPV, risk-adjusted (TEI)", currency, money),
+        ("risk_adjusted_npv_percentile", "Percentile of the distribution at the headline NPV", "percent (0–100)",
+         "0.0"),
+        ("correlation", "Correlation between uplifts (ρ)", "0–1", "0.00"),
         ("npv_mean", "NPV, mean of the draws", currency, money),
         ("npv_std", "NPV, standard deviation", currency, money),
         ("npv_p10", "NPV P10 (10% of draws are lower)", currency, money),
@@ -268,7 +274,8 @@ def risk_sheets(r: Risk, currency: str) -> list[Sheet]:
         [{"driver": d.key, "label": d.label, "unit": d.unit, "pessimistic": float(p), "base": d.base,
           "optimistic": float(o)} for d, p, o in zip(c.drivers, c.pessimistic_values, c.optimistic_values)],
         columns=["driver", "label", "unit", "pessimistic", "base", "optimistic"])
-    sensitivity = Sheet("Sensitivity", f"{VALUES_NOTE} Programme NPV and ROI (risk-adjusted, {currency}) when one "
+    sensitivity = Sheet("Sensitivity", f"{VALUES_NOTE} Programme NPV and ROI (before risk adjustment — the ranges are "
+                        f"the risk; {currency}) when one "
                         "driver moves from its low to its high value, every other driver at base; largest NPV "
                         "swing first. Uplift ranges as stated on the Assumptions sheet; the other ranges are the "
                         f"tool's assumed defaults, as on the app's Risk page: {r.ranges_text()}. Reproduce: "
@@ -290,8 +297,10 @@ def risk_sheets(r: Risk, currency: str) -> list[Sheet]:
                            for x in sim.contributions], columns=["driver", "label", "src", "share"])
     dist = "PERT" if r.distribution == "pert" else r.distribution
     monte_carlo = Sheet("Monte Carlo", f"{VALUES_NOTE} {r.draws:,} draws, seed {r.seed}, {dist} distributions over "
-                        "each driver's low / base / high (the ranges on the Sensitivity sheet), drivers "
-                        "independent — the Risk page's defaults. Reproduce: "
+                        "each driver's low / base / high (the ranges on the Sensitivity sheet), before risk "
+                        f"adjustment, uplifts correlated ρ = {sim.correlation:g} through a common factor, other "
+                        "drivers independent — the Risk page's defaults. The headline risk-adjusted NPV sits at "
+                        f"percentile {sim.risk_adjusted_npv_percentile:.0f} of this distribution. Reproduce: "
                         f"{r.simulate_command} (column key: that command's JSON keys). Payback percentiles "
                         "count 'not within the horizon' as the longest.", [
         Table("monte_carlo_summary", summary, "Programme NPV, ROI and payback over the draws",

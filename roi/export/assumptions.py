@@ -18,9 +18,10 @@ from typing import Any
 
 from ..evidence import evidence_text
 from ..maturity import SCORE_FIELDS
-from ..schema import Depth, EvidenceKind, Lever, Outcome, Scenario
+from ..schema import Depth, EvidenceKind, LeverCombination, Lever, Outcome, RetentionTiming, Scenario
 
 NO_SOURCE = "assumption (no source given)"
+BOOL_CHOICES = ("TRUE", "FALSE")
 
 # Number formats (currency formats are built per scenario, see money_format()).
 PERCENT = "0.0%"
@@ -42,7 +43,7 @@ class Row:
     label: str
     key: str  # field path in the scenario JSON, e.g. "segments[0].customers"
     value: Any
-    kind: str  # number | int | year | text | enum | list
+    kind: str  # number | optional (a number or empty) | int | year | text | enum | list | bool
     unit: str = ""
     fmt: str | None = None
     owner: str | None = None  # path of the model whose ``sources`` holds this row's source
@@ -89,10 +90,26 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
         "horizon_years", st, role="structural", name="HorizonYears")
     add("Settings", "", "Discount rate", f"{S}.discount_rate", st.discount_rate, "number", "per year",
         PERCENT, S, "discount_rate", st, name="DiscountRate")
-    add("Settings", "", "Benefit risk adjustment", f"{S}.benefit_risk", st.benefit_risk, "number",
-        "benefits reduced by", PERCENT, S, "benefit_risk", st, name="BenefitRisk")
+    for kind in EvidenceKind:
+        field = f"benefit_risk_{kind.value}"
+        add("Settings", "", f"Benefit risk adjustment, {kind.value} uplifts", f"{S}.{field}", getattr(st, field),
+            "number", "benefits reduced by", PERCENT, S, field, st, name=f"BenefitRisk{kind.value.title()}")
     add("Settings", "", "Cost risk adjustment", f"{S}.cost_risk", st.cost_risk, "number",
         "costs raised by", PERCENT, S, "cost_risk", st, name="CostRisk")
+    add("Settings", "", "Retention timing", f"{S}.retention_timing", st.retention_timing.value, "enum",
+        "mid_year or start_of_year", None, S, "retention_timing", st, name="RetentionTiming",
+        choices=[e.value for e in RetentionTiming])
+    add("Settings", "", "Levers on one segment combine", f"{S}.lever_combination", st.lever_combination.value,
+        "enum", "multiplicative or additive", None, S, "lever_combination", st, name="LeverCombination",
+        choices=[e.value for e in LeverCombination])
+    add("Settings", "", "Scale measured uplifts by maturity", f"{S}.realise_measured_uplift",
+        st.realise_measured_uplift, "bool", "TRUE or FALSE", None, S, "realise_measured_uplift", st,
+        name="RealiseMeasuredUplift", choices=BOOL_CHOICES)
+    add("Settings", "", "Count value beyond the horizon in NPV", f"{S}.include_beyond_horizon",
+        st.include_beyond_horizon, "bool", "TRUE or FALSE", None, S, "include_beyond_horizon", st,
+        name="IncludeBeyondHorizon", choices=BOOL_CHOICES)
+    add("Settings", "", "Uplift correlation (Monte Carlo)", f"{S}.uplift_correlation", st.uplift_correlation,
+        "number", "ρ, 0–1", DECIMAL, S, "uplift_correlation", st, role="reference")
 
     seg_fields = [
         ("customers", "Active customers", "customers", NUMBER),
@@ -140,6 +157,8 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
          "PlatformAnnualCost", "number"),
         ("platform_one_time_cost", "Platform implementation", f"{cur} at year 0", money, "PlatformOneTimeCost",
          "number"),
+        ("fte_month_cost", "Cost of an FTE-month", f"{cur} per FTE-month (0: effort is in the team cost)", money,
+         "FteMonthCost", "number"),
         ("tests_per_month", "Tests per month", "experiments per month", DECIMAL, None, "number"),
         ("realisation_floor", "Benefit realised at maturity 1", "share (100% at maturity 5)", PERCENT,
          "RealisationFloor", "number"),
@@ -163,13 +182,20 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
         add("Initiative", n, "Target segments", f"{o}.segments", json.dumps(ini.segments, ensure_ascii=False),
             "list", "JSON list of segment names", None, o, "segments", ini, role="structural")
         add("Initiative", n, "Channel reach", f"{o}.channel_reach", ini.channel_reach, "number",
-            "share of personalizable customers reached", PERCENT, o, "channel_reach", ini)
+            "share of eligible customers reached", PERCENT, o, "channel_reach", ini)
+        add("Initiative", n, "Needs identity", f"{o}.requires_identity", ini.requires_identity, "bool",
+            "TRUE: identified and consented customers only; FALSE: everyone (by context)", None, o,
+            "requires_identity", ini, choices=BOOL_CHOICES)
         add("Initiative", n, "Uplift, low", f"{o}.uplift.low", ini.uplift.low, "number", "relative uplift",
             PERCENT, evidence=ev, role="reference")
         add("Initiative", n, "Uplift, base", f"{o}.uplift.base", ini.uplift.base, "number", "relative uplift",
             PERCENT, o, "uplift", ini, evidence=ev)
         add("Initiative", n, "Uplift, high", f"{o}.uplift.high", ini.uplift.high, "number", "relative uplift",
             PERCENT, evidence=ev, role="reference")
+        add("Initiative", n, "Effect decay", f"{o}.effect_decay", ini.effect_decay, "number",
+            "share of the effect lost per year after full ramp", PERCENT, o, "effect_decay", ini)
+        add("Initiative", n, "Benefit risk override", f"{o}.benefit_risk", ini.benefit_risk, "optional",
+            "benefits reduced by; empty: the rate for its evidence", PERCENT, o, "benefit_risk", ini)
         add("Initiative", n, "Content depth", f"{o}.depth", ini.depth.value, "enum",
             "generic, segment or one_to_one", None, o, "depth", ini, choices=[e.value for e in Depth])
         add("Initiative", n, "Content assets", f"{o}.content_assets", ini.content_assets, "number",
@@ -183,15 +209,19 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
         add("Initiative", n, "Cost base addressed", f"{o}.cost_base", ini.cost_base, "number",
             f"{cur} per year (cost-saving initiatives)", money, o, "cost_base", ini)
         add("Initiative", n, "Effort", f"{o}.effort_fte_months", ini.effort_fte_months, "number", "FTE-months",
-            DECIMAL, o, "effort_fte_months", ini, role="reference")
+            DECIMAL, o, "effort_fte_months", ini)
         add("Initiative", n, "Months to launch", f"{o}.months_to_launch", ini.months_to_launch, "number",
             "months from the start of year 1", DECIMAL, o, "months_to_launch", ini)
-        add("Initiative", n, "Evidence kind", f"{o}.evidence.kind", ini.evidence.kind.value, "enum", "", None,
-            role="text", choices=[e.value for e in EvidenceKind])
+        add("Initiative", n, "Evidence kind", f"{o}.evidence.kind", ini.evidence.kind.value, "enum",
+            "sets the benefit risk adjustment", None, choices=[e.value for e in EvidenceKind])
         add("Initiative", n, "Evidence source", f"{o}.evidence.source", ini.evidence.source, "text", role="text")
         add("Initiative", n, "Evidence year", f"{o}.evidence.year", ini.evidence.year, "year", "year", "0",
             role="text")
         add("Initiative", n, "Evidence note", f"{o}.evidence.note", ini.evidence.note, "text", role="text")
         add("Initiative", n, "Description", f"{o}.description", ini.description, "text", owner=o,
             field="description", model=ini, role="text")
+    if scenario.calibration is not None:
+        cal = scenario.calibration
+        add("Programme", "", f"Calibration from the global holdout “{cal.test_name}”", "calibration.factor",
+            cal.factor, "number", "× every revenue benefit (measured ÷ claimed)", "0.000", name="CalibrationInput")
     return rows

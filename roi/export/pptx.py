@@ -270,7 +270,8 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
     tf.paragraphs[0].font.color.rgb = NAVY
     p = tf.add_paragraph()
     p.text = (f"Personalization business case — {T}-year horizon, {st.discount_rate:.0%} discount rate, "
-              f"risk-adjusted (benefits −{st.benefit_risk:.0%}, costs +{st.cost_risk:.0%})")
+              f"risk-adjusted by evidence (benefits −{case.effective_benefit_risk or 0:.0%} overall, "
+              f"costs +{st.cost_risk:.0%})")
     p.font.size, p.font.color.rgb = Pt(18), GREY
     p = tf.add_paragraph()
     p.text = date.today().isoformat()
@@ -286,8 +287,9 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         f"Payback {_months(case.payback_months)}  (range {_months(hi.payback_months)} … "
         f"{_months(lo.payback_months)})",
         f"Incremental revenue {_money(case.incremental_revenue, cur)} over {T} years",
-        "Revenue per campaign $1: " + ("n/a (no campaign cost)" if case.revenue_per_campaign_dollar is None
-                                       else f"{case.revenue_per_campaign_dollar:.1f} (scalable benchmark ≈ 6)"),
+        f"Revenue per {charts.currency_symbol(cur)}1 of campaign cost: "
+        + ("n/a (no campaign cost)" if case.revenue_per_campaign_dollar is None
+           else f"{case.revenue_per_campaign_dollar:.1f} (scalable benchmark ≈ 6)"),
         f"{len(scenario.initiatives)} components; process maturity realises {case.maturity.realisation:.0%} of "
         f"the uplift, full effect {case.maturity.ramp_months:.0f} months after launch",
     ]
@@ -344,8 +346,9 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
     s = d.slide("Key assumptions and sources", "Every uplift is a hypothesis until a test measures it")
     rows = [
         ["Discount rate", f"{st.discount_rate:.0%}", st.source_of("discount_rate")],
-        ["Risk adjustment", f"benefits −{st.benefit_risk:.0%}, costs +{st.cost_risk:.0%}",
-         st.source_of("benefit_risk")],
+        ["Risk adjustment", f"benefits −{st.benefit_risk_assumed:.0%} assumed / −{st.benefit_risk_benchmark:.0%} "
+         f"benchmark / −{st.benefit_risk_measured:.0%} measured; costs +{st.cost_risk:.0%}",
+         st.source_of("benefit_risk_assumed")],
     ]
     for ini in scenario.initiatives:
         rows.append([f"Uplift: {ini.name}"[:48], f"{ini.uplift.base:+.1%} ({ini.uplift.low:+.1%} … "

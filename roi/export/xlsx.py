@@ -79,11 +79,13 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..engine import build
+from ..engine import LEVERS, build
+from ..engine.flows import BEYOND_HORIZON_YEARS
 from ..evidence import evidence_text
 from ..io import dumps_scenario
 from ..model import BusinessCase, evaluate
-from ..schema import Lever, Outcome, Scenario
+from ..schema import REVENUE_LEVERS, Lever, Outcome, Scenario
+from ..charts import currency_symbol
 from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
@@ -187,32 +189,39 @@ SEG_PERSONALIZABLE, SEG_PER_CUSTOMER, SEG_BASELINE = "J", "K", "L"
 INI_INPUTS = [
     ("outcome", "Outcome", None), ("lever", "Lever", None), ("depth", "Content depth", None),
     ("n_segments", "Target segments", NUMBER), ("channel_reach", "Channel reach", PERCENT),
+    ("requires_identity", "Needs identity", None),
     ("uplift.low", "Uplift low", PERCENT), ("uplift.base", "Uplift base", PERCENT),
-    ("uplift.high", "Uplift high", PERCENT), ("content_assets", "Content assets", DECIMAL),
+    ("uplift.high", "Uplift high", PERCENT), ("effect_decay", "Effect decay / yr", PERCENT),
+    ("evidence.kind", "Evidence kind", None), ("benefit_risk", "Benefit risk override", PERCENT),
+    ("content_assets", "Content assets", DECIMAL),
     ("one_time_cost", "One-time cost", "money"), ("annual_running_cost", "Running cost / yr", "money"),
     ("variable_campaign_cost", "Variable campaign cost / yr", "money"), ("cost_base", "Cost base", "money"),
     ("effort_fte_months", "Effort (FTE-months)", DECIMAL), ("months_to_launch", "Months to launch", DECIMAL),
-    ("content_cost", "Content cost / yr", "money"),
+    ("content_cost", "Content cost / yr", "money"), ("effort_cost", "Effort cost (year 0)", "money"),
+    ("risk_rate", "Benefit risk applied", PERCENT), ("realised_share", "Share of uplift realised", PERCENT),
+    ("decay_rate", "Decay rate λ (per month)", "0.000000"),
 ]
 INI_RESULTS = [
     ("reachable_customers", "Reachable customers", NUMBER),
     ("incremental_revenue", "Incremental revenue", "money"),
     ("incremental_gross_profit", "Incremental gross profit + savings", "money"),
     ("overlap_correction", "Overlap correction (revenue)", "money"),
+    ("lever_interaction", "Lever interaction (revenue)", "money"),
+    ("beyond_horizon_value", "Value beyond the horizon (PV)", "money"),
     ("total_cost", "Total cost", "money"),
     ("variable_campaign_cost_total", "Variable campaign cost (total)", "money"),
     ("npv", "NPV", "money"),
     ("roi", "ROI", PERCENT),
     ("payback_months", "Payback (months)", DECIMAL),
-    ("revenue_per_campaign_dollar", "Revenue per campaign $1", DECIMAL),
+    ("revenue_per_campaign_dollar", "Revenue per unit of campaign cost", DECIMAL),
     ("evidence", "Evidence", None),
 ]
 INI_COL = {key: get_column_letter(2 + k) for k, (key, _, _) in enumerate(INI_INPUTS + INI_RESULTS)}
 
 
 def _style_for(fmt: str | None) -> str | None:
-    return {"money": "roi money", PERCENT: "roi percent", NUMBER: "roi number", DECIMAL: "roi decimal"}.get(
-        fmt or "")
+    return {"money": "roi money", PERCENT: "roi percent", NUMBER: "roi number", DECIMAL: "roi decimal",
+            "0.000000": "roi ratio"}.get(fmt or "")
 
 
 def _write_assumptions(wb: Workbook, scenario: Scenario, lay: _Layout) -> list[Row]:
@@ -297,6 +306,21 @@ class _Calc:
         self.levers = [Lever(i.lever) for i in scenario.initiatives]
 
     # -- helpers ---------------------------------------------------------------------------
+    def _other_revenue_groups(self) -> dict[int, tuple[int | None, int | None]]:
+        """Pair → the group numbers (1-based, as in column E) of the two other revenue levers on
+        its segment, ``None`` where no initiative pulls that lever there; retention pairs absent."""
+        st = self.st
+        revenue = [LEVERS.index(lv) for lv in REVENUE_LEVERS]
+        group_of = {(int(st.group_lever[k]), int(st.group_segment[k])): k + 1 for k in range(len(st.group_lever))}
+        out: dict[int, tuple[int | None, int | None]] = {}
+        for p in range(len(st.pair_initiative)):
+            lever, seg = int(st.lever[st.pair_initiative[p]]), int(st.pair_segment[p])
+            if lever not in revenue:
+                continue
+            others = [lv for lv in revenue if lv != lever]
+            out[p] = (group_of.get((others[0], seg)), group_of.get((others[1], seg)))
+        return out
+
     def y(self, t: int) -> str:
         return self.lay.ycol(t)
 
@@ -376,7 +400,14 @@ class _Calc:
         for t in range(T + 1):
             ws.cell(row=7, column=CALC_YEAR0 + t, value=t)
             ws.cell(row=6, column=CALC_YEAR0 + t, value=f"=12*{self.y(t)}7")
-        self.row = 9
+        safe.write_text(ws["A8"], "Years of customer life followed beyond the horizon (a model constant)")
+        ws["G8"] = BEYOND_HORIZON_YEARS
+        safe.write_text(ws["A9"], "Programme calibration: measured ÷ claimed revenue (1 = no global holdout measured)")
+        ws["G9"] = "=CalibrationInput" if self.sc.calibration is not None else 1
+        for cell, name in (("G8", "BeyondHorizonYears"), ("G9", "CalibrationFactor")):
+            ws.parent.defined_names[name] = DefinedName(name, attr_text=_ref(CALC, "$" + cell[0] + "$" + cell[1:]))
+            ws[cell].style = "roi ratio"
+        self.row = 11
         years0, years1 = range(T + 1), range(1, T + 1)
         M = lambda t: f"{self.y(t)}${self.months_row}"  # noqa: E731
         pj = lambda p: int(self.st.pair_initiative[p])  # noqa: E731
@@ -388,18 +419,22 @@ class _Calc:
         self.section("active", "Share of the year the initiative is live = MIN(MAX(months − launch, 0), 12) / 12",
                      "ini", lambda j, t: f"=MIN(MAX({M(t)}-{launch(j)},0),12)/12", years1)
 
-        def ramp(j: int, t: int) -> str:
+        def integral(j: int, t: int) -> str:
             y = f"MAX({M(t)}-{launch(j)},0)"
-            return f"=IF({y}<=RampMonths,IF(RampMonths>0,{y}*{y}/(2*RampMonths),{y}),{y}-RampMonths/2)"
+            lam = self.ini(j, "decay_rate")
+            return (f"=IF(RampMonths>0,MIN({y},RampMonths)^2/(2*RampMonths),0)"
+                    f"+IF({lam}>0,(1-EXP(-{lam}*MAX({y}-RampMonths,0)))/{lam},MAX({y}-RampMonths,0))")
 
-        self.section("ramp", "Months of full effect accumulated by the end of the year (linear ramp after launch)",
-                     "ini", ramp, years0)
-        self.section("effect", "Realised effect in the year = (ramp integral now − a year ago) / 12 × realisation",
-                     "ini", lambda j, t: f"=({self.at('ramp', j, t)}-{self.at('ramp', j, t - 1)})/12*Realisation",
-                     years1)
+        self.section("ramp", "Months of full effect accumulated by the end of the year: linear ramp after launch, "
+                             "then exp(−λ × months) with λ = −LN(1 − decay) / 12", "ini", integral, years0)
+        self.section("effect", "Realised effect in the year = (integral now − a year ago) / 12 × share realised",
+                     "ini", lambda j, t: (f"=({self.at('ramp', j, t)}-{self.at('ramp', j, t - 1)})/12*"
+                                          f"{self.ini(j, 'realised_share')}"), years1)
         # Pairs
-        self.section("g", "Uplift per (initiative, segment) g = personalizable × reach × uplift × effect", "pair",
-                     lambda p, t: f"={self.seg(ps(p), SEG_PERSONALIZABLE)}*{self.ini(pj(p), 'channel_reach')}*"
+        self.section("g", "Uplift per (initiative, segment) g = eligible share × reach × uplift × effect; eligible = "
+                          "personalizable when the initiative needs identity, else everyone", "pair",
+                     lambda p, t: f"=IF({self.ini(pj(p), 'requires_identity')},{self.seg(ps(p), SEG_PERSONALIZABLE)},1)*"
+                                  f"{self.ini(pj(p), 'channel_reach')}*"
                                   f"{self.ini(pj(p), 'uplift.base')}*{self.at('effect', pj(p), t)}", years1)
         self.section("gpos", "Positive part g⁺ = MAX(g, 0)", "pair",
                      lambda p, t: f"=MAX({self.at('g', p, t)},0)", years1)
@@ -455,6 +490,23 @@ class _Calc:
         self.section("geff", "Uplift after overlap = g × overlap ratio", "pair",
                      lambda p, t: f"={self.at('g', p, t)}*{self.at('ratio', p, t)}", years1)
 
+        other_groups = self._other_revenue_groups()
+
+        def interaction(p: int, t: int) -> str:
+            others = other_groups.get(p)
+            if others is None:  # retention: its customers are counted, not multiplied
+                return "=1"
+            terms = [f"(1+SUMIF({self.key_range('geff', 'E')},{gid},{self.col_range('geff', t)}))" if gid else "1"
+                     for gid in others]
+            a, b = terms
+            return f'=IF(LeverCombination="multiplicative",1/3+({a}+{b})/6+{a}*{b}/3,1)'
+
+        self.section("mult", "Lever interaction multiplier (Shapley share of (1 + G₁)(1 + G₂)(1 + G₃) − 1 with the "
+                             "other revenue levers' group uplifts G on the segment; 1 when levers add)", "pair",
+                     interaction, years1)
+        self.section("gint", "Uplift after overlap and lever interaction = g after overlap × multiplier", "pair",
+                     lambda p, t: f"={self.at('geff', p, t)}*{self.at('mult', p, t)}", years1)
+
         def is_ret(p: int) -> bool:
             return self.levers[pj(p)] == Lever.retention
 
@@ -468,41 +520,70 @@ class _Calc:
                 return f"={prev}*{r}+{n}*{r}*{self.at(src, p, t)}"
             return f
 
-        self.section("stock", "Extra retained customers E = r × E(previous year) + customers × r × g after overlap "
-                              "(retention initiatives only)", "pair", stock("geff", "stock"), years1, "roi number")
+        self.section("stock", "Extra retained customers at the end of the year E = r × E(previous year) + customers × "
+                              "r × g after overlap (retention initiatives only)", "pair", stock("geff", "stock"),
+                     years1, "roi number")
         self.section("stock_solo", "Extra retained customers without overlap (retention initiatives only)", "pair",
                      stock("g", "stock_solo"), years1, "roi number")
+
+        def customer_years(stk: str, p: int, t: int) -> str:
+            prev = "0" if t == 1 else self.at(stk, p, t - 1)
+            return f'IF(RetentionTiming="mid_year",({prev}+{self.at(stk, p, t)})/2,{self.at(stk, p, t)})'
 
         def revenue(src: str, stk: str) -> Callable[[int, int], str]:
             def f(p: int, t: int) -> str:
                 if is_ret(p):
-                    return f"={self.at(stk, p, t)}*{self.seg(ps(p), SEG_PER_CUSTOMER)}"
-                return f"={self.seg(ps(p), SEG_BASELINE)}*{self.at(src, p, t)}"
+                    return f"={customer_years(stk, p, t)}*{self.seg(ps(p), SEG_PER_CUSTOMER)}*CalibrationFactor"
+                return f"={self.seg(ps(p), SEG_BASELINE)}*{self.at(src, p, t)}*CalibrationFactor"
             return f
 
-        self.section("rev", "Incremental revenue = baseline revenue × g after overlap (retention: extra customers × "
-                            "revenue per customer)", "pair", revenue("geff", "stock"), years1, "roi money")
-        self.section("rev_solo", "Standalone revenue (as if no other initiative pulled the same lever)", "pair",
-                     revenue("g", "stock_solo"), years1, "roi money")
+        self.section("rev", "Incremental revenue = baseline revenue × uplift after overlap and interaction × "
+                            "calibration (retention: customer-years of extra customers, mid-year or start of year, × "
+                            "revenue per customer)", "pair", revenue("gint", "stock"), years1, "roi money")
+        self.section("rev_mid", "Revenue after overlap, before lever interaction", "pair", revenue("geff", "stock"),
+                     years1, "roi money")
+        self.section("rev_solo", "Standalone revenue (as if no other initiative pulled any lever on the segment)",
+                     "pair", revenue("g", "stock_solo"), years1, "roi money")
         self.section("gp", "Incremental gross profit = revenue × gross margin", "pair",
                      lambda p, t: f"={self.at('rev', p, t)}*{self.seg(ps(p), SEG_COLS['gross_margin'])}", years1,
                      "roi money")
-        self.section("reach", "Reachable customers = customers × personalizable share × channel reach (column G)",
+
+        def terminal(p: int, t: int) -> str | None:
+            if not is_ret(p) or t != T:
+                return None
+            r = self.seg(ps(p), SEG_COLS["retention_rate"])
+            q = f"({r}/(1+DiscountRate))"
+            series = f"IF(ABS(1-{q})<1E-12,BeyondHorizonYears,(1-{q}^BeyondHorizonYears)/(1-{q}))"
+            k = f'IF(RetentionTiming="mid_year",(1+{r})/(2*(1+DiscountRate))*{series},{q}*{series})'
+            return (f"={self.at('stock', p, t)}*{self.seg(ps(p), SEG_PER_CUSTOMER)}*"
+                    f"{self.seg(ps(p), SEG_COLS['gross_margin'])}*{k}*CalibrationFactor")
+
+        self.section("term", "Value beyond the horizon, at its end: extra customers then on the books × gross profit "
+                             "per customer × Σ of their later years (surviving at the retention rate, discounted)",
+                     "pair", terminal, years1, "roi money")
+        self.section("reach", "Reachable customers = customers × eligible share × channel reach (column G)",
                      "pair", lambda p, t: (f"={self.seg(ps(p), SEG_COLS['customers'])}*"
-                                           f"{self.seg(ps(p), SEG_PERSONALIZABLE)}*{self.ini(pj(p), 'channel_reach')}"),
+                                           f"IF({self.ini(pj(p), 'requires_identity')},"
+                                           f"{self.seg(ps(p), SEG_PERSONALIZABLE)},1)*{self.ini(pj(p), 'channel_reach')}"),
                      range(0, 1), "roi number")
 
         # Per initiative
-        def per_ini(src: str) -> Callable[[int, int], str]:
-            def f(j: int, t: int) -> str:
+        def per_ini(src: str, only_last: bool = False) -> Callable[[int, int], str | None]:
+            def f(j: int, t: int) -> str | None:
+                if only_last and t != T:
+                    return None
                 if t == 0:
                     return "=0"
                 return f"=SUMIF({self.key_range(src, 'A')},{j + 1},{self.col_range(src, t)})"
             return f
 
         self.section("i_rev", "Initiative revenue (sum over its segments)", "ini", per_ini("rev"), years0, "roi money")
+        self.section("i_rev_mid", "Initiative revenue after overlap, before lever interaction", "ini",
+                     per_ini("rev_mid"), years0, "roi money")
         self.section("i_rev_solo", "Initiative standalone revenue", "ini", per_ini("rev_solo"), years0, "roi money")
         self.section("i_gp", "Initiative gross profit", "ini", per_ini("gp"), years0, "roi money")
+        self.section("i_term", "Initiative value beyond the horizon (at its end)", "ini", per_ini("term", True),
+                     years0, "roi money")
 
         def savings(j: int, t: int) -> str:
             if t == 0 or self.levers[j] != Lever.cost_saving:
@@ -513,6 +594,8 @@ class _Calc:
                      years0, "roi money")
         self.section("i_one", "One-time cost (year 0)", "ini",
                      lambda j, t: f"={self.ini(j, 'one_time_cost')}" if t == 0 else "=0", years0, "roi money")
+        self.section("i_effort", "Effort cost = effort × cost of an FTE-month (year 0)", "ini",
+                     lambda j, t: f"={self.ini(j, 'effort_cost')}" if t == 0 else "=0", years0, "roi money")
 
         def yearly(key: str) -> Callable[[int, int], str]:
             return lambda j, t: "=0" if t == 0 else f"={self.ini(j, key)}*{self.at('active', j, t)}"
@@ -524,15 +607,23 @@ class _Calc:
         self.section("i_var", "Variable campaign cost = annual variable cost × share of year live", "ini",
                      yearly("variable_campaign_cost"), years0, "roi money")
         # Risk shrinks a gain and grows a loss (roi.engine.risk_adjust), hence the IF on the sign.
-        self.section("i_benefit", "Benefit, risk-adjusted = (gross profit + savings) × (1 ∓ benefit risk)", "ini",
-                     lambda j, t: _risk_benefit(f"({self.at('i_gp', j, t)}+{self.at('i_sav', j, t)})"), years0,
-                     "roi money")
-        self.section("i_cost", "Cost, risk-adjusted = (one-time + running + content + variable) × (1 + cost risk)",
-                     "ini", lambda j, t: (f"=({self.at('i_one', j, t)}+{self.at('i_run', j, t)}+"
-                                          f"{self.at('i_content', j, t)}+{self.at('i_var', j, t)})*(1+CostRisk)"),
+        risk = lambda j: self.ini(j, "risk_rate")  # noqa: E731
+        self.section("i_benefit", "Benefit, risk-adjusted = (gross profit + savings) × (1 ∓ the initiative's benefit "
+                                  "risk)", "ini",
+                     lambda j, t: _risk_benefit(f"({self.at('i_gp', j, t)}+{self.at('i_sav', j, t)})", risk(j)),
                      years0, "roi money")
-        self.section("i_rev_adj", "Revenue, risk-adjusted = revenue × (1 ∓ benefit risk)", "ini",
-                     lambda j, t: _risk_benefit(self.at("i_rev", j, t)), years0, "roi money")
+        self.section("i_cost", "Cost, risk-adjusted = (one-time + effort + running + content + variable) × "
+                               "(1 + cost risk)", "ini",
+                     lambda j, t: (f"=({self.at('i_one', j, t)}+{self.at('i_effort', j, t)}+{self.at('i_run', j, t)}+"
+                                   f"{self.at('i_content', j, t)}+{self.at('i_var', j, t)})*(1+CostRisk)"),
+                     years0, "roi money")
+        for name, src, title in (("i_rev_adj", "i_rev", "Revenue"), ("i_rev_mid_adj", "i_rev_mid", "Revenue after "
+                                 "overlap"), ("i_rev_solo_adj", "i_rev_solo", "Standalone revenue")):
+            self.section(name, f"{title}, risk-adjusted (× (1 ∓ benefit risk))", "ini",
+                         lambda j, t, src=src: _risk_benefit(self.at(src, j, t), risk(j)), years0, "roi money")
+        self.section("i_term_adj", "Value beyond the horizon, risk-adjusted", "ini",
+                     lambda j, t: _risk_benefit(self.at("i_term", j, t), risk(j)) if t == T else None, years0,
+                     "roi money")
         self.section("i_var_adj", "Variable campaign cost, risk-adjusted", "ini",
                      lambda j, t: f"={self.at('i_var', j, t)}*(1+CostRisk)", years0, "roi money")
         self.section("i_net", "Net cash flow = benefit − cost", "ini",
@@ -548,13 +639,9 @@ class _Calc:
         _print_setup(ws, "G8")
 
 
-def _risk_benefit(value: str, sign_of: str | None = None) -> str:
-    """Formula for a risk-adjusted benefit: gains × (1 − risk), losses × (1 + risk).
-
-    ``sign_of`` decides gain or loss when it is not ``value`` itself (e.g. an overlap correction
-    is a gain's or a loss's part, whatever its own sign).
-    """
-    return f"=IF({sign_of or value}>=0,{value}*(1-BenefitRisk),{value}*(1+BenefitRisk))"
+def _risk_benefit(value: str, risk: str) -> str:
+    """Formula for a risk-adjusted benefit: gains × (1 − risk), losses × (1 + risk)."""
+    return f"=IF({value}>=0,{value}*(1-{risk}),{value}*(1+{risk}))"
 
 
 def _crossing(cum_prev: str, cum: str, flow: str, t: int) -> str:
@@ -582,6 +669,20 @@ def _write_initiatives(wb: Workbook, scenario: Scenario, lay: _Layout) -> Worksh
             c = ws[f"{INI_COL[key]}{r}"]
             if key == "n_segments":
                 c.value = len(ini.segments)  # structural: the depth multiplier counts listed segments
+            elif key == "effort_cost":
+                c.value = f"={INI_COL['effort_fte_months']}{r}*FteMonthCost"
+            elif key == "risk_rate":  # the override, else the rate for the evidence kind
+                kind, over = f"{INI_COL['evidence.kind']}{r}", f"{INI_COL['benefit_risk']}{r}"
+                c.value = (f'=IF(ISNUMBER({over}),{over},IF({kind}="measured",BenefitRiskMeasured,'
+                           f'IF({kind}="benchmark",BenefitRiskBenchmark,BenefitRiskAssumed)))')
+            elif key == "realised_share":  # a measured uplift is not cut again by maturity
+                kind = f"{INI_COL['evidence.kind']}{r}"
+                c.value = f'=IF(AND({kind}="measured",NOT(RealiseMeasuredUplift)),1,Realisation)'
+            elif key == "decay_rate":
+                c.value = f"=-LN(1-{INI_COL['effect_decay']}{r})/12"
+            elif key == "benefit_risk":  # empty when the initiative has no override
+                override = lay.assumption[f"{o}.benefit_risk"]
+                c.value = f'=IF(ISNUMBER({override}),{override},"")'
             elif key == "content_cost":
                 d = f"{INI_COL['depth']}{r}"
                 c.value = (f"={INI_COL['content_assets']}{r}*VariantsPerAsset*"
@@ -618,19 +719,22 @@ def _initiative_results(ws: Worksheet, scenario: Scenario, lay: _Layout) -> None
             if pair_rows else "=0")
         ws[f"{INI_COL['incremental_revenue']}{r}"] = f"=SUM({rng('i_rev_adj', j, 0, T)})"
         ws[f"{INI_COL['incremental_gross_profit']}{r}"] = f"=SUM({rng('i_benefit', j, 0, T)})"
-        # Standalone and combined revenue share the uplift's sign, so the sign rule applies once.
-        ws[f"{INI_COL['overlap_correction']}{r}"] = _risk_benefit(
-            f"(SUM({rng('i_rev_solo', j, 0, T)})-SUM({rng('i_rev', j, 0, T)}))",
-            sign_of=f"SUM({rng('i_rev_solo', j, 0, T)})")
+        ws[f"{INI_COL['overlap_correction']}{r}"] = (
+            f"=SUM({rng('i_rev_solo_adj', j, 0, T)})-SUM({rng('i_rev_mid_adj', j, 0, T)})")
+        ws[f"{INI_COL['lever_interaction']}{r}"] = (
+            f"=SUM({rng('i_rev_adj', j, 0, T)})-SUM({rng('i_rev_mid_adj', j, 0, T)})")
+        bhv = f"{INI_COL['beyond_horizon_value']}{r}"
+        ws[bhv] = f"={c('i_term_adj', j, T)}/(1+DiscountRate)^{T}"
+        counted = f"IF(IncludeBeyondHorizon,{bhv},0)"
         ws[f"{INI_COL['total_cost']}{r}"] = f"=SUM({rng('i_cost', j, 0, T)})"
         ws[f"{INI_COL['variable_campaign_cost_total']}{r}"] = f"=SUM({rng('i_var_adj', j, 0, T)})"
-        ws[f"{INI_COL['npv']}{r}"] = f"={c('i_net', j, 0)}+NPV(DiscountRate,{rng('i_net', j, 1, T)})"
-        pv_b = f"({c('i_benefit', j, 0)}+NPV(DiscountRate,{rng('i_benefit', j, 1, T)}))"
+        ws[f"{INI_COL['npv']}{r}"] = f"={c('i_net', j, 0)}+NPV(DiscountRate,{rng('i_net', j, 1, T)})+{counted}"
+        pv_b = f"({c('i_benefit', j, 0)}+NPV(DiscountRate,{rng('i_benefit', j, 1, T)})+{counted})"
         pv_c = f"({c('i_cost', j, 0)}+NPV(DiscountRate,{rng('i_cost', j, 1, T)}))"
         ws[f"{INI_COL['roi']}{r}"] = f'=IF({pv_c}<=0,"undefined",({pv_b}-{pv_c})/{pv_c})'
         ws[f"{INI_COL['payback_months']}{r}"] = _payback(rng("i_cum", j, 0, T), rng("i_cross", j, 1, T))
         rev, var = f"{INI_COL['incremental_revenue']}{r}", f"{INI_COL['variable_campaign_cost_total']}{r}"
-        ws[f"{INI_COL['revenue_per_campaign_dollar']}{r}"] = f'=IF({var}=0,"n/a",{rev}/{var})'
+        ws[f"{INI_COL['revenue_per_campaign_dollar']}{r}"] = f'=IF({var}>0,{rev}/{var},"n/a")'
         safe.write_text(ws[f"{INI_COL['evidence']}{r}"], evidence_text(ini.evidence))
         for key, _, fmt in INI_RESULTS:
             if _style_for(fmt):
@@ -639,8 +743,8 @@ def _initiative_results(ws: Worksheet, scenario: Scenario, lay: _Layout) -> None
     total = last + 1
     safe.write_text(ws.cell(row=total, column=1), "Total (initiatives, before programme costs)")
     ws.cell(row=total, column=1).font = Font(bold=True)
-    for key in ("incremental_revenue", "incremental_gross_profit", "overlap_correction", "total_cost",
-                "variable_campaign_cost_total", "npv", "effort_fte_months"):
+    for key in ("incremental_revenue", "incremental_gross_profit", "overlap_correction", "lever_interaction",
+                "beyond_horizon_value", "total_cost", "variable_campaign_cost_total", "npv", "effort_fte_months"):
         col = INI_COL[key]
         ws[f"{col}{total}"] = f"=SUM({col}2:{col}{last})"
         ws[f"{col}{total}"].style = "roi decimal" if key == "effort_fte_months" else "roi money"
@@ -658,6 +762,10 @@ CASH_LINES = [
     ("variable", "Variable campaign cost"),
     ("net_unadj", "Net cash flow before risk adjustment"),
     ("discount", "Discount factor 1 / (1 + rate)^year"),
+    ("beyond", "Value beyond the horizon, risk-adjusted (at its end)"),
+    ("net_irr", "Net cash flow with the value beyond the horizon when counted (for IRR)"),
+    ("benefit_unadj", "Benefit before risk adjustment"),
+    ("beyond_unadj", "Value beyond the horizon before risk adjustment (at its end)"),
 ]
 
 
@@ -704,18 +812,24 @@ def _write_cash_flow(wb: Workbook, scenario: Scenario, lay: _Layout) -> None:
                 f = "=" + calc_sum("i_var_adj", t)
             elif key == "net_unadj":
                 prog = "PlatformOneTimeCost" if t == 0 else "(TeamAnnualCost+PlatformAnnualCost)"
-                f = (f"={calc_sum('i_gp', t)}+{calc_sum('i_sav', t)}-{calc_sum('i_one', t)}-{calc_sum('i_run', t)}"
-                     f"-{calc_sum('i_content', t)}-{calc_sum('i_var', t)}-{prog}")
-            else:  # discount
+                f = (f"={calc_sum('i_gp', t)}+{calc_sum('i_sav', t)}-{calc_sum('i_one', t)}-{calc_sum('i_effort', t)}"
+                     f"-{calc_sum('i_run', t)}-{calc_sum('i_content', t)}-{calc_sum('i_var', t)}-{prog}")
+            elif key == "discount":
                 f = f"=1/(1+DiscountRate)^{t}"
+            elif key in ("beyond", "beyond_unadj"):
+                f = "=" + calc_sum("i_term_adj" if key == "beyond" else "i_term", t) if t == T else "=0"
+            elif key == "net_irr":
+                f = f"={col}{R['net']}+IF(IncludeBeyondHorizon,{col}{R['beyond']},0)"
+            else:  # benefit_unadj
+                f = f"={calc_sum('i_gp', t)}+{calc_sum('i_sav', t)}"
             ws[f"{col}{r}"] = f
             ws[f"{col}{r}"].style = {"cross": "roi decimal", "discount": "roi ratio"}.get(key, "roi money")
-        if key not in ("cum", "cross", "discount"):
+        if key not in ("cum", "cross", "discount", "net_irr"):
             ws[f"{total_col}{r}"] = f"=SUM(B{r}:{cy(T)}{r})"
             ws[f"{total_col}{r}"].style = "roi money"
     for cell in ws[R["net"]]:
         cell.font = Font(bold=True)
-    note = R["discount"] + 2
+    note = max(R.values()) + 2
     safe.write_text(ws.cell(row=note, column=1),
                     "Costs are negative. Year 0 is the initial investment and is not discounted: NPV = year 0 + "
                     "NPV(rate, years 1…n), because Excel's NPV() discounts its first value one period. "
@@ -786,28 +900,46 @@ def _write_summary(ws: Worksheet, wb: Workbook, case: BusinessCase, lay: _Layout
     safe.write_text(ws["A2"], f"Personalization business case — {T}-year horizon, risk-adjusted, in {cur}. "
                               "Yellow cells on the Assumptions sheet are inputs; everything here recalculates.")
     ws["A2"].style = "roi note"
-    net = rng("net", 0, T)
+    sym = currency_symbol(cur)
+    last_ini = 1 + len(sc.initiatives)
+    ini_rng = lambda key: _ref(INITIATIVES, f"${INI_COL[key]}$2:${INI_COL[key]}${last_ini}")  # noqa: E731
+    disc_T = f"(1+DiscountRate)^{T}"
+    counted = "IF(IncludeBeyondHorizon,Case_BeyondHorizonValue,0)"
     lines: list[tuple[str, str, str, str | None]] = [
-        ("NPV", f"={cash('net', 0)}+NPV(DiscountRate,{rng('net', 1, T)})", "roi headline", "Case_NPV"),
-        ("IRR", _irr(net), "roi percent", "Case_IRR"),
-        ("PV of benefits", f"={cash('benefit', 0)}+NPV(DiscountRate,{rng('benefit', 1, T)})", "roi money",
+        ("NPV", f"={cash('net', 0)}+NPV(DiscountRate,{rng('net', 1, T)})+{counted}", "roi headline", "Case_NPV"),
+        ("IRR", _irr(rng("net_irr", 0, T)), "roi percent", "Case_IRR"),
+        ("PV of benefits", f"={cash('benefit', 0)}+NPV(DiscountRate,{rng('benefit', 1, T)})+{counted}", "roi money",
          "Case_PVBenefits"),
         ("PV of costs", f"={cash('total_cost', 0)}+NPV(DiscountRate,{rng('total_cost', 1, T)})", "roi money",
          "Case_PVCosts"),
         ("ROI = (PV benefits − PV costs) / PV costs", '=IF(Case_PVCosts<=0,"undefined",'
          '(Case_PVBenefits-Case_PVCosts)/Case_PVCosts)', "roi percent", "Case_ROI"),
-        ("Payback (months)", _payback(rng("cum", 0, T), rng("cross", 1, T)), "roi decimal", "Case_PaybackMonths"),
+        ("Payback (months, cash inside the horizon)", _payback(rng("cum", 0, T), rng("cross", 1, T)), "roi decimal",
+         "Case_PaybackMonths"),
+        ("Value beyond the horizon (PV; in NPV only when counted)", f"={cash('beyond', T)}/{disc_T}", "roi money",
+         "Case_BeyondHorizonValue"),
         ("Incremental revenue", f"={total('revenue')}", "roi money", "Case_IncrementalRevenue"),
         ("Incremental gross profit + savings", f"={total('benefit')}", "roi money", "Case_IncrementalGrossProfit"),
         ("Variable campaign cost", f"={total('variable')}", "roi money", "Case_VariableCampaignCost"),
-        ("Incremental revenue per campaign $1 (benchmark ≈ 6)",
-         '=IF(Case_VariableCampaignCost=0,"n/a",Case_IncrementalRevenue/Case_VariableCampaignCost)', "roi decimal",
+        (f"Incremental revenue per {sym}1 of campaign cost, initiatives that carry it (benchmark ≈ 6)",
+         f'=IF(Case_VariableCampaignCost=0,"n/a",SUMIF({ini_rng("variable_campaign_cost_total")},">0",'
+         f'{ini_rng("incremental_revenue")})/Case_VariableCampaignCost)', "roi decimal",
          "Case_RevenuePerCampaignDollar"),
+        ("Revenue of initiatives with no campaign cost",
+         f'=SUMIF({ini_rng("variable_campaign_cost_total")},0,{ini_rng("incremental_revenue")})', "roi money",
+         "Case_RevenueWithoutCampaignCost"),
         ("Overlap correction (revenue not double counted)",
          "=" + _ref(INITIATIVES, f"{INI_COL['overlap_correction']}{2 + len(sc.initiatives)}"), "roi money",
          "Case_OverlapCorrection"),
-        ("NPV before risk adjustment", f"={cash('net_unadj', 0)}+NPV(DiscountRate,{rng('net_unadj', 1, T)})",
-         "roi money", "Case_UnadjustedNPV"),
+        ("Lever interaction (revenue from cross terms of levers)",
+         "=" + _ref(INITIATIVES, f"{INI_COL['lever_interaction']}{2 + len(sc.initiatives)}"), "roi money",
+         "Case_LeverInteraction"),
+        ("NPV before risk adjustment", f"={cash('net_unadj', 0)}+NPV(DiscountRate,{rng('net_unadj', 1, T)})"
+         f"+IF(IncludeBeyondHorizon,{cash('beyond_unadj', T)}/{disc_T},0)", "roi money", "Case_UnadjustedNPV"),
+        ("Effective benefit risk = 1 − PV(risk-adjusted benefits) / PV(benefits)",
+         f'=IF({cash("benefit_unadj", 0)}+NPV(DiscountRate,{rng("benefit_unadj", 1, T)})>0,1-({cash("benefit", 0)}+'
+         f'NPV(DiscountRate,{rng("benefit", 1, T)}))/({cash("benefit_unadj", 0)}+NPV(DiscountRate,'
+         f'{rng("benefit_unadj", 1, T)})),"n/a")', "roi percent", "Case_EffectiveBenefitRisk"),
         ("Process maturity index (0–1)", "=MaturityIndex", "roi ratio", None),
         ("Share of uplift realised", "=Realisation", "roi percent", None),
         ("Months from launch to full effect", "=RampMonths", "roi decimal", None),

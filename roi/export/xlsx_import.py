@@ -108,6 +108,22 @@ def _coerce(row: Row, v: Any) -> Any:
             return _number(v)
         except ValueError:
             raise ValueError(f"must be a number, not {str(v)[:40]!r}") from None
+    if kind == "optional":
+        if v is None or v == "":
+            return None
+        try:
+            return _number(v)
+        except ValueError:
+            raise ValueError(f"must be a number or empty, not {str(v)[:40]!r}") from None
+    if kind == "bool":
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, (int, float)) and v in (0, 1):  # spreadsheets store a boolean as 1 / 0
+            return bool(v)
+        text = "" if v is None else str(v).strip().upper()
+        if text in ("TRUE", "FALSE", "1", "0"):
+            return text in ("TRUE", "1")
+        raise ValueError(f"must be TRUE or FALSE, not {str(v)[:40]!r}")
     if kind == "int":
         try:
             f = _number(v)

@@ -2,8 +2,10 @@
 
 For an initiative, "NPV" is its own risk-adjusted NPV (shared programme costs excluded, as in
 :func:`roi.evaluate`) with every other initiative at base; the uplift is its own uplift. For the
-programme, NPV includes the shared costs and the uplift is a multiplier on every initiative's
-uplift (1 = base).
+programme, NPV is the headline risk-adjusted NPV, shared costs included, and the uplift is a
+multiplier on every initiative's uplift (1 = base). Breakeven is measured against the headline
+(risk-adjusted) NPV on purpose: it answers "how wrong can we be before the case we present turns
+negative".
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
+from typing import NamedTuple
+
 from .. import engine
 from ..schema import UPLIFT_MAX, Scenario
-from .metrics import outcomes
 
 PROGRAMME = "Programme"
 _RTOL = 1e-7  # |NPV| at the solution, relative to the larger of PV benefits and PV costs
+
+
+class _Programme(NamedTuple):
+    """Risk-adjusted programme NPV, PV of benefits and PV of costs per evaluated multiplier."""
+
+    npv: np.ndarray
+    pv_benefits: np.ndarray
+    pv_costs: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -100,11 +111,15 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
         be, method = _solve(lambda u, j=j: npv_j(j, u), 0.0, UPLIFT_MAX, f0, fb, float(base_u[j]), max(pvb[0, j], pvc[0, j]))
         rows.append(_finish(ini.name, fb, float(base_u[j]), be, float(pvb[0, j]), float(pvc[0, j]), method))
 
-    def programme(m: float | np.ndarray) -> np.ndarray:
+    def programme(m: float | np.ndarray) -> _Programme:
         m = np.atleast_1d(np.asarray(m, dtype=float))
-        xm = x.with_(uplift=base_u[None, :] * m[:, None])
-        b, c = engine.programme_cash(structure, xm)
-        return outcomes(b, c, x.discount_rate)
+        xm = x.tiled(len(m)).with_(uplift=base_u[None, :] * m[:, None])
+        flows = engine.compute(structure, xm)
+        pv_b, pv_c = engine.initiative_pv(structure, xm, flows)
+        df = engine.discount_factors(xm.discount_rate, structure.horizon)
+        shared = (engine.risk_adjust(flows, xm).programme_cost * df).sum(axis=1)
+        b, c = pv_b.sum(axis=1), pv_c.sum(axis=1) + shared
+        return _Programme(b - c, b, c)
 
     o = programme(np.array([1.0, 0.0]))
     top = float(np.abs(base_u).max(initial=0.0))

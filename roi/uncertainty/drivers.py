@@ -13,13 +13,17 @@ costs           every cost (initiatives and programme) × m        m = 0.8 … 1
 reach           each initiative's channel reach × m (≤ 1)         m = 0.8 … 1.2
 conversion      baseline conversion of every segment × m (≤ 1)    m = 0.9 … 1.1
 order_value     average order value of every segment × m          m = 0.9 … 1.1
+maturity        all four process maturity scores + δ (1 … 5)      δ = −1 … +1 point
 ramp            months from launch to full effect × m             m = 0.5 … 1.5
 discount_rate   the discount rate (fraction per year)             base ± 0.02
-risk            benefit and cost risk adjustments + δ (0 … 1)     δ = −0.10 … +0.10
 ============== ================================================= ====================
 
 ``uplift_scale`` (every uplift × m, 0.5 … 1.5) is offered for the two-way grid only: in the
 tornado and the Monte Carlo the individual uplifts already move.
+
+The analyses run on the model *before* the TEI risk adjustment: the ranges are the risk, so the
+haircut is not stacked under them (there is no "risk" driver any more). The headline stays the
+risk-adjusted NPV, and :mod:`roi.uncertainty.montecarlo` says where it sits in the distribution.
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..engine import Inputs
+from ..maturity import SCORE_FIELDS
 from ..schema import UPLIFT_MAX, UPLIFT_MIN, Scenario
 
-# Order in which drivers are applied: uplifts are set before they are scaled.
-KINDS = ("uplift", "uplift_scale", "costs", "reach", "conversion", "order_value", "ramp", "discount_rate", "risk")
+# Order in which drivers are applied: uplifts are set before they are scaled, and maturity sets the
+# ramp before the ramp driver scales it.
+KINDS = ("uplift", "uplift_scale", "costs", "reach", "conversion", "order_value", "maturity", "ramp", "discount_rate")
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,11 @@ class Driver:
     low: float
     base: float
     high: float
-    unit: str  # "uplift" (fraction), "multiplier", "rate" (fraction per year), "shift" (fraction)
+    unit: str  # "uplift" (fraction), "multiplier", "rate" (fraction per year), "points" (maturity)
     lower_bound: float  # smallest meaningful value (grids stop here)
     upper_bound: float  # largest meaningful value
     index: int = -1  # initiative index for uplift drivers
+    params: tuple[float, ...] = ()  # maturity: the four scores, realisation floor, slowest and fastest ramp
 
     @property
     def width(self) -> float:
@@ -69,9 +76,9 @@ class Driver:
 class Ranges:
     """Assumed ± ranges for the drivers a scenario gives as single values.
 
-    Multipliers are fractions (0.2 → × 0.8 … × 1.2); ``discount_rate`` and ``risk`` are
-    absolute shifts (0.02 → rate ± 2 points). Defaults are this tool's assumptions, shown to the
-    user as such.
+    Multipliers are fractions (0.2 → × 0.8 … × 1.2); ``discount_rate`` is an absolute shift
+    (0.02 → rate ± 2 points); ``maturity`` is in score points (1 → every score ± 1, within 1–5).
+    Defaults are this tool's assumptions, shown to the user as such.
     """
 
     costs: float = 0.20
@@ -80,13 +87,14 @@ class Ranges:
     order_value: float = 0.10
     ramp: float = 0.50
     discount_rate: float = 0.02
-    risk: float = 0.10
+    maturity: float = 1.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
-            if not (0 <= v <= 1):
-                raise ValueError(f"ranges.{f.name}: must be between 0 and 1 (got {v!r})")
+            top = 4.0 if f.name == "maturity" else 1.0
+            if not (0 <= v <= top):
+                raise ValueError(f"ranges.{f.name}: must be between 0 and {top:g} (got {v!r})")
 
     @classmethod
     def none(cls) -> "Ranges":
@@ -117,6 +125,24 @@ def _multiplier(key: str, label: str, r: float) -> Driver:
     return Driver(key, label, key, 1 - r, 1.0, 1 + r, "multiplier", 0.0, 10.0)
 
 
+def maturity_driver(scenario: Scenario, points: float) -> Driver:
+    """Every process maturity score shifted by −points … +points (each kept within 1–5)."""
+    p = scenario.process
+    params = tuple(float(getattr(p, f)) for f in SCORE_FIELDS) + (
+        p.realisation_floor, p.ramp_months_slowest, p.ramp_months_fastest)
+    return Driver("maturity", "Process maturity (every score, ± points)", "maturity", -points, 0.0, points,
+                  "points", -4.0, 4.0, params=params)
+
+
+def maturity_at(d: Driver, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(realisation, ramp months)`` with every score of ``d.params`` shifted by ``shift`` points
+    (the rule of :mod:`roi.maturity`, vectorised)."""
+    scores = np.asarray(d.params[:4])[:, None]
+    floor, slowest, fastest = d.params[4:]
+    index = ((np.clip(scores + shift[None, :], 1.0, 5.0) - 1.0) / 4.0).mean(axis=0)
+    return floor + (1 - floor) * index, slowest - (slowest - fastest) * index
+
+
 def drivers(scenario: Scenario, ranges: Ranges | None = None) -> list[Driver]:
     """The tornado / Monte Carlo drivers: each initiative's uplift, then the assumed ranges."""
     r = Ranges() if ranges is None else ranges
@@ -126,6 +152,7 @@ def drivers(scenario: Scenario, ranges: Ranges | None = None) -> list[Driver]:
         _multiplier("reach", "Reach (channel reach, × multiplier)", r.reach),
         _multiplier("conversion", "Baseline conversion (× multiplier)", r.conversion),
         _multiplier("order_value", "Average order value (× multiplier)", r.order_value),
+        maturity_driver(scenario, r.maturity),
         _multiplier("ramp", "Ramp time to full effect (× multiplier)", r.ramp),
         Driver(
             "discount_rate",
@@ -138,7 +165,6 @@ def drivers(scenario: Scenario, ranges: Ranges | None = None) -> list[Driver]:
             0.0,
             1.0,
         ),
-        Driver("risk", "Risk adjustment (benefit and cost risk, + points)", "risk", -r.risk, 0.0, r.risk, "shift", -1.0, 1.0),
     ]
 
 
@@ -163,10 +189,10 @@ def apply(x: Inputs, ds: Sequence[Driver], values: np.ndarray, *, skip_base: boo
 
     Notes
     -----
-    ``uplift_j = v``; then ``uplift × v`` (uplift_scale); costs (one-time, running, content,
-    variable, programme) ``× v``; ``reach = min(reach × v, 1)``; ``conversion = min(conv × v, 1)``;
-    ``order value × v``; ``ramp months × v``; ``discount rate = v``;
-    ``benefit_risk, cost_risk = clip(risk + v, 0, 1)``.
+    ``uplift_j = v``; then ``uplift × v`` (uplift_scale); costs (one-time, effort, running,
+    content, variable, programme) ``× v``; ``reach = min(reach × v, 1)``;
+    ``conversion = min(conv × v, 1)``; ``order value × v``; maturity: realisation and ramp from
+    the scores + v (:func:`maturity_at`); ``ramp months × v``; ``discount rate = v``.
     """
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
@@ -191,7 +217,7 @@ def apply(x: Inputs, ds: Sequence[Driver], values: np.ndarray, *, skip_base: boo
         elif d.kind == "uplift_scale":
             ch["uplift"] = get("uplift") * v[:, None]
         elif d.kind == "costs":
-            for name in ("one_time_cost", "running_cost", "content_cost", "variable_cost"):
+            for name in ("one_time_cost", "effort_cost", "running_cost", "content_cost", "variable_cost"):
                 ch[name] = get(name) * v[:, None]
             for name in ("programme_one_time", "programme_annual"):
                 ch[name] = get(name) * v
@@ -201,13 +227,12 @@ def apply(x: Inputs, ds: Sequence[Driver], values: np.ndarray, *, skip_base: boo
             ch["conversion"] = np.clip(get("conversion") * v[:, None], 0.0, 1.0)
         elif d.kind == "order_value":
             ch["order_value"] = get("order_value") * v[:, None]
+        elif d.kind == "maturity":
+            ch["realisation"], ch["ramp_months"] = maturity_at(d, v)
         elif d.kind == "ramp":
             ch["ramp_months"] = np.maximum(get("ramp_months") * v, 0.0)
         elif d.kind == "discount_rate":
             ch["discount_rate"] = np.clip(v, 0.0, 1.0)
-        elif d.kind == "risk":
-            ch["benefit_risk"] = np.clip(get("benefit_risk") + v, 0.0, 1.0)
-            ch["cost_risk"] = np.clip(get("cost_risk") + v, 0.0, 1.0)
         else:  # pragma: no cover - KINDS is closed
             raise ValueError(f"driver kind: unknown {d.kind!r}")
     return x.with_(**ch)

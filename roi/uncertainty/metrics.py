@@ -25,16 +25,22 @@ class Outcomes:
     pv_costs: np.ndarray  # [D]
 
 
-def outcomes(benefit: np.ndarray, cost: np.ndarray, rate: np.ndarray) -> Outcomes:
-    """From risk-adjusted programme ``benefit`` and ``cost`` ``[D,T+1]`` and ``rate`` ``[D or 1]``.
+def outcomes(benefit: np.ndarray, cost: np.ndarray, rate: np.ndarray,
+             terminal: np.ndarray | None = None) -> Outcomes:
+    """From programme ``benefit`` and ``cost`` ``[D,T+1]``, ``rate`` ``[D or 1]`` and, when the
+    scenario counts it, the value beyond the horizon ``terminal`` ``[D]`` (at the end of the horizon).
 
     Notes
     -----
-    ``PV = Σ_t flow_t (1 + rate)^−t``; ``NPV = PV(benefit) − PV(cost)``;
-    ``ROI = (PV(benefit) − PV(cost)) / PV(cost)``, NaN when ``PV(cost) ≤ 0``.
+    ``PV = Σ_t flow_t (1 + rate)^−t``; ``PV(benefit)`` includes ``terminal × (1 + rate)^−T``;
+    ``NPV = PV(benefit) − PV(cost)``; ``ROI = (PV(benefit) − PV(cost)) / PV(cost)``, NaN when
+    ``PV(cost) ≤ 0``; payback on the yearly flows alone (the value beyond the horizon is not cash
+    within it).
     """
     df = engine.discount_factors(np.asarray(rate, dtype=float), benefit.shape[1] - 1)
     pv_b = (benefit * df).sum(axis=1)
+    if terminal is not None:
+        pv_b = pv_b + terminal * df[:, -1]
     pv_c = (cost * df).sum(axis=1)
     npv = pv_b - pv_c
     with np.errstate(divide="ignore", invalid="ignore"):

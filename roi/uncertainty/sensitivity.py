@@ -1,7 +1,8 @@
 """One-way and two-way sensitivity, and the pessimistic / base / optimistic cases.
 
 All three evaluate many variants of the scenario in one engine call: each variant is one
-"draw" of the drivers (:func:`roi.uncertainty.drivers.apply`).
+"draw" of the drivers (:func:`roi.uncertainty.drivers.apply`). Like the Monte Carlo they run on
+the model *before* the TEI risk adjustment: the ranges are the risk.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ Metric = Literal["npv", "roi"]
 
 
 def _evaluate(scenario: Scenario, ds: list[Driver], values: np.ndarray) -> Outcomes:
+    """Programme outcomes (before risk adjustment) of each row of driver ``values`` ``[n,K]``."""
     structure, x = engine.build(scenario)
     xs = apply(x, ds, values)
-    b, c = engine.programme_cash(structure, xs)
+    cash = engine.programme_cash(structure, xs)
     n = values.shape[0]
-    b, c = np.broadcast_to(b, (n, b.shape[1])), np.broadcast_to(c, (n, c.shape[1]))
-    return outcomes(b, c, np.broadcast_to(xs.discount_rate, (n,)))
+    b, c = np.broadcast_to(cash.benefit, (n, cash.benefit.shape[1])), np.broadcast_to(cash.cost, (n, cash.cost.shape[1]))
+    terminal = np.broadcast_to(cash.terminal, (n,)) if structure.include_beyond_horizon else None
+    return outcomes(b, c, np.broadcast_to(xs.discount_rate, (n,)), terminal)
 
 
 def _none(v: float) -> float | None:
@@ -112,7 +115,8 @@ def tornado(scenario: Scenario, ranges: Ranges | None = None, metric: Metric = "
 
 @dataclass(frozen=True)
 class Cases:
-    """Pessimistic, base and optimistic business cases, and the driver values behind them."""
+    """Pessimistic, base and optimistic business cases (before risk adjustment), and the driver
+    values behind them."""
 
     pessimistic: BusinessCase
     base: BusinessCase
@@ -135,9 +139,10 @@ def cases(scenario: Scenario, ranges: Ranges | None = None) -> Cases:
     -----
     "Worse" is the end of the driver's range that gives the lower programme NPV when it moves
     alone (from :func:`tornado`); for the usual case that is low uplift, reach, conversion and
-    order value, and high costs, ramp time, discount rate and risk. Ties keep the low end for the
-    pessimistic case. The cases combine all drivers at once, so they are deliberately extreme
-    — the Monte Carlo says how likely values in between are.
+    order value and maturity, and high costs, ramp time and discount rate. Ties keep the low end
+    for the pessimistic case. The cases combine all drivers at once, so they are deliberately
+    extreme — the Monte Carlo says how likely values in between are. Each is a whole business
+    case with no risk adjustment (benefit and cost risk 0): the ranges are the risk.
     """
     ds = drivers(scenario, ranges)
     t = {r.driver: r for r in tornado(scenario, ranges).rows}
@@ -146,9 +151,9 @@ def cases(scenario: Scenario, ranges: Ranges | None = None) -> Cases:
     pess = np.where(high_better, low, high)
     opt = np.where(high_better, high, low)
     structure, x = engine.build(scenario)
+    x = x.with_(benefit_risk=np.zeros_like(x.benefit_risk), cost_risk=np.zeros_like(x.cost_risk))
     xs = apply(x, ds, np.stack([pess, base_values(ds), opt]), skip_base=False).tiled()
-    one = [x.with_(**{n: getattr(xs, n)[k : k + 1] for n in x.__dataclass_fields__}) for k in range(3)]
-    p, b, o = (evaluate_inputs(scenario, structure, xi) for xi in one)
+    p, b, o = (evaluate_inputs(scenario, structure, xs.draw(k)) for k in range(3))
     return Cases(p, b, o, ds, pess, opt)
 
 

@@ -1,0 +1,97 @@
+"""When an initiative acts: the share of each year it is live and its realised effect that year.
+
+The effect of an initiative rises linearly from 0 at launch to 1 after ``ramp`` months, then
+fades by ``decay`` a year (exponentially, month by month); it is scaled by the maturity
+realisation share unless the uplift was measured (see
+:meth:`roi.schema.Scenario.realised_by_maturity`). A year's effect is the average of that curve
+over the year's twelve months. Costs run for the share of the year the initiative is live.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .build import Inputs, Structure
+
+
+def decay_rate(decay: np.ndarray) -> np.ndarray:
+    """Monthly exponential rate ``λ = −ln(1 − decay) / 12`` of a yearly decay share."""
+    return -np.log1p(-np.asarray(decay, dtype=float)) / 12.0
+
+
+def effect_integral(months: np.ndarray, launch: np.ndarray, ramp: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Months of full effect accumulated ``months`` after the start of year 1 (broadcasting).
+
+    Notes
+    -----
+    With ``y = max(months − launch, 0)`` months since launch, ``R`` the ramp and ``λ`` the
+    monthly decay rate, the effect curve is ``y / R`` while ``y ≤ R`` and ``exp(−λ (y − R))``
+    after; its integral is ``min(y, R)² / (2R) + (1 − exp(−λ z)) / λ`` with ``z = max(y − R, 0)``
+    (``z`` itself when ``λ = 0``; no ramp term when ``R = 0``).
+
+    >>> float(effect_integral(np.array(24.0), np.array(0.0), np.array(12.0), np.array(0.0)))
+    18.0
+    """
+    y = np.maximum(months - launch, 0.0)
+    r = np.minimum(y, ramp)
+    safe_ramp = np.where(ramp > 0, ramp, 1.0)
+    rising = np.where(ramp > 0, r * r / (2.0 * safe_ramp), 0.0)
+    z = np.maximum(y - ramp, 0.0)
+    lam = np.asarray(lam, dtype=float)
+    safe_lam = np.where(lam > 0, lam, 1.0)
+    tail = np.where(lam > 0, -np.expm1(-safe_lam * z) / safe_lam, z)
+    return rising + tail
+
+
+def realisation_by_initiative(structure: Structure, x: Inputs) -> np.ndarray:
+    """``[D,J]`` share of the uplift realised: maturity realisation, or 1 for a measured uplift."""
+    return np.where(structure.realised[None, :], x.realisation[:, None], 1.0)
+
+
+def timing(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each year an initiative is live, and its average realised effect that year.
+
+    Returns ``(active, effect)``, both ``[D,J,T]`` fractions 0–1 for years 1 … horizon.
+    """
+    ends = 12.0 * np.arange(0, structure.horizon + 1)  # [T+1] months since start
+    launch = x.launch_months[:, :, None]
+    ramp = x.ramp_months[:, None, None]
+    lam = decay_rate(x.decay)[:, :, None]
+    active = np.clip(ends[1:] - launch, 0.0, 12.0) / 12.0
+    cum = effect_integral(ends, launch, ramp, lam)
+    effect = np.diff(cum, axis=2) / 12.0 * realisation_by_initiative(structure, x)[:, :, None]
+    return active, effect
+
+
+def timing_draws_last(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`timing` laid out ``[J,T,·]`` (draws last, so numpy works on long contiguous rows).
+
+    Arrays may have a draw axis of length 1. Years before launch in every draw (effect 0) and
+    years wholly past launch + ramp in every draw for an initiative without decay (effect = its
+    realisation) are filled directly; only the other years are integrated.
+    """
+    T = structure.horizon
+    ends = 12.0 * np.arange(T + 1)  # [T+1]
+    launch = x.launch_months.T  # [J,·]
+    ramp = x.ramp_months  # [·]
+    lam = decay_rate(x.decay).T  # [J,·]
+    real = realisation_by_initiative(structure, x).T  # [J,·]
+    J = launch.shape[0]
+    n = np.broadcast_shapes(launch.shape[1:], ramp.shape, real.shape[1:], lam.shape[1:])[0]
+    active = np.clip(ends[None, 1:, None] - launch[:, None, :], 0.0, 12.0)
+    active /= 12.0
+    no_decay = (lam == 0).all(axis=1)  # [J]
+    before = ends[None, 1:] <= launch.min(axis=1)[:, None]  # [J,T]: not launched in any draw
+    steady = (ends[None, :-1] - launch.max(axis=1)[:, None] >= float(np.max(ramp))) & no_decay[:, None]
+    effect = np.empty((J, T, n))
+    effect[before] = 0.0
+    jj, tt = np.nonzero(steady & ~before)
+    effect[jj, tt] = np.broadcast_to(real, (J, n))[jj]
+    jj, tt = np.nonzero(~(before | steady))
+    if len(jj):
+        lj, lamj = launch[jj], lam[jj]  # [R,·]
+        part = effect_integral(ends[tt + 1][:, None], lj, ramp, lamj)
+        part -= effect_integral(ends[tt][:, None], lj, ramp, lamj)
+        part *= np.broadcast_to(real, (J, n))[jj] / 12.0
+        effect[jj, tt] = np.broadcast_to(part, (len(jj), n))
+    return active, effect
