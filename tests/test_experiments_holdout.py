@@ -240,3 +240,25 @@ def test_sample_cases_plan_a_holdout():
         d = ho.plan_holdout(roi.load_sample(key), holdout_share=0.05)
         assert d.customers > 0 and d.cost_of_holdout > 0 and 0 < d.mde_relative < 1
         assert np.all(np.diff([w.mde_relative for w in d.weeks]) < 0)  # more weeks, smaller detectable lift
+
+
+def test_population_counts_everyone_a_contextual_initiative_reaches():
+    # One segment 40% personalizable: a profile initiative alone reaches 4,000 customers; with a
+    # contextual initiative on the same segment the holdout covers all 10,000.
+    seg = SEGMENT | {"identifiable_share": 0.8, "consent_share": 0.5}
+    profile = scenario([initiative()], segments=[seg])
+    both = scenario([initiative(), initiative(name="Context", requires_identity=False)], segments=[seg])
+    assert ho.holdout_population(profile).customers == pytest.approx(4_000)
+    assert ho.holdout_population(both).customers == pytest.approx(10_000)
+    assert ho.holdout_population(both).revenue_per_customer == pytest.approx(10.0)
+
+
+@needs_v2
+def test_after_calibration_the_headline_revenue_over_the_holdout_equals_the_measurement():
+    # The factor multiplies revenue before the risk adjustment and the claim is the risk-adjusted
+    # headline, so the calibrated case's headline revenue over the measured days is the measurement.
+    s = scenario(benefit_risk_assumed=0.25)
+    readout = _readout(2.0, 0.1)
+    new = ho.apply_holdout(s, readout, test_name="H", period_days=182.5, date=DAY)
+    first_half_year = roi.evaluate(new).initiatives[0].revenue[1] / 2
+    assert first_half_year / 10_000 == pytest.approx(readout.incremental_revenue_per_customer)

@@ -34,8 +34,9 @@ DEFAULT_REVENUE_CV = 2.0  # sd ÷ mean of a year's revenue per customer: many bu
 DEFAULT_HORIZON_DAYS = 364  # 52 weeks
 MAX_HOLDOUT_WEEKS = 520
 CALIBRATION_MAX = 10.0  # the schema's bound on the programme calibration factor
-POPULATION_BASIS = ("baseline revenue ÷ personalizable customers (identifiable × consented) of the segments "
-                    "the customer-facing initiatives target, per year")
+POPULATION_BASIS = ("baseline revenue ÷ customers the programme can reach in the segments its customer-facing "
+                    "initiatives target — identified and consented customers, or everyone in a segment that a "
+                    "contextual initiative targets — per year")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,21 +58,27 @@ def _customer_facing(scenario: Scenario) -> list[int]:
 
 
 def holdout_population(scenario: Scenario) -> HoldoutPopulation:
-    """The personalizable customers of the segments any customer-facing initiative targets.
+    """The customers the programme can reach in the segments its customer-facing initiatives target.
 
     Notes
     -----
-    ``customers = Σ_s customers_s × identifiable_s × consent_s`` and
-    ``revenue_per_customer = Σ_s baseline revenue_s × personalizable_s ÷ customers``
-    (baseline revenue = customers × visits × conversion × order value, per year) over the
-    targeted segments. Cost-saving initiatives reach no customer and add no segment.
+    Per targeted segment the eligible share ``e_s`` is 1 when a contextual initiative
+    (``requires_identity`` off: it needs no identity) targets it, else the personalizable share
+    (identifiable × consented). ``customers = Σ_s customers_s × e_s`` and
+    ``revenue_per_customer = Σ_s baseline revenue_s × e_s ÷ customers`` (baseline revenue =
+    customers × visits × conversion × order value, per year). Cost-saving initiatives reach no
+    customer and add no segment. A segment reached by context includes anonymous visitors: the
+    holdout then has to hold out by device or cookie, not only by customer account.
     """
-    names: list[str] = []
+    contextual: dict[str, bool] = {}
     for j in _customer_facing(scenario):
-        names += [n for n in scenario.initiatives[j].segments if n not in names]
-    segs = [s for s in scenario.segments if s.name in names]
-    customers = sum(s.customers * s.personalizable_share for s in segs)
-    revenue = sum(s.baseline_revenue * s.personalizable_share for s in segs)
+        ini = scenario.initiatives[j]
+        for name in ini.segments:
+            contextual[name] = contextual.get(name, False) or not ini.requires_identity
+    segs = [s for s in scenario.segments if s.name in contextual]
+    share = [1.0 if contextual[s.name] else s.personalizable_share for s in segs]
+    customers = sum(s.customers * e for s, e in zip(segs, share))
+    revenue = sum(s.baseline_revenue * e for s, e in zip(segs, share))
     if customers <= 0 or revenue <= 0:
         raise ValueError("scenario: no personalizable customer with revenue in the targeted segments, so there "
                          "is nobody to hold out")
@@ -148,8 +155,8 @@ def claimed_revenue(scenario: Scenario, days: float, *, start_day: float = 0.0) 
     Notes
     -----
     From ``roi.evaluate(scenario)`` (without any programme calibration): the customer-facing
-    initiatives' risk-adjusted incremental revenue of model year *y* is spread evenly over its
-    365 days, and the window takes its share of each year. Per customer: ÷ the holdout
+    initiatives' incremental revenue of model year *y* — risk-adjusted, the case's headline
+    figure — is spread evenly over its 365 days, and the window takes its share of each year. Per customer: ÷ the holdout
     population's customers (:func:`holdout_population`); ``lift`` divides by their baseline
     revenue over the same days. Within a year the model's ramp is averaged out.
     """
@@ -571,7 +578,10 @@ def apply_holdout(
     revenue benefit of the case, with the holdout's figures; and appends a programme-level
     ``ChangeRecord`` (``scope="programme"``, ``factor_before``, ``factor_after``, ``reason``).
     The claim is always the uncalibrated case's, so applying a second holdout replaces the
-    factor rather than compounding it. The result is validated by ``roi.parse_scenario``.
+    factor rather than compounding it. Since the factor multiplies revenue before the risk
+    adjustment and the claim is the risk-adjusted headline, the calibrated case's headline
+    revenue over the holdout's days equals the measurement. The result is validated by
+    ``roi.parse_scenario``.
     """
     if not test_name.strip():
         raise ValueError("test_name: must not be empty (it names the measurement behind the calibration)")
