@@ -2,7 +2,7 @@
 
 Opens the Experiments page, plans a holdout (holds out 10% and sees the plan and its board
 sentence follow), then reads it out from summary figures and sees the measured incremental
-revenue beside the case's claim. Fails (does not skip) when Chromium is missing. The server
+revenue beside the case's claim, which it refutes. Fails (does not skip) when Chromium is missing. The server
 fixture is the one of ``tests/test_browser.py`` (a private ``streamlit run`` on a free port).
 """
 
@@ -44,8 +44,13 @@ def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
     population = ho.holdout_population(scenario)
     mean = round(population.revenue_per_customer, 2)
     design = ho.plan_holdout(scenario, holdout_share=0.10, revenue_mean=mean, revenue_sd=round(2 * mean, 2))
-    readout = ho.analyze_holdout(ho.arm_summary(95_000, 7.0, 24.0, name="exposed"),
-                                 ho.arm_summary(5_000, 5.9, 23.5, name="holdout"))
+    # the readout starts from what the case predicts (5% held out, 91 days); the exposed customers
+    # then turn out to bring 0.03 less each than the case says
+    e, h = ho.predicted_readout(scenario, holdout_share=0.05, days=91)
+    exposed_mean = round(e.mean - 0.03, 4)
+    readout = ho.analyze_holdout(ho.arm_summary(e.n, exposed_mean, round(e.sd, 2), name="exposed"),
+                                 ho.arm_summary(h.n, round(h.mean, 4), round(h.sd, 2), name="holdout"))
+    per_customer = f"€{readout.incremental_revenue_per_customer:,.2f}"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
@@ -66,12 +71,12 @@ def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
             assert tab.get_by_text("The holdout will prove or refute").count() == 1
             assert tab.locator("[data-testid=stVegaLiteChart]").count() >= 1
 
-            # read: exposed customers brought 7.00 against 5.90 held out
-            _set(page, "Exposed mean", "7")
-            _wait_metric(page, "Per customer", "€1.10")
+            # read: the measurement refutes the claim
+            _set(page, "Exposed mean", f"{exposed_mean:.4f}")
+            _wait_metric(page, "Per customer", per_customer)
             assert _metric(page, "p-value") == f"{readout.p_value:.3g}"
-            measured = tab.locator("p", has_text="Measured: €1.10 ±").first
+            measured = tab.locator("p", has_text=f"Measured: {per_customer} ±").first
             measured.wait_for()
-            assert "the case claims" in measured.inner_text()
+            assert "the case claims" in measured.inner_text() and "refutes" in measured.inner_text()
         finally:
             browser.close()

@@ -107,3 +107,15 @@ def test_unit_description_says_which_unit_the_plan_counts():
     assert "each customer is one observation" in unit_description(1.0, "customer")
     with pytest.raises(ValueError, match="^unit:"):
         unit_description(1.0, "session")
+
+
+def test_design_effect_from_a_customer_table():
+    from roi.experiments import uploads
+    from roi.experiments.design_effect import ratio_design_effect_from_table
+
+    df = uploads.read_csv(b"customer,visits,conversions\nA,3,1\nB,1,0\nC,4,2\nD,2,0\n")
+    r = ratio_design_effect_from_table(df)
+    ref = ratio_design_effect(np.array([3.0, 1, 4, 2]), np.array([1.0, 0, 2, 0]))
+    assert r == ref and r.customers == 4 and r.rate == pytest.approx(3 / 10)
+    with pytest.raises(ValueError, match=r"^visits: 1 row is not a whole number \(line 3 '1.5'\)"):
+        ratio_design_effect_from_table(uploads.read_csv(b"visits,conversions\n3,1\n1.5,0\n"))

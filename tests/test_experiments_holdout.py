@@ -23,9 +23,6 @@ from roi.experiments import uploads
 
 from .factories import SEGMENT, initiative, scenario
 
-HAS_CALIBRATION = hasattr(roi.schema, "ProgrammeCalibration")
-needs_v2 = pytest.mark.skipif(not HAS_CALIBRATION, reason="roi.schema.ProgrammeCalibration arrives with schema "
-                              "version 2 (the lead's model rewrite); apply_holdout is written against its spec")
 DAY = dt.date(2025, 6, 30)
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
@@ -198,13 +195,6 @@ def test_check_claim_verdicts_and_clipping():
         ho.check_claim(r, 0.0)
 
 
-@pytest.mark.skipif(HAS_CALIBRATION, reason="only while the schema has no programme calibration")
-def test_apply_holdout_says_it_needs_schema_2():
-    with pytest.raises(ValueError, match="^scenario: this schema has no programme calibration"):
-        ho.apply_holdout(scenario(), _readout(2.0, 0.1), test_name="Global holdout H1", period_days=182.5)
-
-
-@needs_v2
 def test_apply_holdout_calibrates_the_case_and_records_why():
     s = scenario()
     # claim over the first half-year: 2.5 per customer; measured 2.0 → factor 0.8
@@ -227,7 +217,6 @@ def test_apply_holdout_calibrates_the_case_and_records_why():
     assert roi.loads_scenario(roi.dumps_scenario(again)) == again
 
 
-@needs_v2
 def test_apply_holdout_refusals():
     with pytest.raises(ValueError, match="^test_name:"):
         ho.apply_holdout(scenario(), _readout(2.0), test_name=" ", period_days=100)
@@ -253,7 +242,6 @@ def test_population_counts_everyone_a_contextual_initiative_reaches():
     assert ho.holdout_population(both).revenue_per_customer == pytest.approx(10.0)
 
 
-@needs_v2
 def test_after_calibration_the_headline_revenue_over_the_holdout_equals_the_measurement():
     # The factor multiplies revenue before the risk adjustment and the claim is the risk-adjusted
     # headline, so the calibrated case's headline revenue over the measured days is the measurement.
@@ -262,3 +250,41 @@ def test_after_calibration_the_headline_revenue_over_the_holdout_equals_the_meas
     new = ho.apply_holdout(s, readout, test_name="H", period_days=182.5, date=DAY)
     first_half_year = roi.evaluate(new).initiatives[0].revenue[1] / 2
     assert first_half_year / 10_000 == pytest.approx(readout.incremental_revenue_per_customer)
+
+
+def test_revenue_per_year_from_a_quarter_of_data():
+    # A quarter (91.25 days): mean 5 and sd 10 → a year: 5 × 4 = 20 and 10 × √4 = 20.
+    values = np.array([0.0, 0.0, 5.0, 15.0] * 50)
+    mean, sd = ho.revenue_per_year(values, 91.25)
+    assert mean == pytest.approx(values.mean() * 4) and sd == pytest.approx(values.std(ddof=1) * 2)
+    with pytest.raises(ValueError, match="^revenue:"):
+        ho.revenue_per_year(np.zeros(10), 365)
+    with pytest.raises(ValueError, match="^days:"):
+        ho.revenue_per_year(values, 0)
+
+
+def test_predicted_readout_is_the_claim_and_calibrates_to_one():
+    # Hand case, 10% held out over 182.5 days: 1,000 vs 9,000 customers; held-out mean 10 × 0.5 = 5,
+    # exposed 5 + 2.5 (the claim); sd 20 × √0.5 = 14.142.
+    exposed, held = ho.predicted_readout(scenario(), holdout_share=0.1, days=182.5)
+    assert (exposed.n, held.n) == (9_000, 1_000)
+    assert held.mean == pytest.approx(5.0) and exposed.mean == pytest.approx(7.5)
+    assert exposed.sd == pytest.approx(20 * math.sqrt(0.5)) == held.sd
+    r = ho.analyze_holdout(exposed, held)
+    check = ho.check_claim(r, ho.claimed_revenue(scenario(), 182.5).per_customer)
+    assert check.factor == pytest.approx(1.0) and check.within_interval and check.conclusive
+    new = ho.apply_holdout(scenario(), r, test_name="H", period_days=182.5, date=DAY)
+    assert new.calibration.factor == pytest.approx(1.0)
+
+
+def test_an_inconclusive_holdout_is_not_applied():
+    # 2 ± 5.5 per customer: the interval holds both zero and the claim (2.5): the point estimate is noise.
+    noisy = _readout(2.0, 2.8)
+    check = ho.check_claim(noisy, 2.5)
+    assert check.within_interval and not noisy.significant and not check.conclusive
+    with pytest.raises(ValueError, match="^readout: inconclusive"):
+        ho.apply_holdout(scenario(), noisy, test_name="H", period_days=182.5)
+    # a noisy measurement that still excludes the claim refutes it, and is applied
+    refuting = _readout(-1.0, 1.0)  # -1 ± 2.8, claim 2.5 above the interval
+    assert ho.check_claim(refuting, 2.5).conclusive
+    assert ho.apply_holdout(scenario(), refuting, test_name="H", period_days=182.5).calibration.factor == 0.0

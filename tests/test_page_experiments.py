@@ -134,11 +134,12 @@ def test_planner_takes_traffic_from_a_daily_csv():
     at.file_uploader(key="exp_history_upload").set_value(("history.csv", _history_csv(), "text/csv")).run()
     assert not at.exception and not errors(at)
     # 28 days (test_experiments_history): baseline 2.17%, 6,000 visitors a week → 857 a day
-    assert metric(at, "Visitors per day (history)") == "857"
+    assert metric(at, "Visitors a day") == "857"
     assert any("2.17%" in c.value for c in at.caption)
     h = read_history(_history_csv())
     plan = plan_test(sample_size(h.baseline_conversion, 0.10), history=h)
     assert metric(at, "Duration") == f"{plan.weekly.weeks} weeks"
+    assert any(f"run **{plan.weekly.weeks} whole weeks**" in m.value for m in at.markdown)
     at.file_uploader(key="exp_history_upload").set_value(("bad.csv", b"date,visitors\n2024-13-01,5\n", "text/csv")).run()
     assert not at.exception
     assert any("bad.csv was not read" in e and "2024-13-01" in e for e in errors(at))
@@ -167,3 +168,17 @@ def test_interim_look_says_which_boundary_was_crossed():
     assert any("crossed the boundary ±2.96" in s.value for s in at.success)
     at.number_input(key="exp_cb").set_value(580).run()  # z = 2.5: inside
     assert any("keep the test running" in i.value for i in at.info)
+
+
+def test_design_effect_from_customer_data():
+    at = _open()
+    at.radio(key="exp_unit").set_value("Customers, from data").run()
+    data = b"customer,visits,conversions\n" + b"".join(f"C{k},{1 + k % 5},{k % 2}\n".encode() for k in range(400))
+    at.file_uploader(key="exp_unit_upload").set_value(("visits.csv", data, "text/csv")).run()
+    assert not at.exception and not errors(at)
+    import numpy as np
+    from roi.experiments.design_effect import ratio_design_effect
+    k = np.arange(400)
+    d = ratio_design_effect(1.0 + k % 5, (k % 2).astype(float)).design_effect
+    assert any(f"design effect **{d:.3g}**" in c.value for c in at.caption)
+    assert metric(at, "Visitors per variant") == f"{plan_test(sample_size(0.05, 0.10), design_effect=d).n_per_variant:,}"

@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+from . import uploads
 
 MAX_DESIGN_EFFECT = 1_000.0  # beyond this the "test" measures a handful of customers, not visits
 UNITS = ("visitor", "customer")
@@ -106,6 +109,14 @@ def ratio_design_effect(visits: np.ndarray, conversions: np.ndarray) -> RatioDes
     icc = (d - 1) / (mean_v - 1) if mean_v > 1 else None
     return RatioDesignEffect(customers=n, visits=total_v, conversions=total_y, rate=rate, visits_per_customer=mean_v,
                              se_delta=math.sqrt(var_delta), se_naive=math.sqrt(var_naive), design_effect=d, icc=icc)
+
+
+def ratio_design_effect_from_table(df: pd.DataFrame) -> RatioDesignEffect:
+    """:func:`ratio_design_effect` of customer rows (``visits``, ``conversions`` columns, one row a
+    customer, as read by :func:`roi.experiments.uploads.read_csv`); bad rows are counted and shown."""
+    visits = uploads.numbers(df, uploads.column(df, ("visits", "sessions")), minimum=0.0, whole=True)
+    conversions = uploads.numbers(df, uploads.column(df, ("conversions", "orders")), minimum=0.0, whole=True)
+    return ratio_design_effect(visits, conversions)
 
 
 def unit_description(design_effect: float = 1.0, unit: str = "visitor") -> str:

@@ -87,8 +87,8 @@ def holdout_population(scenario: Scenario) -> HoldoutPopulation:
 
 
 def _uncalibrated(scenario: Scenario) -> Scenario:
-    """The scenario without a programme calibration (schema v2), so the claim is the case's own."""
-    if getattr(scenario, "calibration", None) is None:
+    """The scenario without its programme calibration, so the claim is the case's own."""
+    if scenario.calibration is None:
         return scenario
     return scenario.model_copy(update={"calibration": None})
 
@@ -229,6 +229,31 @@ def detectable_lift(
     es = float(NormalIndPower().solve_power(effect_size=None, nobs1=n_h, alpha=alpha, power=power, ratio=n_e / n_h,
                                             alternative="two-sided" if alternative == "two-sided" else "larger"))
     return es * (sd / mean) * math.sqrt(DAYS_PER_YEAR / t) * math.sqrt(factor)
+
+
+def revenue_per_year(values: np.ndarray, days: float) -> tuple[float, float]:
+    """Mean and standard deviation of revenue per customer per year, from one period's data.
+
+    Parameters
+    ----------
+    values : revenue per customer over a past period (e.g. last year's export), currency.
+    days : length of that period.
+
+    Notes
+    -----
+    The scaling of :func:`detectable_lift` run backwards: ``mean × 365/days`` and
+    ``sd × √(365/days)`` (independent purchases).
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or v.size < 2 or not np.all(np.isfinite(v)):
+        raise ValueError("revenue: give a finite revenue for at least 2 customers")
+    t = float(days)
+    if not (math.isfinite(t) and 1 <= t <= 3_660):
+        raise ValueError(f"days: the period must cover 1 to 3,660 days, got {t:g}")
+    mean, sd = float(v.mean()), float(v.std(ddof=1))
+    if mean <= 0 or sd <= 0:
+        raise ValueError("revenue: the customers must have some revenue, and not all the same")
+    return mean * DAYS_PER_YEAR / t, sd * math.sqrt(DAYS_PER_YEAR / t)
 
 
 @dataclass(frozen=True)
@@ -398,6 +423,36 @@ def arm_summary(n: Any, mean: Any, sd: Any, *, name: str) -> ArmSummary:
     return ArmSummary(n=int(n_f), mean=m_f, sd=s_f)
 
 
+def predicted_readout(
+    scenario: Scenario,
+    *,
+    holdout_share: float,
+    days: float,
+    revenue_sd: float | None = None,
+    start_day: float = 0.0,
+) -> tuple[ArmSummary, ArmSummary]:
+    """What the case predicts a holdout measures: ``(exposed, holdout)`` over the days.
+
+    Notes
+    -----
+    With the population of :func:`holdout_population` (``N`` customers, revenue ``m`` per
+    year) and the claim of :func:`claimed_revenue` over the window (``c`` per customer):
+    ``n_h = round(N s)``, ``n_e = N − n_h``; held-out mean ``m × T/365``, exposed mean that plus
+    ``c``; standard deviation ``sd × √(T/365)`` in both groups (``sd`` default
+    ``DEFAULT_REVENUE_CV × m``). Reading these figures out gives a factor of exactly 1.
+    """
+    share = _check_share(holdout_share)
+    claim = claimed_revenue(scenario, days, start_day=start_day)
+    population = holdout_population(scenario)
+    sd = _check_money("revenue_sd", DEFAULT_REVENUE_CV * population.revenue_per_customer
+                      if revenue_sd is None else revenue_sd)
+    n_h = max(round(population.customers * share), 2)
+    n_e = max(round(population.customers) - n_h, 2)
+    held_out = population.revenue_per_customer * claim.days / DAYS_PER_YEAR
+    sd_t = sd * math.sqrt(claim.days / DAYS_PER_YEAR)
+    return ArmSummary(n=n_e, mean=held_out + claim.per_customer, sd=sd_t), ArmSummary(n=n_h, mean=held_out, sd=sd_t)
+
+
 @dataclass(frozen=True)
 class HoldoutReadout:
     """The measured effect of the whole programme: exposed vs held-out revenue per customer."""
@@ -516,6 +571,7 @@ class ClaimCheck:
     factor_unclipped: float
     within_interval: bool  # the claim lies inside the measured interval
     verdict: str
+    conclusive: bool = True  # False when the interval holds both zero and the claim: too noisy to calibrate
 
 
 def check_claim(readout: HoldoutReadout, claimed_per_customer: float, currency: str = "") -> ClaimCheck:
@@ -525,6 +581,8 @@ def check_claim(readout: HoldoutReadout, claimed_per_customer: float, currency: 
     -----
     ``factor = measured ÷ claimed`` (both per customer over the holdout period), clipped to the
     schema's range 0–10: a measured loss calibrates the revenue benefits to zero, not below.
+    A measurement whose interval holds both zero and the claim is *inconclusive*: its point
+    estimate is noise, and :func:`apply_holdout` refuses to calibrate the case with it.
     """
     claimed = float(claimed_per_customer)
     if not (math.isfinite(claimed) and claimed > 0):
@@ -549,7 +607,8 @@ def check_claim(readout: HoldoutReadout, claimed_per_customer: float, currency: 
         verdict = (f"The claim ({claimed:,.2f}{cur} per customer) is below the measured interval: the programme "
                    f"does better than the case says ({raw:.0%} of the claim).")
     return ClaimCheck(claimed_per_customer=claimed, measured_per_customer=measured, ci=readout.ci, factor=factor,
-                      factor_unclipped=raw, within_interval=inside, verdict=verdict)
+                      factor_unclipped=raw, within_interval=inside, verdict=verdict,
+                      conclusive=not inside or readout.significant)
 
 
 def apply_holdout(
@@ -573,7 +632,7 @@ def apply_holdout(
 
     Notes
     -----
-    Sets ``scenario.calibration`` (schema v2 ``ProgrammeCalibration``): ``factor`` = measured ÷
+    Refuses an inconclusive readout (:func:`check_claim`). Sets ``scenario.calibration`` (:class:`~roi.schema.ProgrammeCalibration`): ``factor`` = measured ÷
     claimed incremental revenue per customer (:func:`check_claim`), a multiplier on every
     revenue benefit of the case, with the holdout's figures; and appends a programme-level
     ``ChangeRecord`` (``scope="programme"``, ``factor_before``, ``factor_after``, ``reason``).
@@ -587,11 +646,12 @@ def apply_holdout(
         raise ValueError("test_name: must not be empty (it names the measurement behind the calibration)")
     claim = claimed_revenue(scenario, period_days, start_day=start_day)
     check = check_claim(readout, claim.per_customer, scenario.settings.currency)
+    if not check.conclusive:
+        raise ValueError("readout: inconclusive — the interval holds both zero and the claim, so its point estimate "
+                         "would move the case on noise; run the holdout longer or hold out more customers")
     when = (date or dt.date.today()).isoformat()
     data = scenario.model_dump(mode="json")
-    if "calibration" not in data:
-        raise ValueError("scenario: this schema has no programme calibration (needs schema version 2)")
-    before = (data.get("calibration") or {}).get("factor", 1.0)
+    before = (data["calibration"] or {}).get("factor", 1.0)
     data["calibration"] = {
         "factor": check.factor,
         "test_name": test_name.strip(),

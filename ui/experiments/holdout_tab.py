@@ -10,7 +10,6 @@ import math
 import pandas as pd
 import streamlit as st
 
-import roi
 from roi.experiments import charts as xcharts
 from roi.experiments import holdout as ho
 from roi.experiments import uploads
@@ -23,13 +22,25 @@ from ui import md, state
 from .common import ALPHAS, refused
 from .winners import render as render_debiased
 
-HAS_CALIBRATION = hasattr(roi.schema, "ProgrammeCalibration")  # arrives with schema version 2
 EXAMPLE_DAYS = 91  # a quarter
 CUSTOMER_TEMPLATE = "customer,arm,revenue,pre_revenue\nC1,exposed,12.50,10.00\nC2,holdout,0.00,3.20\n"
 
 
 def _money(value: float, cur: str, digits: int = 2) -> str:
     return f"{'-' if value < 0 else ''}{fmt.currency_symbol(cur)}{abs(value):,.{digits}f}"
+
+
+# Inputs whose defaults come from the case: a new case (another sample, an upload, an applied
+# result) must show its own figures, not the last case's.
+CASE_DEFAULTS = ("exp_h_mean", "exp_h_sd", "exp_h_weeks", "exp_h_days", "exp_h_n_e", "exp_h_mean_e", "exp_h_sd_e",
+                 "exp_h_n_h", "exp_h_mean_h", "exp_h_sd_h")
+
+
+def _follow_the_case() -> None:
+    if st.session_state.get("exp_h_case") != state.version():
+        for key in CASE_DEFAULTS:
+            st.session_state.pop(key, None)
+        st.session_state["exp_h_case"] = state.version()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -43,23 +54,26 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
     max_weeks = min(ho.MAX_HOLDOUT_WEEKS, int(scenario.settings.horizon_years * ho.DAYS_PER_YEAR // 7))
     c1, c2, c3, c4 = st.columns(4)
     share = c1.number_input("Held out (%)", min_value=0.1, max_value=50.0, value=5.0, step=0.5, key="exp_h_share",
-                            help="Share of the personalizable customers who never see personalization.") / 100
+                            help="Share of the customers the programme can reach who never see personalization.") / 100
     weeks = c2.number_input("Longest run (weeks)", min_value=1, max_value=max_weeks, value=min(52, max_weeks),
                             step=1, key="exp_h_weeks", help="At most the case's horizon.")
     alpha = c3.selectbox("Significance α", ALPHAS, index=1, key="exp_h_alpha")
     power = c4.slider("Power", 0.5, 0.99, 0.8, 0.01, key="exp_h_power")
+    source = st.radio("Revenue per customer", ["From the case", "From last year's customer data"], horizontal=True,
+                      key="exp_h_rev_source", help="The case's baseline, or the mean and spread of a customer-level "
+                      "export (one row per customer, `revenue`).")
+    from_data = _revenue_from_data() if source != "From the case" else None
     c1, c2, c3 = st.columns(3)
-    mean = c1.number_input(f"Revenue per customer a year ({cur})", min_value=0.01, max_value=1e9,
-                           value=round(population.revenue_per_customer, 2), step=1.0, key="exp_h_mean",
-                           help=f"Default from the case: {population.basis}.")
-    sd = c2.number_input(f"Its standard deviation ({cur})", min_value=0.01, max_value=1e10,
-                         value=round(ho.DEFAULT_REVENUE_CV * population.revenue_per_customer, 2), step=1.0,
-                         key="exp_h_sd", help=f"Default {ho.DEFAULT_REVENUE_CV:g} × the mean (an assumption: many "
-                         "customers buy nothing in a year, a few a lot). Take it from last year's data if you can.")
+    if from_data is not None:
+        mean, sd = from_data
+        c1.metric(f"Revenue per customer a year ({cur})", f"{mean:,.2f}", help="From the uploaded customer data.")
+        c2.metric(f"Its standard deviation ({cur})", f"{sd:,.2f}", help="From the uploaded customer data.")
+    else:
+        mean, sd = _revenue_inputs(population, cur, c1, c2)
     rho = c3.number_input("Correlation with last year (CUPED ρ)", min_value=0.0, max_value=0.99, value=0.0,
                           step=0.05, key="exp_h_rho",
                           help="Adjusting for each customer's revenue last year removes variance: × (1 − ρ²).")
-    st.caption(f"Population: {fmt.number(population.customers)} personalizable customers of "
+    st.caption(f"Population: {fmt.number(population.customers)} customers of "
                f"{md.escape(', '.join(population.segments))}; revenue per customer is {md.escape(population.basis)}. "
                "Revenue is assumed to accrue as independent purchases (sd grows with √time).")
     try:
@@ -68,6 +82,38 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
     except ValueError as exc:
         refused("Cannot plan this holdout", exc)
         return None
+    _plan_figures(design, share, alpha, power, cur)
+    return design
+
+
+def _revenue_from_data() -> tuple[float, float] | None:
+    c1, c2 = st.columns([3, 1])
+    uploaded = c1.file_uploader("Customer revenue (CSV)", type=["csv"], key="exp_h_rev_upload")
+    days = c2.number_input("Days it covers", min_value=1, max_value=3_660, value=365, step=1, key="exp_h_rev_days")
+    if uploaded is None:
+        st.info("Upload a customer-level revenue file; until then the case's figures are used.")
+        return None
+    try:
+        df = uploads.read_csv(uploaded.getvalue())
+        values = uploads.numbers(df, uploads.column(df, uploads.OUTCOME_COLUMNS), minimum=None)
+        return ho.revenue_per_year(values, days)
+    except ValueError as exc:
+        refused(f"{md.escape(uploaded.name)} was not read", exc)
+        return None
+
+
+def _revenue_inputs(population: ho.HoldoutPopulation, cur: str, c1, c2) -> tuple[float, float]:
+    mean = c1.number_input(f"Revenue per customer a year ({cur})", min_value=0.01, max_value=1e9,
+                           value=round(population.revenue_per_customer, 2), step=1.0, key="exp_h_mean",
+                           help=f"Default from the case: {population.basis}.")
+    sd = c2.number_input(f"Its standard deviation ({cur})", min_value=0.01, max_value=1e10,
+                         value=round(ho.DEFAULT_REVENUE_CV * population.revenue_per_customer, 2), step=1.0,
+                         key="exp_h_sd", help=f"Default {ho.DEFAULT_REVENUE_CV:g} × the mean (an assumption: many "
+                         "customers buy nothing in a year, a few a lot). Take it from last year's data if you can.")
+    return mean, sd
+
+
+def _plan_figures(design: ho.HoldoutDesign, share: float, alpha: float, power: float, cur: str) -> None:
     m = st.columns(4)
     m[0].metric("Held-out customers", fmt.number(design.holdout_customers), border=True,
                 help=f"{fmt.number(design.exposed_customers)} stay exposed.")
@@ -96,7 +142,6 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
                              for w in design.weeks])
     exports.chart(xcharts.holdout_chart(weeks_df, readout_week=None if design.days is None else design.days // 7),
                   "Holdout readout")
-    return design
 
 
 def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.HoldoutReadout, float] | None:
@@ -113,7 +158,7 @@ def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.Holdo
                            help="One-sided: H₁ is 'exposed customers bring more revenue'.")
     try:
         if source == "Summary figures":
-            readout = ho.analyze_holdout(*_summary_inputs(), alpha=alpha, alternative=alternative)
+            readout = ho.analyze_holdout(*_summary_inputs(scenario, design, days), alpha=alpha, alternative=alternative)
         else:
             st.caption("One row per customer: `arm` (exposed / holdout), `revenue` over the measured days and, "
                        "optionally, `pre_revenue` (the same days before) for a CUPED-adjusted readout.")
@@ -149,20 +194,25 @@ def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.Holdo
     return readout, float(days)
 
 
-def _summary_inputs() -> tuple[ho.ArmSummary, ho.ArmSummary]:
-    st.caption("Revenue per customer over the measured days: customers, mean and standard deviation of each group.")
+def _summary_inputs(scenario: Scenario, design: ho.HoldoutDesign | None,
+                    days: float) -> tuple[ho.ArmSummary, ho.ArmSummary]:
+    """Customers, mean and sd of each group; they start as what the case predicts (the claim)."""
+    share, sd = (0.05, None) if design is None else (design.holdout_share, design.revenue_sd)
+    exposed, held = ho.predicted_readout(scenario, holdout_share=share, days=days, revenue_sd=sd)
+    st.caption("Revenue per customer over the measured days: customers, mean and standard deviation of each group. "
+               "The figures start as what the case predicts (its claim) — replace them with your holdout's.")
     c = st.columns(6)
-    exposed = ho.arm_summary(c[0].number_input("Exposed customers", min_value=2, value=95_000, step=1_000,
-                                               key="exp_h_n_e"),
-                             c[1].number_input("Exposed mean", value=6.20, step=0.1, key="exp_h_mean_e"),
-                             c[2].number_input("Exposed sd", min_value=0.0, value=24.0, step=0.5, key="exp_h_sd_e"),
-                             name="exposed")
-    holdout = ho.arm_summary(c[3].number_input("Held-out customers", min_value=2, value=5_000, step=100,
-                                               key="exp_h_n_h"),
-                             c[4].number_input("Held-out mean", value=5.90, step=0.1, key="exp_h_mean_h"),
-                             c[5].number_input("Held-out sd", min_value=0.0, value=23.5, step=0.5, key="exp_h_sd_h"),
-                             name="holdout")
-    return exposed, holdout
+    arms = []
+    for (col, name, label, key), arm in zip(((0, "exposed", "Exposed", "e"), (3, "holdout", "Held-out", "h")),
+                                            (exposed, held)):
+        arms.append(ho.arm_summary(
+            c[col].number_input(f"{label} customers", min_value=2, value=arm.n, step=100, key=f"exp_h_n_{key}"),
+            c[col + 1].number_input(f"{label} mean", value=round(arm.mean, 4), step=0.01, format="%.4f",
+                                    key=f"exp_h_mean_{key}"),
+            c[col + 2].number_input(f"{label} sd", min_value=0.0, value=round(arm.sd, 2), step=0.5,
+                                    key=f"exp_h_sd_{key}"),
+            name=name))
+    return arms[0], arms[1]
 
 
 def _claim(scenario: Scenario, readout: ho.HoldoutReadout, days: float) -> ho.ClaimCheck | None:
@@ -182,11 +232,12 @@ def _claim(scenario: Scenario, readout: ho.HoldoutReadout, days: float) -> ho.Cl
     return check
 
 
-def _apply(scenario: Scenario, case: BusinessCase, readout: ho.HoldoutReadout, days: float) -> None:
+def _apply(scenario: Scenario, case: BusinessCase, readout: ho.HoldoutReadout, days: float,
+           check: ho.ClaimCheck) -> None:
     st.subheader("Apply to the case")
-    if not HAS_CALIBRATION:
-        st.info("Applying a holdout sets a programme-level calibration on the case, which arrives with the scenario "
-                "schema version 2. The measurement above is ready; it can be applied once the schema has it.")
+    if not check.conclusive:
+        st.info("Inconclusive: the interval holds both zero and the claim, so the point estimate would move the case "
+                "on noise. Run the holdout longer or hold out more customers before applying it.")
         return
     c1, c2 = st.columns(2)
     name = c1.text_input("Holdout name", key="exp_h_name", placeholder="e.g. Global holdout 2025 H1")
@@ -209,7 +260,7 @@ def _programme_log(scenario: Scenario, case: BusinessCase) -> None:
     if applied and applied["version"] == state.version():
         st.success(f"Holdout applied: programme NPV {fmt.money(applied['npv_before'], case.currency)} → "
                    f"**{fmt.money(case.npv, case.currency)}**.")
-    records = [c for c in scenario.changes if getattr(c, "scope", None) == "programme"]
+    records = [c for c in scenario.changes if c.scope == "programme"]
     if records:
         st.dataframe(pd.DataFrame([{
             "Date": c.date, "Factor before": f"{c.factor_before:.2f}", "Factor after": f"{c.factor_after:.2f}",
@@ -226,12 +277,13 @@ def render(scenario: Scenario, case: BusinessCase) -> None:
     except ValueError as exc:
         refused("No holdout is possible", exc)
         return
+    _follow_the_case()
     design = _plan(scenario, population)
     result = _read(scenario, design)
     if result is not None:
         readout, days = result
         check = _claim(scenario, readout, days)
         if check is not None:
-            _apply(scenario, case, readout, days)
+            _apply(scenario, case, readout, days, check)
     _programme_log(scenario, case)
     render_debiased(scenario, case)

@@ -12,7 +12,8 @@ import streamlit as st
 from roi.experiments import charts as xcharts
 from roi.experiments import power as pw
 from roi.experiments import sequential as sq
-from roi.experiments.design_effect import cluster_design_effect
+from roi.experiments import uploads
+from roi.experiments.design_effect import check_design_effect, cluster_design_effect, ratio_design_effect_from_table
 from roi.experiments.history import WEEKDAYS, TrafficHistory, read_history
 from roi.experiments.planner import TestDesignPlan, plan_test
 from ui import exports
@@ -24,6 +25,8 @@ from .common import ALPHAS, pct_input, refused
 CORRECTION_LABELS = {"sidak": "Šidák", "bonferroni": "Bonferroni"}
 METHOD_LABELS = {"evan-miller": "Evan Miller", "pooled": "Pooled", "arcsine": "Arcsine"}
 SPENDING_LABELS = {"obrien-fleming": "O'Brien–Fleming", "pocock": "Pocock"}
+UNITS = ["Visitors", "Customers (visits counted)", "Customers, from data"]
+UNIT_TEMPLATE = "customer,visits,conversions\nC1,3,1\nC2,1,0\nC3,5,0\n"
 HISTORY_TEMPLATE = "date,visitors,conversions,revenue\n2025-01-06,18000,380,23500\n2025-01-07,18500,400,24900\n"
 
 
@@ -53,6 +56,27 @@ def _history_input() -> TrafficHistory | None:
     st.success(f"{history.days} days ({history.first_day} to {history.last_day}{gaps}): "
                f"{fmt.number(history.daily_visitors)} visitors a day, {conv}.")
     return history
+
+
+def _design_effect_from_data() -> float:
+    """The design effect measured on customer-level visits and conversions (delta method)."""
+    st.caption("One row per customer over a past period: `visits, conversions`.")
+    st.download_button("Download a template", UNIT_TEMPLATE, file_name="customer_visits.csv", mime="text/csv",
+                       key="exp_unit_template")
+    uploaded = st.file_uploader("Customer visits (CSV)", type=["csv"], key="exp_unit_upload")
+    if uploaded is None:
+        st.info("Until a file is read, the design effect is 1.")
+        return 1.0
+    try:
+        r = ratio_design_effect_from_table(uploads.read_csv(uploaded.getvalue()))
+        check_design_effect(r.design_effect)
+    except ValueError as exc:
+        refused(f"{md.escape(uploaded.name)} was not read", exc)
+        return 1.0
+    icc = fmt.DASH if r.icc is None else f"{r.icc:.3f}"
+    st.caption(f"{r.customers:,} customers, {r.visits_per_customer:.2f} visits each, conversion "
+               f"{fmt.pct(r.rate, 2)}: design effect **{r.design_effect:.3g}** (implied ICC {icc}).")
+    return r.design_effect
 
 
 def _inputs() -> dict:
@@ -112,8 +136,8 @@ def _inputs() -> dict:
                                        format="%.0f", key="exp_traffic")
     else:
         v["traffic"] = h.daily_visitors
-        c2.metric("Visitors per day (history)", fmt.number(h.daily_visitors),
-                  help="Mean of the seven weekday means of the uploaded history.")
+        c2.metric("Visitors a day", fmt.number(h.daily_visitors),
+                  help="From the uploaded history: the mean of its seven weekday means.")
     v["allocation"] = st.slider("Share of traffic in the test (%)", 5, 100, 100, 5, format="%d%%",
                                 key="exp_allocation") / 100
     with st.expander("CUPED, unit of randomisation and interim looks", icon=":material/tune:"):
@@ -121,11 +145,14 @@ def _inputs() -> dict:
                                    step=0.05, key="exp_cuped_rho",
                                    help="Correlation of the metric with the same metric before the test. CUPED "
                                    "removes that part of the variance: the sample shrinks by 1 − ρ².")
-        unit = st.radio("Randomised unit", ["Visitors", "Customers (visits counted)"], key="exp_unit",
+        unit = st.radio("Randomised unit", UNITS, key="exp_unit",
                         help="Randomising customers but counting visits makes a customer's visits alike: "
-                        "the design effect 1 + (m − 1) × ICC enlarges the sample.")
+                        "the design effect 1 + (m − 1) × ICC, or measured from customer data by the delta "
+                        "method, enlarges the sample.")
         v["design_effect"] = 1.0
-        if unit != "Visitors":
+        if unit == UNITS[2]:
+            v["design_effect"] = _design_effect_from_data()
+        elif unit == UNITS[1]:
             c1, c2 = st.columns(2)
             m = c1.number_input("Visits per customer in the test", min_value=1.0, max_value=1000.0, value=3.0,
                                 step=0.5, key="exp_visits_per_customer")
@@ -196,6 +223,8 @@ def _results(v: dict, size: pw.SampleSize, plan: TestDesignPlan) -> None:
         f"comparison{'s' if size.design.comparisons > 1 else ''}), with {v['power']:.0%} power."
         + ("" if plan.duration is None else f" At {v['traffic']:,.0f} visitors a day × {v['allocation']:.0%}, the "
            f"test runs **{plan.duration.weeks:.1f} weeks**.")
+        + ("" if plan.weekly is None else f" With the history's weekly pattern the sample is in after "
+           f"{plan.weekly.days_to_sample} days: run **{plan.weekly.weeks} whole weeks**.")
     )
     notes = []
     if plan.variance_factor != 1:

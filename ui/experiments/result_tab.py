@@ -246,7 +246,7 @@ def render(scenario: Scenario, case: BusinessCase) -> None:
 def change_log(scenario: Scenario) -> None:
     """Why numbers moved: every applied result, newest first (initiative-level records)."""
     st.subheader("Why numbers moved")
-    records = [c for c in scenario.changes if getattr(c, "scope", "initiative") != "programme"]
+    records = [c for c in scenario.changes if c.scope == "initiative"]
     if not records:
         st.caption("No test result has been applied to this scenario yet.")
         return
