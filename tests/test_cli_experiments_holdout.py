@@ -73,7 +73,7 @@ def test_analyze_holdout_against_the_claim(capsys, hand_case):
                          "--scenario", hand_case, "--period-days", "182.5", "--json"])
     assert out["claimed_revenue_per_customer"] == pytest.approx(2.5)
     assert out["calibration_factor"] == pytest.approx(0.8) and out["claim_within_interval"] is False
-    assert "refutes" in out["verdict"]
+    assert "refutes" in out["verdict"] and out["conclusive"] is True
 
 
 def test_analyze_holdout_text(capsys):

@@ -90,7 +90,8 @@ def _analyze_holdout(args: argparse.Namespace) -> int:
         claim = ho.claimed_revenue(scenario, 365.0 if args.period_days is None else args.period_days)
         check = ho.check_claim(readout, claim.per_customer, scenario.settings.currency)
         out.update(claimed_revenue_per_customer=check.claimed_per_customer, calibration_factor=check.factor,
-                   claim_within_interval=check.within_interval, verdict=check.verdict, period_days=claim.days)
+                   claim_within_interval=check.within_interval, conclusive=check.conclusive, verdict=check.verdict,
+                   period_days=claim.days)
     if args.json:
         print_json(out)
         return 0

@@ -201,16 +201,14 @@ def _summary_inputs(scenario: Scenario, design: ho.HoldoutDesign | None,
     exposed, held = ho.predicted_readout(scenario, holdout_share=share, days=days, revenue_sd=sd)
     st.caption("Revenue per customer over the measured days: customers, mean and standard deviation of each group. "
                "The figures start as what the case predicts (its claim) — replace them with your holdout's.")
-    c = st.columns(6)
     arms = []
-    for (col, name, label, key), arm in zip(((0, "exposed", "Exposed", "e"), (3, "holdout", "Held-out", "h")),
-                                            (exposed, held)):
+    for (name, label, key), arm in zip((("exposed", "Exposed", "e"), ("holdout", "Held-out", "h")), (exposed, held)):
+        c = st.columns(3)  # a row a group: customer counts run to tens of millions
         arms.append(ho.arm_summary(
-            c[col].number_input(f"{label} customers", min_value=2, value=arm.n, step=100, key=f"exp_h_n_{key}"),
-            c[col + 1].number_input(f"{label} mean", value=round(arm.mean, 4), step=0.01, format="%.4f",
-                                    key=f"exp_h_mean_{key}"),
-            c[col + 2].number_input(f"{label} sd", min_value=0.0, value=round(arm.sd, 2), step=0.5,
-                                    key=f"exp_h_sd_{key}"),
+            c[0].number_input(f"{label} customers", min_value=2, value=arm.n, step=100, key=f"exp_h_n_{key}"),
+            c[1].number_input(f"{label} mean", value=round(arm.mean, 4), step=0.01, format="%.4f",
+                              key=f"exp_h_mean_{key}"),
+            c[2].number_input(f"{label} sd", min_value=0.0, value=round(arm.sd, 2), step=0.5, key=f"exp_h_sd_{key}"),
             name=name))
     return arms[0], arms[1]
 

@@ -55,15 +55,20 @@ def _figures(source: str) -> dict | None:
         return None
 
 
-def _settings() -> dict:
+def _settings(conversion: bool = True) -> dict:
+    """α and sidedness; for a conversion test also the planned split and the winner's-curse prior."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.3])  # the toggle's label needs the room at 1280 px
     out = {
         "alpha": c1.selectbox("Significance α", ALPHAS, index=1, key="exp_r_alpha"),
         "alternative": c2.radio("Test", ["two-sided", "one-sided"], key="exp_r_sided",
                                 help="One-sided: H₁ is 'B is better than A'."),
+        "share_b": 0.5, "prior_sd": None,
+    }
+    if not conversion:
+        return out
+    out |= {
         "share_b": c3.number_input("Planned share in B (%)", min_value=1.0, max_value=99.0, value=50.0, step=1.0,
                                    key="exp_share_b", help="For the sample-ratio-mismatch check.") / 100,
-        "prior_sd": None,
     }
     if c4.toggle("Winner's-curse shrinkage", key="exp_shrink",
                  help="Aggregate test wins overstate production wins: shrink the lift toward zero."):
@@ -196,13 +201,17 @@ def _customer_level(currency: str, settings: dict) -> None:
 
 def _cuped_table(cmp: CupedComparison, currency: str, has_covariate: bool) -> None:
     sym = fmt.currency_symbol(currency)
+
+    def signed(v: float) -> str:  # +€0.22, −€0.34
+        return f"{'+' if v >= 0 else '−'}{sym}{abs(v):,.2f}"
+
     rows = [("Unadjusted", cmp.unadjusted)] + ([("CUPED-adjusted", cmp.adjusted)] if cmp.adjusted else [])
     st.dataframe(pd.DataFrame([{
         "Comparison": name,
         "A per customer": f"{sym}{d.control_mean:,.2f}",
         "B per customer": f"{sym}{d.treatment_mean:,.2f}",
-        "Effect (B − A)": f"{sym}{d.abs_effect:+,.2f}",
-        f"{cmp.confidence:.0%} interval": f"{sym}{d.ci_abs[0]:+,.2f} to {sym}{d.ci_abs[1]:+,.2f}",
+        "Effect (B − A)": signed(d.abs_effect),
+        f"{cmp.confidence:.0%} interval": f"{signed(d.ci_abs[0])} to {signed(d.ci_abs[1])}",
         "Relative": fmt.pct(d.rel_effect),
         "p-value": f"{d.p_value:.3g}",
     } for name, d in rows]), hide_index=True, width="stretch")
@@ -220,7 +229,7 @@ def render(scenario: Scenario, case: BusinessCase) -> None:
                 "**B the treatment** (personalized).")
     source = st.radio("Result", SOURCES, horizontal=True, key="exp_source")
     if source == SOURCES[2]:
-        settings = _settings()
+        settings = _settings(conversion=False)
         _customer_level(case.currency, settings)
     else:
         figures = _figures(source)
