@@ -22,6 +22,8 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("Inputs", "pages/content.py", "Content", ":material/photo_library:"),
     ("Inputs", "pages/process.py", "Process", ":material/settings_suggest:"),
     ("Inputs", "pages/initiatives.py", "Initiatives", ":material/list_alt:"),
+    ("Library", "pages/scenarios.py", "Scenarios", ":material/folder_open:"),
+    ("Library", "pages/compare.py", "Compare", ":material/compare_arrows:"),
 ]
 
 

@@ -52,12 +52,15 @@ st.dataframe(
             "Payback": ["—" if i.payback_months is None else f"{i.payback_months:.1f} mo" for i in inis],
             "Revenue : campaign cost": [fmt.ratio(i.revenue_per_campaign_dollar) for i in inis],
             "Evidence": [fmt.label(i.evidence) for i in inis],
+            "Risk": [fmt.pct(i.benefit_risk, 0) for i in inis],
         }
     ),
     hide_index=True,
     width="stretch",
     column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True),
                    "ROI": st.column_config.TextColumn(width=70),
+                   "Risk": st.column_config.TextColumn(
+                       width=60, help="The TEI risk adjustment of the initiative's benefits, from its evidence."),
                    "Payback": st.column_config.TextColumn(
                        width=90, help="Undiscounted payback; — when not within the horizon."),
                    "Revenue : campaign cost": st.column_config.TextColumn(
@@ -73,6 +76,8 @@ with st.expander("Revenue, benefit and cost by component"):
                 f"Incremental revenue ({cur})": fmt.money_column([i.incremental_revenue for i in inis], cur),
                 f"Benefit ({cur})": fmt.money_column([i.incremental_gross_profit for i in inis], cur),
                 f"Total cost ({cur})": fmt.money_column([i.total_cost for i in inis], cur),
+                f"Value beyond the horizon, PV ({cur})": fmt.money_column([i.beyond_horizon_value for i in inis],
+                                                                          cur),
             }
         ),
         hide_index=True,
@@ -80,7 +85,11 @@ with st.expander("Revenue, benefit and cost by component"):
         column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True)},
     )
 st.caption("NPV discounted at the scenario's rate. Benefit = incremental gross profit + cost savings over the "
-           "horizon, risk-adjusted; revenue, benefit and cost are undiscounted totals.")
+           "horizon, risk-adjusted by each initiative's evidence; revenue, benefit and cost are undiscounted totals. "
+           "Value beyond the horizon: what the extra retained customers still on the books at its end are worth "
+           f"later (PV, {fmt.money(case.beyond_horizon_value, cur)} in all) — "
+           + ("counted in NPV." if case.include_beyond_horizon else "shown, not counted in NPV (the TEI convention; "
+              "switch it on in the finance settings)."))
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -106,6 +115,16 @@ with right:
     else:
         st.markdown(f"{rule} No two initiatives here pull the same lever on the same segment, so nothing "
                     "is removed.")
+    interacting = [i for i in case.initiatives if abs(i.lever_interaction) > 0.5]
+    if interacting:
+        st.markdown(
+            f"Different levers on the same customers multiply (revenue = visits × conversion × order value): "
+            f"the cross terms add **{fmt.money(case.lever_interaction, cur)}**, shared by each lever's Shapley "
+            "share:")
+        st.dataframe(pd.DataFrame({
+            "Initiative": [i.name for i in interacting],
+            f"Cross term ({cur})": [fmt.money(i.lever_interaction, cur, compact=False) for i in interacting],
+        }), hide_index=True, width="stretch")
 
 st.subheader("Cash flow by year")
 table = case.cash_flow_table()

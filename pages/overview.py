@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi import charts
-from roi import prioritization as pr
+from roi.plan import Plan, recommend
 from roi import uncertainty as unc
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.verdict import MATERIAL_LOSS, verdict
@@ -19,6 +19,13 @@ def _what_ifs(scenario_json: str) -> list:
     import roi
 
     return what_ifs(roi.loads_scenario(scenario_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan(scenario_json: str) -> Plan:
+    import roi
+
+    return recommend(roi.loads_scenario(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -78,14 +85,12 @@ if risk is not None:
         "so the TEI haircut is not stacked under them. The same figures as *Risk & sensitivity* before its "
         "settings are changed.",
     )
-ranked = pr.score_table(case, {})  # default ranking: NPV ÷ effort
-do_first = [r.initiative for r in ranked.itertuples() if r.quadrant == pr.Quadrant.quick_win.value]
-drop = [r.initiative for r in ranked.itertuples() if r.quadrant == pr.Quadrant.money_pit.value]
+plan = _plan(scenario.model_dump_json())
 st.markdown(
-    f"**Do first:** {', '.join(do_first) if do_first else 'no quick win — see *Prioritization*'} · "
-    f"**Drop:** {', '.join(drop) if drop else 'nothing — no initiative loses money'}",
-    help="From the Prioritization page's default ranking (NPV ÷ effort): quick wins are high impact for "
-    "little effort; money pits lose money or cost much for little impact.",
+    f"**{md.escape(plan.sentence(cur))}**",
+    help="The recommended plan (Prioritization): the initiatives, order and launch months with the highest "
+    "risk-adjusted NPV under the delivery capacity and budgets, shared programme costs included. The same plan "
+    "is in the deck and the workbook.",
 )
 
 left, right = st.columns([3, 2], gap="large")

@@ -1,4 +1,4 @@
-"""Prioritization: what first — impact vs resource cost, ranking methods and a roadmap."""
+"""Prioritization: the recommended plan — what first, when, why — and the lenses that explain it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import roi
 from roi import charts
 from roi import prioritization as pr
 from roi.delay import cost_of_delay_per_month
+from roi.plan import Plan, apply_timing, recommend
 from ui import format as fmt
-from ui import exports, inputs, state
+from ui import exports, inputs, md, state
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -18,64 +19,153 @@ def _cost_of_delay(scenario_json: str) -> dict[str, float]:
     return cost_of_delay_per_month(roi.loads_scenario(scenario_json))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan(scenario_json: str) -> Plan:
+    return recommend(roi.loads_scenario(scenario_json))
+
+
+def _apply_timing() -> None:
+    scenario = state.get_scenario()
+    state.set_scenario(apply_timing(scenario, _plan(scenario.model_dump_json())),
+                       note="Launch months set to the recommended plan's.")
+
+
 scenario = state.get_scenario()
 case = state.get_case()
 cur = case.currency
+names = [i.name for i in scenario.initiatives]
 
 st.title("Prioritization")
-st.caption("Which initiatives have the greatest impact on the business with the least impact on "
-           "resources: quick wins first, big bets planned, money pits dropped.")
+st.caption("What to do first: the plan with the highest risk-adjusted NPV under your delivery capacity and "
+           "budgets — quick wins first, big bets planned, money pits dropped. The ranking lenses below explain it.")
 inputs.headline(case)
 
-c1, c2, c3 = st.columns([1, 1, 2])
-impact = c1.radio("Impact", list(pr.Impact), key="prio_impact", horizontal=True,
-                  format_func=lambda v: {"npv": "NPV", "profit": "Incremental profit"}[pr.Impact(v).value],
-                  help="NPV: risk-adjusted, net of the initiative's costs. Incremental profit: gross "
-                  "profit + savings over the horizon, before costs.")
-resource = c2.radio("Resource cost", list(pr.Resource), key="prio_resource", horizontal=True,
-                    format_func=lambda v: {"effort": "Effort (FTE-months)", "cost": "Total cost"}[pr.Resource(v).value])
-method = c3.radio("Rank by", list(pr.Method), key="prio_method", horizontal=True,
-                  format_func=lambda v: pr.METHOD_LABELS[pr.Method(v)],
-                  help="Value ÷ effort = impact ÷ resource cost. RICE = reach × impact score × confidence "
-                  "÷ effort. ICE = impact × confidence × ease (1–10 each). WSJF = cost of delay per month "
-                  "÷ months to launch.")
+with st.expander("Plan settings — capacity, budgets, always / never", expanded=False):
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        inputs.number_field("plan.capacity_fte", show_source=False)
+    with c2:
+        inputs.number_field("plan.budget_one_time", money=True, step=50_000.0, show_source=False)
+    with c3:
+        inputs.number_field("plan.budget_year1", money=True, step=50_000.0, show_source=False)
+    p1, p2 = st.columns(2)
+    with p1:
+        inputs.multiselect_field("plan.pinned_in", "Always do", names, "The plan must include these.")
+    with p2:
+        inputs.multiselect_field("plan.pinned_out", "Never do", names, "The plan must leave these out.")
 
+try:
+    plan = _plan(scenario.model_dump_json())
+except ValueError as exc:
+    st.error(f"Cannot plan this scenario: {md.escape(exc)}")
+    st.stop()
+
+st.subheader("The recommended plan")
+gain = plan.plan_npv - plan.as_planned_npv
+first = plan.first()
+st.markdown(
+    f"**Do first: {md.escape(', '.join(first)) if first else 'nothing'}.** "
+    f"The recommended plan is worth **{fmt.money(plan.plan_npv, cur)}** NPV "
+    f"({'+' if gain >= 0 else ''}{fmt.money(gain, cur)} against the case as planned, "
+    f"{fmt.money(plan.as_planned_npv, cur)}), shared programme costs included, with "
+    f"{plan.constraints.capacity_fte:g} FTEs per quarter."
+    + (f" Drop: {md.escape(', '.join(plan.dropped))}." if plan.dropped else "")
+    + (f" Defer: {md.escape(', '.join(plan.deferred))}." if plan.deferred else ""),
+    help="The plan queues the chosen initiatives through the delivery team in order: each launches at the later "
+    "of its own months to launch and the month the team has built it. It keeps the initiatives and order that "
+    "give the highest NPV (exact search up to 20 initiatives). Its NPV is the full model's on the plan.",
+)
+table = plan.table()
+status_label = {"do": "Do", "defer": "Defer", "drop": "Drop"}
+st.dataframe(
+    pd.DataFrame({
+        "#": table["#"],
+        "Initiative": table["initiative"],
+        "Status": [status_label[s] for s in table["status"]],
+        "Launch": [fmt.DASH if pd.isna(q) else f"Q{int(q)} · month {m:.0f}"
+                   for q, m in zip(table["quarter"], table["launch_month"])],
+        f"NPV ({cur})": fmt.money_column(table["npv"], cur),
+        "Why": table["reason"],
+    }),
+    hide_index=True, width="stretch",
+    column_config={"#": st.column_config.NumberColumn(width=40),
+                   "Initiative": st.column_config.TextColumn(width=240),
+                   "Status": st.column_config.TextColumn(width=70),
+                   "Launch": st.column_config.TextColumn(width=130),
+                   "Why": st.column_config.TextColumn(width="large")},
+)
+st.caption(f"Search: {plan.method}" + (f" — within {fmt.money(plan.gap, cur)} of an upper bound"
+                                        if plan.gap is not None else "")
+           + ". NPV of a planned initiative is its NPV in the plan; of the others, in the case as planned.")
+if plan.do:
+    st.button("Apply the plan's timing to the scenario", on_click=_apply_timing, key="prio_apply_timing",
+              help="Set each planned initiative's months to launch to the plan's launch month, so every page, "
+              "the deck and the workbook follow the plan's timing.", disabled=inputs.presenting())
+    g1, g2 = st.columns(2, gap="large")
+    with g1:
+        exports.chart(charts.plan_gantt(table, plan.constraints.capacity_fte), "Recommended plan")
+    with g2:
+        exports.chart(charts.plan_cumulative(plan.curve(), cur), "Cumulative net cash")
+
+st.subheader("Lenses that explain the plan")
+st.caption("Ranking scores are lenses, not decisions: each answers one question (value per effort, reach × "
+           "impact × confidence, ease, cost of delay). The plan above is what to do.")
+settings = scenario.plan
+c1, c2, c3 = st.columns([1, 1, 2])
+with c1:
+    inputs.select_field("plan.impact", "Impact", ["npv", "profit"],
+                        "NPV: risk-adjusted, net of the initiative's costs. Incremental profit: gross profit + "
+                        "savings over the horizon, before its costs and before the shared programme costs.",
+                        format_func=lambda v: {"npv": "NPV", "profit": "Incremental profit"}[v])
+with c2:
+    inputs.select_field("plan.cost_axis", "Resource cost", ["effort", "cost"], "What an initiative takes.",
+                        format_func=lambda v: {"effort": "Effort (FTE-months)", "cost": "Total cost"}[v])
+with c3:
+    inputs.select_field("plan.lens", "Lens", [m.value for m in pr.Method],
+                        "Value ÷ effort = impact ÷ resource cost. RICE = reach × impact score × confidence ÷ effort. "
+                        "ICE = impact × confidence × ease (1–10 each). WSJF = cost of delay per month ÷ months to "
+                        "launch.", format_func=lambda v: pr.METHOD_LABELS[pr.Method(v)])
+
+impact, resource, method = settings.impact, settings.cost_axis, settings.lens
 cod = _cost_of_delay(scenario.model_dump_json())
 scores = pr.score_table(case, cod, method=method, impact=impact, resource=resource)
 i_split, r_split = pr.splits(scores["impact"].to_numpy(float), scores["resource"].to_numpy(float))
-impact_label = {"npv": f"NPV ({cur} M)", "profit": f"Incremental profit ({cur} M)"}[pr.Impact(impact).value]
-money_resource = pr.Resource(resource) == pr.Resource.cost
+impact_label = {"npv": f"NPV ({cur} M)",
+                "profit": f"Incremental profit, before programme costs ({cur} M)"}[impact]
+money_resource = resource == "cost"
 resource_label = f"Total cost over the horizon ({cur} M)" if money_resource else "Effort (FTE-months)"
+markers = dict(zip(table["initiative"], table["#"]))
 
 left, right = st.columns([4, 3], gap="large")
 with left:
     exports.chart(
         charts.impact_effort(scores, impact_title=impact_label, resource_title=resource_label,
                              impact_split=i_split, resource_split=r_split, currency=cur,
-                             resource_is_money=money_resource),
+                             resource_is_money=money_resource, markers=markers),
         "Impact vs resource cost",
     )
 unit = {"value_per_effort": f"{cur} per {'FTE-month' if not money_resource else cur}",
         "rice": "customers × score ÷ FTE-month", "ice": "1–1000",
-        "wsjf": f"{cur} per month of delay ÷ month"}[pr.Method(method).value]
-score_text = [fmt.number(v, 2 if pr.Method(method) == pr.Method.ice else 0)
-              if pd.notna(v) else "undefined (no resource cost)" for v in scores["score"]]
+        "wsjf": f"{cur} per month of delay ÷ month"}[method]
+score_text = [fmt.significant(v) if pd.notna(v) else "undefined (no resource cost)" for v in scores["score"]]
 with right:
-    st.markdown(f"##### Ranked by {pr.METHOD_LABELS[pr.Method(method)]}")
+    st.markdown(f"##### Lens: {pr.METHOD_LABELS[pr.Method(method)]}")
     st.dataframe(
-        pd.DataFrame({"#": scores["rank"], "Initiative": scores["initiative"], "Quadrant": scores["quadrant"],
-                      f"Score ({unit})": score_text}),
+        pd.DataFrame({"#": [markers[n] for n in scores["initiative"]], "Initiative": scores["initiative"],
+                      "Quadrant": scores["quadrant"], f"Score ({unit})": score_text,
+                      "Lens rank": scores["rank"]}),
         hide_index=True, width="stretch",
         column_config={"#": st.column_config.NumberColumn(width=40),
                        "Initiative": st.column_config.TextColumn(width=190)},
     )
-    st.caption("Quadrant lines are the portfolio medians; an initiative that loses money is a money pit "
-               "however little it costs. The figures behind the ranking are below.")
+    st.caption("Numbers are the plan's rows. Quadrant lines are the portfolio medians; an initiative exactly on a "
+               "line counts as high impact / low cost. An initiative that loses money is a money pit however little "
+               "it costs." + (" Profit is before the shared programme costs." if impact == "profit" else ""))
 
-st.markdown("##### The figures behind the ranking")
+st.markdown("##### The figures behind the lens")
 st.dataframe(
     pd.DataFrame({
-        "#": scores["rank"],
+        "#": [markers[n] for n in scores["initiative"]],
         "Initiative": scores["initiative"],
         f"Score ({unit})": score_text,
         "Quadrant": scores["quadrant"],
@@ -91,41 +181,3 @@ st.dataframe(
 )
 st.caption("Confidence comes from the evidence: assumed 50%, benchmark 80%, measured 100%. Cost of delay: "
            "NPV forgone per month the initiative launches later.")
-
-st.subheader("Roadmap under a capacity limit")
-pits = [r.initiative for r in scores.itertuples() if r.quadrant == pr.Quadrant.money_pit.value]
-cap_col, pit_col = st.columns([1, 2], vertical_alignment="bottom")
-include_pits = pit_col.toggle(
-    f"Include money pits ({len(pits)})", key="prio_include_pits", disabled=not pits,
-    help="Money pits are left out of the roadmap by default: the ranking says to drop them, so they "
-    "should neither take capacity nor drag the cumulative benefit down.")
-capacity = cap_col.number_input("Delivery capacity (FTEs per quarter)", min_value=0.5, max_value=500.0,
-                           value=6.0, step=0.5, key="prio_capacity",
-                           help="People available to build initiatives in each quarter. Initiatives start in "
-                           "rank order as soon as enough capacity is free.")
-plan = pr.roadmap(case, scores, capacity, include_money_pits=include_pits)
-if not plan.items:
-    st.info("Every initiative is a money pit: there is nothing worth scheduling. Turn on "
-            "**Include money pits** to see the roadmap anyway.")
-    st.stop()
-table = plan.table()
-total_effort = float(table["effort_fte_months"].sum())
-g1, g2 = st.columns(2, gap="large")
-with g1:
-    exports.chart(charts.roadmap_gantt(table, capacity), "Roadmap")
-with g2:
-    exports.chart(charts.cumulative_benefit(plan.curve, cur), "Cumulative benefit")
-end = plan.curve[plan.curve.month == plan.curve.month.max()]
-limited = float(end[end.plan == "Capacity-limited plan"].cumulative_net.iloc[0])
-at_once = float(end[end.plan == "Everything at once"].cumulative_net.iloc[0])
-horizon_q = 4 * scenario.settings.horizon_years
-late = [it.name for it in plan.items if it.start_quarter >= horizon_q]
-st.markdown(
-    f"With **{capacity:g} FTEs** per quarter the last initiative launches in quarter "
-    f"**{int(table['launch_quarter'].max())}**; cumulative net benefit by the end of the horizon is "
-    f"**{fmt.money(limited, cur)}** against {fmt.money(at_once, cur)} if everything started at once "
-    f"(the capacity limit costs {fmt.money(at_once - limited, cur)}). Total effort: "
-    f"{fmt.number(total_effort, 0)} FTE-months."
-    + (f" Starting after the horizon: {', '.join(late)}." if late else "")
-    + (f" Left out as money pits: {', '.join(pits)}." if pits and not include_pits else "")
-)

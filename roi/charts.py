@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .format import currency_symbol, money
 from .model import BusinessCase
 
 # Okabe & Ito (2008), "Color Universal Design": safe for deuteranopia, protanopia, tritanopia.
@@ -53,37 +54,8 @@ QUADRANT_COLOURS: dict[str, str] = {
 }
 
 
-CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥",
-                                    "KRW": "₩"}
-
-
-def currency_symbol(currency: str) -> str:
-    """``€`` for EUR, ``$`` for USD …; other ISO codes are followed by a space (``CHF ``)."""
-    return CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-
-
-def money_text(value: float, currency: str) -> str:
-    """Compact money as on the dashboard's cards, for tooltips and labels: ``€434k``, ``-£1.2M``.
-
-    >>> money_text(433_697.4, "EUR"), money_text(-1_234_567, "GBP"), money_text(950, "USD"), money_text(9_480, "EUR")
-    ('€434k', '-£1.2M', '$950', '€9.5k')
-    """
-    v = abs(float(value))
-    sign = "-" if value < 0 and v >= 0.5 else ""
-    sym = currency_symbol(currency)
-    if v >= 999_950_000:
-        return f"{sign}{sym}{v / 1e9:,.1f}B"
-    if v >= 999_500:
-        return f"{sign}{sym}{v / 1e6:,.1f}M"
-    if v >= 9_950:
-        return f"{sign}{sym}{v / 1e3:,.0f}k"
-    if v >= 999.5:
-        return f"{sign}{sym}{v / 1e3:,.1f}k"
-    return f"{sign}{sym}{v:,.0f}"
-
-
 def _money_texts(values, currency: str) -> list[str]:
-    return [money_text(v, currency) for v in values]
+    return [money(v, currency) for v in values]
 
 
 def _money_axis(currency: str, what: str) -> alt.Axis:
@@ -273,6 +245,36 @@ def revenue_per_campaign_dollar(case: BusinessCase, benchmark: float) -> alt.Lay
     )
 
 
+MATRIX_MIN_WIDTH, MATRIX_HEIGHT = 420, 440  # px: the matrix is laid out for its narrowest width
+_MARK_RADIUS = 11  # px: a size-380 circle
+_LABEL_OFFSETS = [(0, 0), (16, -14), (-16, -14), (16, 14), (-16, 14), (0, -24), (0, 24), (26, 0), (-26, 0),
+                  (28, -26), (-28, -26), (28, 26), (-28, 26), (0, -40), (0, 40)]
+
+
+def place_labels(x_px: np.ndarray, y_px: np.ndarray, texts: list[str], font_px: float = 12) -> list[tuple[int, int]]:
+    """Offsets (dx, dy in px) for each marker's number so no two label boxes overlap.
+
+    A label sits on its marker when nothing else is there, else at the first of a fixed list of
+    nearby offsets whose box (≈ 0.62 em per digit wide, 1.2 em tall, 2 px apart) clears every
+    label already placed. Markers are placed from the top down, left to right.
+
+    >>> place_labels(np.array([10.0, 10.0]), np.array([10.0, 10.0]), ["1", "2"])
+    [(0, 0), (16, -14)]
+    """
+    boxes: list[tuple[float, float, float, float]] = []
+    out: list[tuple[int, int]] = [(0, 0)] * len(texts)
+    for k in sorted(range(len(texts)), key=lambda k: (y_px[k], x_px[k])):
+        w, h = 0.62 * font_px * len(texts[k]) + 2, 1.2 * font_px + 2
+        for dx, dy in _LABEL_OFFSETS:
+            cx, cy = x_px[k] + dx, y_px[k] + dy
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in boxes):
+                break
+        boxes.append(box)
+        out[k] = (dx, dy)
+    return out
+
+
 def impact_effort(
     scores: pd.DataFrame,
     *,
@@ -282,17 +284,23 @@ def impact_effort(
     resource_split: float,
     currency: str,
     resource_is_money: bool = False,
+    markers: dict[str, int] | None = None,
 ) -> alt.LayerChart:
-    """Impact (y) vs resource cost (x) scatter with labelled quadrant lines and tooltips.
+    """Impact (y) vs resource cost (x): numbered markers keyed to a table, quadrant lines, tooltips.
 
     ``scores`` is :func:`roi.prioritization.score_table`'s frame (``impact`` in currency,
-    ``resource`` in FTE-months or currency, ``quadrant``, ``rank``).
+    ``resource`` in FTE-months or currency, ``quadrant``, ``rank``). ``markers`` maps each
+    initiative to the number shown on its marker (default: its rank) — the plan's row numbers,
+    so the chart reads with the plan's table. Numbers are placed by :func:`place_labels`, so they
+    never overlap; names are in the tooltip and the table, not on the chart.
     """
+    number = [int((markers or {}).get(n, r)) for n, r in zip(scores.initiative, scores["rank"])]
     data = scores.assign(impact_m=scores.impact / 1e6,
                          resource_x=scores.resource / (1e6 if resource_is_money else 1.0),
                          impact_text=_money_texts(scores.impact, currency),
                          resource_text=_money_texts(scores.resource, currency) if resource_is_money
-                         else [f"{v:,.1f}" for v in scores.resource])
+                         else [f"{v:,.1f}" for v in scores.resource],
+                         marker=[str(n) for n in number])
     r_split = resource_split / (1e6 if resource_is_money else 1.0)
     i_split = impact_split / 1e6
     xmax = float(max(data.resource_x.max(), r_split) * 1.15 or 1.0)
@@ -300,38 +308,38 @@ def impact_effort(
     ymax = float(max(data.impact_m.max(), i_split, 0.0))
     pad = (ymax - ymin) * 0.15 or 1.0
     ydom = [ymin - pad, ymax + pad]
+    x_px = data.resource_x.to_numpy(float) / xmax * MATRIX_MIN_WIDTH
+    y_px = (ydom[1] - data.impact_m.to_numpy(float)) / (ydom[1] - ydom[0]) * MATRIX_HEIGHT
+    offsets = place_labels(x_px, y_px, list(data.marker))
+    data = data.assign(dx=[o[0] for o in offsets], dy=[o[1] for o in offsets])
     x = alt.X("resource_x:Q", title=resource_title, scale=alt.Scale(domain=[0, xmax], nice=False))
     y = alt.Y("impact_m:Q", title=impact_title, scale=alt.Scale(domain=ydom, nice=False))
-    points = alt.Chart(data).mark_circle(size=220, opacity=0.9, stroke="white", strokeWidth=1).encode(
+    tooltip = [alt.Tooltip("marker:N", title="#"), alt.Tooltip("initiative:N", title="Initiative"),
+               alt.Tooltip("quadrant:N", title="Quadrant"),
+               alt.Tooltip("impact_text:N", title=impact_title.split(" (")[0]),
+               alt.Tooltip("resource_text:N", title=resource_title.split(" (")[0] if resource_is_money
+                           else resource_title),
+               alt.Tooltip("evidence:N", title="Evidence")]
+    points = alt.Chart(data).mark_circle(size=380, opacity=0.9, stroke="white", strokeWidth=1).encode(
         x=x, y=y,
         color=alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANT_COLOURS),
                                                       range=list(QUADRANT_COLOURS.values())),
                         legend=alt.Legend(title="Quadrant", orient="top")),
-        tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
-                 alt.Tooltip("quadrant:N", title="Quadrant"),
-                 alt.Tooltip("rank:Q", title="Rank"),
-                 alt.Tooltip("impact_text:N", title=impact_title.split(" (")[0]),
-                 alt.Tooltip("resource_text:N", title=resource_title.split(" (")[0] if resource_is_money
-                             else resource_title),
-                 alt.Tooltip("evidence:N", title="Evidence")],
+        tooltip=tooltip,
     )
-    # Names sit right of their point, or left of it in the right part of the chart so that they
-    # are never cut off at the edge.
-    label = ("datum.rank + '. ' + (length(datum.initiative) > 28 ? "
-             "slice(datum.initiative, 0, 27) + '…' : datum.initiative)")
-    right_side = f"datum.resource_x > {xmax * 0.55!r}"
-    names = alt.layer(
-        alt.Chart(data).mark_text(align="left", dx=10, fontSize=11).encode(x=x, y=y, text="label:N")
-        .transform_filter(f"!({right_side})").transform_calculate(label=label),
-        alt.Chart(data).mark_text(align="right", dx=-10, fontSize=11).encode(x=x, y=y, text="label:N")
-        .transform_filter(right_side).transform_calculate(label=label),
-    )
+    on_mark = data[(data.dx == 0) & (data.dy == 0)]
+    off_mark = data[(data.dx != 0) | (data.dy != 0)]
+    labels = [alt.Chart(on_mark).mark_text(fontSize=12, fontWeight="bold", color="white").encode(
+        x=x, y=y, text="marker:N", tooltip=tooltip)]
+    for (dx, dy), part in off_mark.groupby(["dx", "dy"]):
+        labels.append(alt.Chart(part).mark_text(fontSize=12, fontWeight="bold", color=TOTAL, dx=int(dx),
+                                                dy=int(dy)).encode(x=x, y=y, text="marker:N", tooltip=tooltip))
     vline = alt.Chart(pd.DataFrame({"x": [r_split]})).mark_rule(strokeDash=[4, 4], color=TOTAL).encode(x="x:Q")
     hline = alt.Chart(pd.DataFrame({"y": [i_split]})).mark_rule(strokeDash=[4, 4], color=TOTAL).encode(y="y:Q")
     corners = pd.DataFrame([
         {"x": xmax * 0.02, "y": ydom[1], "text": "Quick wins", "align": "left"},
         {"x": xmax * 0.98, "y": ydom[1], "text": "Big bets", "align": "right"},
-        {"x": xmax * 0.02, "y": ydom[0], "text": "Fill-ins", "align": "left"},
+        {"x": xmax * 0.02, "y": ydom[0], "text": "Fill-ins (or money pits below zero)", "align": "left"},
         {"x": xmax * 0.98, "y": ydom[0], "text": "Money pits", "align": "right"},
     ])
     quad_labels = []
@@ -340,63 +348,64 @@ def impact_effort(
             part = corners[(corners["align"] == align) & ((corners["y"] == ydom[1]) == top)]
             quad_labels.append(alt.Chart(part).mark_text(
                 align=align, baseline="top" if top else "bottom", dy=6 if top else -6,
-                fontSize=13, fontWeight="bold", color="#555555").encode(x="x:Q", y="y:Q", text="text:N"))
-    chart = points + names + vline + hline
-    for layer in quad_labels:
+                fontSize=12, fontWeight="bold", color="#555555").encode(x="x:Q", y="y:Q", text="text:N"))
+    chart = points + vline + hline
+    for layer in labels + quad_labels:
         chart = chart + layer
     return chart.properties(
         title=alt.Title("Impact vs resource cost",
-                        subtitle="Dashed lines: portfolio medians (impact never below zero)"),
-        height=440,
+                        subtitle="Numbers are the plan's rows; dashed lines: portfolio medians (impact never "
+                                 "below zero); on a line counts as high impact / low cost"),
+        height=MATRIX_HEIGHT,
     )
 
 
-def roadmap_gantt(plan: pd.DataFrame, capacity_fte: float) -> alt.Chart:
-    """Bars from start to launch quarter per initiative (``Roadmap.table()``), labelled with FTEs."""
-    data = plan.assign(label=plan["rank"].astype(str) + ". " + plan["initiative"],
-                       fte_text=plan["fte"].map(lambda v: f"{v:,.1f} FTE"))
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=220)),
+def plan_gantt(table: pd.DataFrame, capacity_fte: float) -> alt.Chart:
+    """The recommended plan over time (``roi.plan.Plan.table()``): for each initiative done, the
+    team's build (start → effort done) and the rest of its lead time, ending at launch."""
+    do = table[table.status == "do"].copy()
+    do["label"] = do["#"].astype(str) + ". " + do["initiative"].map(lambda n: n if len(n) <= 34 else n[:33] + "…")
+    do["built"] = do["start_month"] + do["effort_fte_months"] / capacity_fte
+    do["built"] = do[["built", "launch_month"]].min(axis=1)
+    do["launch_text"] = do["launch_month"].map(lambda m: f"month {m:.0f}")
+    end = float(do["launch_month"].max()) if len(do) else 12.0
+    base = alt.Chart(do).encode(
+        y=alt.Y("label:N", sort=list(do.label), title=None, axis=alt.Axis(labelLimit=260, labelFontSize=12)),
     )
-    end = float(data["launch_quarter"].max()) if len(data) else 1.0
-    bars = base.mark_bar(color=BENEFIT, cornerRadius=3, height=alt.RelativeBandSize(0.7)).encode(
-        x=alt.X("start_quarter:Q", title="Quarter from programme start",
-                scale=alt.Scale(domain=[0, end + 1]),  # room for the FTE label after the last bar
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        x2="launch_quarter:Q",
-        tooltip=[alt.Tooltip("initiative:N"), alt.Tooltip("start_quarter:Q", title="Starts (quarter)"),
-                 alt.Tooltip("launch_quarter:Q", title="Launches (quarter)"),
-                 alt.Tooltip("fte:Q", title="FTEs while building", format=",.1f")],
-    )
-    # the FTEs follow the bar's end, in dark text: a one-quarter bar is too short to hold them
-    text = base.mark_text(align="left", dx=4, color=TOTAL, fontSize=11).encode(
-        x="launch_quarter:Q", text="fte_text:N")
-    return (bars + text).properties(
-        title=alt.Title(f"Roadmap under {capacity_fte:g} FTEs per quarter",
-                        subtitle="What starts when, in rank order; each bar ends at launch"),
-        height=alt.Step(30),
+    x = alt.X("start_month:Q", title="Months from programme start",
+              scale=alt.Scale(domain=[0, end * 1.15 + 1]), axis=alt.Axis(tickMinStep=3, labelFontSize=12))
+    tooltip = [alt.Tooltip("initiative:N"), alt.Tooltip("start_month:Q", title="Team starts (month)", format=".1f"),
+               alt.Tooltip("launch_month:Q", title="Launches (month)", format=".1f"),
+               alt.Tooltip("effort_fte_months:Q", title="Effort (FTE-months)", format=",.1f")]
+    build = base.mark_bar(color=BENEFIT, cornerRadius=3, height=alt.RelativeBandSize(0.7)).encode(
+        x=x, x2="built:Q", tooltip=tooltip)
+    wait = base.mark_bar(color="#BBD4EA", cornerRadius=3, height=alt.RelativeBandSize(0.7)).encode(
+        x="built:Q", x2="launch_month:Q", tooltip=tooltip)
+    text = base.mark_text(align="left", dx=4, color=TOTAL, fontSize=12).encode(x="launch_month:Q", text="launch_text:N")
+    return (build + wait + text).properties(
+        title=alt.Title(f"The recommended plan under {capacity_fte:g} FTEs per quarter",
+                        subtitle="Dark: the team builds it; light: the rest of its lead time; each bar ends at launch"),
+        height=alt.Step(34),
     )
 
 
-def cumulative_benefit(curve: pd.DataFrame, currency: str, *, net: bool = True) -> alt.Chart:
-    """Cumulative (net) benefit over months for each plan in ``Roadmap.curve`` (currency millions)."""
-    col = "cumulative_net" if net else "cumulative_benefit"
-    what = "Cumulative net benefit" if net else "Cumulative benefit"
-    data = curve.assign(value_m=curve[col] / 1e6, value_text=_money_texts(curve[col], currency))
+def plan_cumulative(curve: pd.DataFrame, currency: str) -> alt.Chart:
+    """Cumulative programme net cash month by month, recommended plan vs as planned
+    (``roi.plan.Plan.curve()``, currency millions)."""
+    data = curve.assign(value_m=curve.cumulative_net / 1e6, value_text=_money_texts(curve.cumulative_net, currency))
     plans = list(dict.fromkeys(data.plan))
-    return alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+    return alt.Chart(data).mark_line(strokeWidth=2.5).encode(
         x=alt.X("month:Q", title="Months from programme start", axis=alt.Axis(tickMinStep=3)),
-        y=alt.Y("value_m:Q", axis=_money_axis(currency, what)),
+        y=alt.Y("value_m:Q", axis=_money_axis(currency, "Cumulative net cash")),
         color=alt.Color("plan:N", scale=alt.Scale(domain=plans, range=[BENEFIT, TOTAL][: len(plans)]),
                         legend=alt.Legend(title=None, orient="top")),
         strokeDash=alt.StrokeDash("plan:N", scale=alt.Scale(domain=plans, range=[[1, 0], [5, 4]][: len(plans)]),
                                   legend=None),
         tooltip=[alt.Tooltip("plan:N"), alt.Tooltip("month:Q", title="Month"),
-                 alt.Tooltip("value_text:N", title=what)],
+                 alt.Tooltip("value_text:N", title="Cumulative net cash")],
     ).properties(
-        title=alt.Title(f"{what} of the roadmap ({currency} millions)",
-                        subtitle="Initiative benefit less initiative costs; shared programme costs excluded"
-                        if net else "Gross profit + savings"),
+        title=alt.Title(f"Cumulative net cash ({currency} millions)",
+                        subtitle="Risk-adjusted, shared programme costs included, undiscounted"),
         height=320,
     )
 

@@ -19,7 +19,9 @@ COMMAND_MODULES = [
     "roi.commands.experiments",
     "roi.commands.holdout",
     "roi.commands.export",
+    "roi.commands.scenarios",
     "roi.commands.uncertainty",
+    "roi.commands.plan",
 ]
 
 

@@ -1,4 +1,7 @@
-"""Which initiatives first: impact vs resource cost, four ranking methods, and a roadmap.
+"""Lenses on which initiatives first: impact vs resource cost and four ranking methods.
+
+The decision itself — what to do, in what order, when each launches — is :mod:`roi.plan`'s; these
+scores explain it from different angles (the Prioritization page shows them as such).
 
 Impact is an initiative's risk-adjusted NPV or its incremental gross profit over the horizon
 (scenario currency). Resource cost is its effort (FTE-months) or its total cost over the
@@ -32,7 +35,6 @@ positive, last otherwise (its score is reported as NaN).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from enum import Enum
 
 import numpy as np
@@ -192,110 +194,7 @@ def score_table(
     return df.sort_values("rank").reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- roadmap
-
-@dataclass(frozen=True)
-class RoadmapItem:
-    """One initiative on the roadmap. Quarters count from 0 (the first quarter of year 1)."""
-
-    name: str
-    rank: int
-    start_quarter: int
-    build_quarters: int  # quarters of build, launch at the end of the last one
-    fte: float  # average FTEs while building
-    effort_fte_months: float
-
-    @property
-    def start_month(self) -> float:
-        return 3.0 * self.start_quarter
-
-    @property
-    def launch_quarter(self) -> int:
-        return self.start_quarter + self.build_quarters
-
-
-@dataclass(frozen=True)
-class Roadmap:
-    capacity_fte: float  # FTEs available per quarter
-    items: list[RoadmapItem]
-    load: np.ndarray  # FTEs used per quarter
-    curve: pd.DataFrame  # month, plan, cumulative_benefit, cumulative_net (currency)
-
-    def table(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                {
-                    "rank": it.rank,
-                    "initiative": it.name,
-                    "start_quarter": it.start_quarter,
-                    "launch_quarter": it.launch_quarter,
-                    "fte": it.fte,
-                    "effort_fte_months": it.effort_fte_months,
-                }
-                for it in self.items
-            ]
-        )
-
-
-def build_quarters(months_to_launch: float) -> int:
-    """Quarters an initiative's build occupies: ``ceil(months to launch / 3)``, at least 1."""
-    return max(1, math.ceil(months_to_launch / 3 - 1e-9))
-
-
-def schedule(
-    order: list[str],
-    effort_fte_months: dict[str, float],
-    months_to_launch: dict[str, float],
-    capacity_fte: float,
-) -> list[RoadmapItem]:
-    """Greedy list scheduling in rank order under a capacity limit.
-
-    Notes
-    -----
-    An initiative needs ``effort`` FTE-months over ``q = ceil(months_to_launch / 3)`` quarters,
-    i.e. ``f = effort / (3 q)`` FTEs in each of them. In rank order, each starts in the earliest
-    quarter from which ``q`` consecutive quarters still have ``f`` FTEs free. One that needs more
-    than the whole capacity is stretched: ``q = ceil(effort / (3 × capacity))``, ``f = capacity``.
-    Zero-effort initiatives start at once.
-    """
-    if not (capacity_fte > 0 and math.isfinite(capacity_fte)):
-        raise ValueError("capacity_fte: must be more than 0 FTEs per quarter")
-    load = np.zeros(0)
-    items = []
-    for rank, name in enumerate(order, start=1):
-        effort = max(float(effort_fte_months[name]), 0.0)
-        q = build_quarters(months_to_launch[name])
-        fte = effort / (3 * q)
-        if fte > capacity_fte:
-            q = math.ceil(effort / (3 * capacity_fte) - 1e-9)
-            fte = effort / (3 * q)
-        start = _first_fit(load, fte, q, capacity_fte)
-        if len(load) < start + q:
-            load = np.concatenate([load, np.zeros(start + q - len(load))])
-        load[start:start + q] += fte
-        items.append(RoadmapItem(name, rank, start, q, fte, effort))
-    return items
-
-
-def _first_fit(load: np.ndarray, fte: float, q: int, capacity_fte: float) -> int:
-    """Earliest quarter from which ``q`` consecutive quarters have ``fte`` FTEs free.
-
-    Quarters beyond ``load`` are empty. One pass over ``load`` (a run-length scan), so the work
-    is bounded by the roadmap's length whatever the effort.
-    """
-    if q <= 0:
-        return 0
-    fits = load + fte <= capacity_fte + 1e-9
-    # Length of the run of fitting quarters ending at each quarter.
-    idx = np.arange(len(fits))
-    last_bad = np.maximum.accumulate(np.where(fits, -1, idx)) if len(fits) else idx
-    run = idx - last_bad
-    hit = np.flatnonzero(run >= q)
-    if len(hit):
-        return int(hit[0] - q + 1)
-    # No room inside: start after the last quarter that does not fit (the tail is empty).
-    return int(last_bad[-1] + 1) if len(fits) else 0
-
+# --------------------------------------------------------------------------- timing
 
 def cumulative_at(yearly: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Cumulative sum of a yearly flow at given months since the start of year 1.
@@ -310,54 +209,3 @@ def cumulative_at(yearly: np.ndarray, months: np.ndarray) -> np.ndarray:
     knots_v = np.cumsum(yearly)
     out = np.interp(months, knots_m, knots_v)
     return np.where(np.asarray(months) < 0, 0.0, out)
-
-
-def roadmap(
-    case: BusinessCase,
-    ranked: pd.DataFrame,
-    capacity_fte: float,
-    *,
-    step_months: float = 3.0,
-    include_money_pits: bool = False,
-) -> Roadmap:
-    """Sequence the ranked initiatives under ``capacity_fte`` and their cumulative benefit.
-
-    Money pits (``ranked["quadrant"]``) are left out unless ``include_money_pits``: the
-    prioritization says to drop them, so they neither take capacity nor drag the cumulative
-    benefit down. Both plans in ``curve`` hold the same initiatives.
-
-    Each initiative's flows (from the business case, which already include its months to
-    launch and ramp) are shifted by its start month; the horizon stays fixed, so a later start
-    loses benefit at the end, as in :mod:`roi.delay`. ``curve`` holds, every ``step_months``,
-    the cumulative benefit and net benefit (benefit − initiative costs) of the capacity-limited
-    plan and of an unconstrained plan that starts everything at once.
-    """
-    kept = ranked if include_money_pits or "quadrant" not in ranked else ranked[
-        ranked["quadrant"] != Quadrant.money_pit.value]
-    order = list(kept.sort_values("rank")["initiative"])
-    by_name = {ic.name: ic for ic in case.initiatives}
-    items = schedule(
-        order,
-        {n: by_name[n].effort_fte_months for n in order},
-        {n: by_name[n].months_to_launch for n in order},
-        capacity_fte,
-    )
-    ranks = dict(zip(kept["initiative"], kept["rank"]))  # the ranking's numbers, gaps and all
-    items = [replace(it, rank=int(ranks[it.name])) for it in items]
-    horizon_months = 12.0 * (len(case.years) - 1)
-    months = np.arange(0.0, horizon_months + 1e-9, step_months)
-    frames = []
-    for plan, starts in (
-        ("Capacity-limited plan", {it.name: it.start_month for it in items}),
-        ("Everything at once", {n: 0.0 for n in order}),
-    ):
-        zero = np.zeros(len(months))
-        benefit = sum((cumulative_at(by_name[n].benefit, months - starts[n]) for n in order), zero)
-        net = sum((cumulative_at(by_name[n].net, months - starts[n]) for n in order), zero)
-        frames.append(pd.DataFrame({"month": months, "plan": plan,
-                                    "cumulative_benefit": benefit, "cumulative_net": net}))
-    n_q = max((it.launch_quarter for it in items), default=0)
-    load = np.zeros(n_q)
-    for it in items:
-        load[it.start_quarter:it.launch_quarter] += it.fte
-    return Roadmap(capacity_fte, items, load, pd.concat(frames, ignore_index=True))

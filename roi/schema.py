@@ -425,6 +425,33 @@ class Initiative(_Model):
         return self
 
 
+class PlanSettings(_Model):
+    """What the recommended plan is planned under, and how the Prioritization page looks at it.
+
+    Part of the scenario, so a colleague opening the same file or link sees the same plan.
+    """
+
+    capacity_fte: Annotated[Number, _between(0.5, 1_000)] = field(
+        6.0, title="Delivery capacity", unit="FTEs per quarter", step=0.5,
+        help="People who build and launch initiatives; the plan queues initiatives through them in order.")
+    budget_one_time: Money | None = field(
+        None, title="Budget for one-time cost", unit="at year 0",
+        help="Cap on the plan's one-time cost (initiatives' one-time and effort cost, platform implementation); "
+             "empty: no cap.")
+    budget_year1: Money | None = field(
+        None, title="Budget for year-1 cost", unit="in year 1",
+        help="Cap on the plan's running, content, campaign and programme cost in year 1 (each initiative counted "
+             "as if it launched at its earliest); empty: no cap.")
+    pinned_in: list[Annotated[str, Field(max_length=100)]] = field(
+        [], title="Always do", max_length=MAX_INITIATIVES, help="Initiatives the plan must include.")
+    pinned_out: list[Annotated[str, Field(max_length=100)]] = field(
+        [], title="Never do", max_length=MAX_INITIATIVES, help="Initiatives the plan must leave out.")
+    lens: Literal["value_per_effort", "rice", "ice", "wsjf"] = field(
+        "value_per_effort", title="Ranking lens", help="The scoring shown beside the plan to explain it.")
+    impact: Literal["npv", "profit"] = field("npv", title="Impact axis")
+    cost_axis: Literal["effort", "cost"] = field("effort", title="Resource cost axis")
+
+
 class ProgrammeCalibration(_Model):
     """A measured programme-level correction from a global holdout.
 
@@ -487,6 +514,7 @@ class Scenario(_Model):
     process: Process = Process()
     initiatives: list[Initiative] = Field(min_length=1, max_length=MAX_INITIATIVES)
     calibration: ProgrammeCalibration | None = None  # measured programme-level correction (global holdout)
+    plan: PlanSettings = PlanSettings()  # capacity, budgets, pins and view of the recommended plan
     changes: list[ChangeRecord] = Field([], max_length=MAX_CHANGES)  # why numbers moved, oldest first
 
     @model_validator(mode="after")
@@ -495,6 +523,14 @@ class Scenario(_Model):
             raise ValueError(f"schema_version: must be {SCHEMA_VERSION}")
         _unique([s.name for s in self.segments], "segments")
         _unique([i.name for i in self.initiatives], "initiatives")
+        names = {i.name for i in self.initiatives}
+        for pin in ("pinned_in", "pinned_out"):
+            unknown = [n for n in getattr(self.plan, pin) if n not in names]
+            if unknown:
+                raise ValueError(f"plan.{pin}: unknown initiative {unknown[0]!r}")
+        both = set(self.plan.pinned_in) & set(self.plan.pinned_out)
+        if both:
+            raise ValueError(f"plan.pinned_out: {sorted(both)[0]!r} is also pinned in")
         known = {s.name for s in self.segments}
         for k, ini in enumerate(self.initiatives):
             unknown = [s for s in ini.segments if s not in known]

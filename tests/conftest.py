@@ -36,3 +36,35 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         subprocess.run(["bash", str(PG_SCRIPT), "stop"], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scenario_store_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test (and every app server a test starts) uses a throwaway SQLite scenario store, never
+    the repository's ``.roi/`` folder nor a database named in the developer's environment."""
+    from roi.store import DATABASE_ENV
+
+    before = os.environ.get(DATABASE_ENV)
+    os.environ[DATABASE_ENV] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'scenarios.db'}"
+    yield
+    if before is None:
+        os.environ.pop(DATABASE_ENV, None)
+    else:
+        os.environ[DATABASE_ENV] = before
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty scenario store, once on SQLite and once on a real PostgreSQL server (its own
+    schema, dropped afterwards). The PostgreSQL run is skipped, with the reason, only when no
+    server can be started."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scenarios.db'}"
+        return
+    from roi.store.scratch import scratch_schema
+
+    url, drop = scratch_schema(request.getfixturevalue("postgres_url"))
+    try:
+        yield url
+    finally:
+        drop()

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
+from roi.plan import recommend
 from roi.share import encode_scenario
 
 from .apptest_helpers import APP, ROOT, SAMPLES, chart_downloads, errors, metric, money_to_float, open_app
@@ -190,16 +191,37 @@ def test_process_maturity_raises_realised_benefit():
     assert money_to_float(metric(at, "NPV")) > before
 
 
-def test_prioritization_methods_and_capacity():
-    at = open_app("pages/prioritization.py")
-    for method in ("rice", "ice", "wsjf", "value_per_effort"):
-        at.radio(key="prio_method").set_value(method).run()
+def _field(at, kind: str, path: str):
+    return next(w for w in getattr(at, kind) if w.key and w.key.startswith(f"in:{path}:"))
+
+
+def test_prioritization_leads_with_the_plan_and_keeps_the_lenses():
+    at = open_app("pages/prioritization.py", "european_retailer")
+    plan = recommend(at.session_state["scenario"])
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"Do first: {', '.join(plan.first())}" in shown
+    for lens in ("rice", "ice", "wsjf", "value_per_effort"):
+        _field(at, "selectbox", "plan.lens").set_value(lens).run()
         assert not at.exception
-    at.radio(key="prio_impact").set_value("profit").run()
-    at.radio(key="prio_resource").set_value("cost").run()
-    at.number_input(key="prio_capacity").set_value(2.0).run()
+    _field(at, "selectbox", "plan.impact").set_value("profit").run()
+    _field(at, "selectbox", "plan.cost_axis").set_value("cost").run()
     assert not at.exception
-    assert any("2 FTEs" in m.value for m in at.markdown)
+    assert any("before the shared programme costs" in c.value for c in at.caption)
+    # the view settings are part of the scenario, so a link carries them
+    assert (at.session_state["scenario"].plan.lens, at.session_state["scenario"].plan.cost_axis) == ("value_per_effort", "cost")
+    _field(at, "number_input", "plan.capacity_fte").set_value(2.0).run()
+    assert not at.exception
+    assert any("with 2 FTEs per quarter" in m.value for m in at.markdown)
+
+
+def test_applying_the_plan_timing_moves_launch_months():
+    at = open_app("pages/prioritization.py", "european_retailer")
+    plan = recommend(at.session_state["scenario"])
+    at.button(key="prio_apply_timing").click().run()
+    assert not at.exception
+    timed = {i.name: i.months_to_launch for i in at.session_state["scenario"].initiatives}
+    for p in plan.do:
+        assert timed[p.name] == pytest.approx(p.launch_month)
 
 
 # ---------------------------------------------------------------- sidebar and banners

@@ -72,6 +72,25 @@ def _wait_npv_change(page, old: str, timeout: float = 20) -> str:
     raise AssertionError(f"NPV stayed {old}")
 
 
+def _matrix_labels_do_not_overlap(browser, page) -> None:
+    """Download the matrix as SVG from its button, open it in the browser and measure every mark text
+    with getBBox(): no two numbered markers overlap (the browser's own font metrics)."""
+    with page.expect_download() as dl:
+        page.locator("[data-testid=stDownloadButton]").filter(has_text="SVG").nth(2).click()
+    svg = Path(dl.value.path()).read_text()
+    assert "Impact vs resource cost" in svg
+    viewer = browser.new_page()
+    viewer.set_content(svg)
+    boxes = viewer.evaluate("""() => [...document.querySelectorAll('g.role-mark text')]
+        .filter(t => /^\\d+$/.test(t.textContent))
+        .map(t => { const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom]; })""")
+    viewer.close()
+    assert len(boxes) >= 5
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+
+
 def test_journey(server):
     from playwright.sync_api import sync_playwright
 
@@ -102,11 +121,14 @@ def test_journey(server):
                 "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
                 arg=after)
 
-            # Prioritization draws its charts
+            # Prioritization leads with the plan and draws its charts
             page.locator("[data-testid=stSidebarNav] a", has_text="Prioritization").click()
-            page.wait_for_selector("text=Roadmap under a capacity limit")
+            page.wait_for_selector("text=The recommended plan")
+            page.wait_for_selector("text=Do first:")
             page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
-            assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
+            page.mouse.wheel(0, 3000)
+            page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
+            _matrix_labels_do_not_overlap(browser, page)
 
             # the shareable link opens the same case in a fresh session
             link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import roi
-from roi import charts
+from roi import charts, render
 from roi import prioritization as pr
 from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR
 from roi.delay import cost_of_delay_per_month
+from roi.plan import recommend
 
 SAMPLES = list(roi.sample_paths())
 
@@ -20,7 +23,7 @@ def _all_charts(case):
     cod = cost_of_delay_per_month(case.scenario)
     t = pr.score_table(case, cod)
     i, r = pr.splits(t.impact.to_numpy(float), t.resource.to_numpy(float))
-    plan = pr.roadmap(case, t, 6)
+    plan = recommend(case.scenario, case=case)
     return {
         "waterfall": charts.waterfall(case),
         "cash_flow": charts.cash_flow(case),
@@ -28,8 +31,8 @@ def _all_charts(case):
         "per_dollar": charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR),
         "matrix": charts.impact_effort(t, impact_title="NPV (EUR M)", resource_title="Effort (FTE-months)",
                                        impact_split=i, resource_split=r, currency=case.currency),
-        "gantt": charts.roadmap_gantt(plan.table(), 6),
-        "cumulative": charts.cumulative_benefit(plan.curve, case.currency),
+        "gantt": charts.plan_gantt(plan.table(), 6),
+        "cumulative": charts.plan_cumulative(plan.curve(), case.currency),
     }
 
 
@@ -115,7 +118,7 @@ def test_impact_effort_data_has_tooltips():
     spec = _all_charts(case)["matrix"].to_dict()
     points = spec["layer"][0]
     assert points["mark"]["type"] == "circle"
-    assert {t["field"] for t in points["encoding"]["tooltip"]} >= {"initiative", "quadrant", "rank"}
+    assert {t["field"] for t in points["encoding"]["tooltip"]} >= {"initiative", "quadrant", "marker"}
     rows = next(v for v in spec["datasets"].values() if v and "quadrant" in v[0])
     assert len(rows) == len(case.initiatives)
 
@@ -124,7 +127,7 @@ def test_quadrants_are_labelled():
     case = roi.evaluate(roi.load_sample("european_retailer"))
     spec = _all_charts(case)["matrix"].to_dict()
     texts = [row.get("text") for rows in spec["datasets"].values() for row in rows]
-    assert {"Quick wins", "Big bets", "Fill-ins", "Money pits"} <= set(texts)
+    assert {"Quick wins", "Big bets", "Fill-ins (or money pits below zero)", "Money pits"} <= set(texts)
 
 
 def _axis_labels(svg: str) -> set[str]:
@@ -151,7 +154,41 @@ def test_waterfall_shows_every_step_name(sample):
     assert not missing, (missing, drawn)
 
 
-def test_matrix_names_right_of_centre_are_drawn_to_the_left():
-    case = roi.evaluate(roi.load_sample("european_retailer"))
-    spec = json.dumps(_all_charts(case)["matrix"].to_dict())
-    assert '"align": "right"' in spec and '"align": "left"' in spec
+def _text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, y0, x1, y1) of every drawn mark text in a rendered SVG (font-size from the element,
+    0.62 em per character, 1 em tall: the layout's own estimate is checked against the render)."""
+    import re
+
+    out = []
+    svg = re.sub(r'<g class="mark-text role-axis[^"]*".*?</g>', "", svg, flags=re.S)  # axis ticks, titles
+    for attrs, body in re.findall(r'<text([^>]*)>([^<]+)</text>', svg):
+        m = re.search(r'transform="translate\(([-\d.]+),([-\d.]+)\)"', attrs)
+        size = re.search(r'font-size="([\d.]+)', attrs)
+        if not m or not size:
+            continue
+        x, y, f = float(m[1]), float(m[2]), float(size[1])
+        w = 0.62 * f * len(body)
+        anchor = re.search(r'text-anchor="(\w+)"', attrs)
+        x0 = x - w / 2 if anchor and anchor[1] == "middle" else (x - w if anchor and anchor[1] == "end" else x)
+        out.append((body, x0, y - 0.8 * f, x0 + w, y + 0.2 * f))
+    return out
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_matrix_markers_never_overlap(sample):
+    """Rendered at its narrowest width, no two numbered markers' labels overlap."""
+    import re
+
+    case = roi.evaluate(roi.load_sample(sample))
+    chart = _all_charts(case)["matrix"].properties(width=charts.MATRIX_MIN_WIDTH)
+    svg = render.to_svg(chart)
+    numbers = [b for b in _text_boxes(svg) if re.fullmatch(r"\d+", b[0])]
+    assert len(numbers) == len(case.initiatives)
+    for a, b in itertools.combinations(numbers, 2):
+        assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+
+
+def test_place_labels_separates_coincident_markers():
+    xs, ys = np.array([100.0] * 6), np.array([100.0] * 6)
+    offsets = charts.place_labels(xs, ys, [str(k) for k in range(1, 7)])
+    assert len(set(offsets)) == 6

@@ -13,8 +13,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 import roi
 from roi.export.pptx import CHART_SLIDE_NAMES, _money, chart_slides, deck_bytes, headline_range
 
-EXPECTED = ["Title", "Executive summary", "Business case by component", "Risk", "Prioritization", "Roadmap",
-            "Test plan", "Key assumptions and sources"]
+EXPECTED = ["Title", "Executive summary", "Business case by component", "Risk", "What to do first",
+            "Roadmap: the recommended plan", "Test plan", "Key assumptions and sources"]
 
 
 @pytest.fixture(scope="module")

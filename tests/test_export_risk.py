@@ -94,7 +94,7 @@ def test_defaults_are_the_cli_and_risk_page_defaults(scenario):
 def test_value_sheets_are_labelled_and_laid_out(wb):
     names = wb.sheetnames
     assert names[names.index("Test plan") + 1:names.index("Calc")] == RISK_SHEETS
-    for name in ["Prioritization", "Roadmap", "Test plan"] + RISK_SHEETS:
+    for name in ["Plan", "Prioritization", "Test plan"] + RISK_SHEETS:
         ws = wb[name]
         assert ws["A1"].value.startswith(VALUES_NOTE), name
         assert ws.sheet_properties.tabColor.rgb.endswith(VALUES_TAB), name

@@ -28,6 +28,8 @@ from roi.export.xlsx import ASSUMPTIONS, CASH, INI_COL, INITIATIVES, workbook_by
 
 from roi.synthetic import generate_scenario
 
+from roi.paths import set_value_at
+
 from .factories import INSTANT_PROCESS, SEGMENT, initiative, scenario_dict
 from .libreoffice import recalculate
 
@@ -58,7 +60,55 @@ def _edge_cases() -> dict[str, dict[str, Any]]:
     gains_only = scenario_dict([initiative(one_time_cost=0, annual_running_cost=0, variable_campaign_cost=0)],
                                horizon_years=2)
     generated = generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=3).model_dump(mode="json")
-    return {"edge_overlap": overlap, "edge_gains_only": gains_only, "generated_50": generated}
+    return {"edge_overlap": overlap, "edge_gains_only": gains_only, "generated_50": generated, "edge_v2": _v2_case()}
+
+
+def _v2_case() -> dict[str, Any]:
+    """Every version-2 rule at once: three revenue levers and a retention pair on one segment (cross
+    terms), a contextual initiative, decay, a measured uplift exempt from maturity, a risk override,
+    priced effort, a programme calibration and the value beyond the horizon counted."""
+    seg_b = {**SEGMENT, "name": "Occasional", "identifiable_share": 0.6, "consent_share": 0.5, "retention_rate": 0.6}
+    inis = [
+        initiative(name="Convert", uplift={"low": 0.05, "base": 0.1, "high": 0.2}, segments=["Everyone", "Occasional"],
+                   requires_identity=False, evidence={"kind": "benchmark"}),
+        initiative(name="Basket", lever="order_value", uplift={"low": 0.1, "base": 0.2, "high": 0.3},
+                   segments=["Everyone"], effect_decay=0.3, evidence={"kind": "measured"}, effort_fte_months=6),
+        initiative(name="Often", lever="purchase_frequency", uplift={"low": -0.05, "base": 0.05, "high": 0.1},
+                   segments=["Everyone", "Occasional"], benefit_risk=0.4, months_to_launch=4),
+        initiative(name="Also often", lever="purchase_frequency", uplift={"low": 0.0, "base": 0.08, "high": 0.1},
+                   segments=["Everyone"], effort_fte_months=3),
+        initiative(name="Keep", outcome="retention", lever="retention", segments=["Everyone", "Occasional"],
+                   uplift={"low": 0.05, "base": 0.15, "high": 0.2}, effect_decay=0.1),
+    ]
+    process = {"alignment": 2, "test_and_learn": 3, "feedback_loop": 4, "governance": 2, "fte_month_cost": 9_000,
+               "team_annual_cost": 20_000}
+    return {
+        "schema_version": 2,
+        "settings": {"name": "Every v2 rule", "currency": "GBP", "horizon_years": 4, "discount_rate": 0.08,
+                     "benefit_risk_assumed": 0.25, "benefit_risk_benchmark": 0.15, "benefit_risk_measured": 0.05,
+                     "cost_risk": 0.1, "include_beyond_horizon": True},
+        "segments": [SEGMENT, seg_b],
+        "process": process,
+        "initiatives": inis,
+        "calibration": {"factor": 0.85, "test_name": "Global holdout", "exposed_customers": 9_000,
+                        "holdout_customers": 1_000, "incremental_revenue_per_customer": 0.85, "ci": [0.3, 1.4],
+                        "confidence": 0.95, "p_value": 0.02, "claimed_revenue_per_customer": 1.0},
+    }
+
+
+# Edits that flip each version-2 rule in the workbook: the workbook must follow them live.
+V2_EDITS = {
+    "settings.retention_timing": "start_of_year",
+    "settings.lever_combination": "additive",
+    "settings.include_beyond_horizon": False,
+    "settings.benefit_risk_benchmark": 0.3,
+    "initiatives[0].requires_identity": True,
+    "initiatives[1].evidence.kind": "assumed",
+    "initiatives[2].benefit_risk": 0.1,
+    "initiatives[3].effect_decay": 0.5,
+    "process.fte_month_cost": 4_000,
+    "calibration.factor": 1.1,
+}
 
 
 def _edits(data: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +158,13 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[roi.BusinessCase, Path]]:
         edited_path = tmp / f"{name}__edited.xlsx"
         _edit_workbook(blob, edited_path, _key_values(edited))
         files[f"{name}__edited"] = (roi.evaluate(roi.parse_scenario(edited)), edited_path)
+        if name == "edge_v2":
+            flipped = copy.deepcopy(data)
+            for key, value in V2_EDITS.items():
+                set_value_at(flipped, key, value)
+            flipped_path = tmp / f"{name}__flipped.xlsx"
+            _edit_workbook(blob, flipped_path, V2_EDITS)
+            files[f"{name}__flipped"] = (roi.evaluate(roi.parse_scenario(flipped)), flipped_path)
     out = recalculate([p for _, p in files.values()], tmp)
     return {name: (case, out[path]) for name, (case, path) in files.items()}
 
@@ -159,14 +216,33 @@ def _check(case: roi.BusinessCase, path: Path) -> None:
         _close(get("variable_campaign_cost_total"), ini.variable_campaign_cost, "", what + "variable cost")
         _close(get("revenue_per_campaign_dollar"), ini.revenue_per_campaign_dollar, "n/a", what + "rev per $1")
         _close(get("reachable_customers"), ini.reachable_customers, "", what + "reach")
+        _close(get("lever_interaction"), ini.lever_interaction, "", what + "lever interaction")
+        _close(get("beyond_horizon_value"), ini.beyond_horizon_value, "", what + "value beyond the horizon")
+    _close(_named(wb, "Case_BeyondHorizonValue"), case.beyond_horizon_value, "", "value beyond the horizon")
+    _close(_named(wb, "Case_RevenueWithoutCampaignCost"), case.revenue_without_campaign_cost, "",
+           "revenue without campaign cost")
+    _close(_named(wb, "Case_LeverInteraction"), case.lever_interaction, "", "lever interaction")
+    _close(_named(wb, "Case_EffectiveBenefitRisk"), case.effective_benefit_risk, "n/a", "effective benefit risk")
 
 
-@pytest.mark.parametrize("name", SAMPLES + ["edge_overlap", "edge_gains_only", "generated_50"])
+CASES = SAMPLES + ["edge_overlap", "edge_gains_only", "generated_50", "edge_v2"]
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_recalculated_workbook_matches_roi(recalculated, name):
     _check(*recalculated[name])
 
 
-@pytest.mark.parametrize("name", SAMPLES + ["edge_overlap", "edge_gains_only", "generated_50"])
+def test_every_version_2_rule_recalculates_live(recalculated):
+    """Flipping each v2 rule in the Assumptions sheet (timing, lever combination, the value beyond the
+    horizon, evidence, identity, an override, decay, effort cost, calibration) recalculates to roi."""
+    case, path = recalculated["edge_v2__flipped"]
+    before, _ = recalculated["edge_v2"]
+    assert not math.isclose(case.npv, before.npv, rel_tol=1e-6)
+    _check(case, path)
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_recalculates_after_assumptions_change(recalculated, name):
     case, path = recalculated[f"{name}__edited"]
     before, _ = recalculated[name]

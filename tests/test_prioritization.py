@@ -1,4 +1,4 @@
-"""Ranking methods and the roadmap: hand-computed reference values and invariants."""
+"""Ranking lenses and the plan's queue: hand-computed reference values and invariants."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import roi
 from roi import prioritization as pr
 from roi.delay import cost_of_delay_per_month
+from roi.plan import schedule
 
 CASE = roi.evaluate(roi.load_sample("european_retailer"))
 COD = cost_of_delay_per_month(CASE.scenario)
@@ -82,60 +83,19 @@ def test_zero_effort_ranks_first_when_positive():
 
 
 def test_schedule_hand_example():
-    # capacity 4 FTE. A: 12 FTE-months in 3 months → 4 FTE in Q0.
-    # B: 6 in 6 months → 1 FTE in 2 quarters; Q0 is full → Q1–Q2.
-    # C: 9 in 3 months → 3 FTE; Q1 has 3 free → Q1.
-    # D: 30 in 3 months would need 10 FTE > 4 → stretched to ceil(30 / 12) = 3 quarters at 3.33 FTE;
-    #    Q2 has 3 free (B uses 1) → first fit Q3–Q5.
-    items = pr.schedule(
-        ["A", "B", "C", "D"],
-        {"A": 12, "B": 6, "C": 9, "D": 30},
-        {"A": 3, "B": 6, "C": 3, "D": 3},
-        4,
-    )
-    got = {it.name: (it.start_quarter, it.build_quarters, round(it.fte, 2)) for it in items}
-    assert got == {"A": (0, 1, 4.0), "B": (1, 2, 1.0), "C": (1, 1, 3.0), "D": (3, 3, 3.33)}
-
-
-def test_schedule_refuses_no_capacity():
-    with pytest.raises(ValueError, match="capacity_fte"):
-        pr.schedule(["A"], {"A": 1}, {"A": 1}, 0)
+    # The team (4 FTEs) works through the queue in order at full capacity.
+    # A: 12 FTE-months → built in 3 months; own lead time 3 → launches month 3.
+    # B: 6 → built by month 4.5; own lead time 6 → launches month 6 (its lead time is longer).
+    # C: 9 → built by month 6.75 → launches 6.75 (waits 3.75 months beyond its own 3).
+    # D: no effort → needs no capacity, launches at its own month 2.
+    got = schedule([0, 1, 2, 3], np.array([12.0, 6.0, 9.0, 0.0]), np.array([3.0, 6.0, 3.0, 2.0]), 4.0)
+    assert got == {0: (0.0, 3.0), 1: (3.0, 6.0), 2: (4.5, 6.75), 3: (0.0, 2.0)}
 
 
 def test_cumulative_at_reference():
     # year 0: -100 at month 0; year 1: +120 spread over months 0–12 → +10 per month
     got = pr.cumulative_at(np.array([-100.0, 120.0]), np.array([-3.0, 0.0, 3.0, 12.0, 30.0]))
     assert got.tolist() == [0.0, -100.0, -70.0, 20.0, 20.0]
-
-
-def test_roadmap_leaves_money_pits_out_by_default():
-    scores = pr.score_table(CASE, COD)
-    pits = set(scores[scores.quadrant == "Money pit"].initiative)
-    assert pits  # the sample has loss-makers
-    plan = pr.roadmap(CASE, scores, 1000.0)
-    assert {it.name for it in plan.items} == set(scores.initiative) - pits
-    end = plan.curve[plan.curve.month == plan.curve.month.max()].set_index("plan")
-    kept = sum(float(i.net.sum()) for i in CASE.initiatives if i.name not in pits)
-    assert end.loc["Everything at once", "cumulative_net"] == pytest.approx(kept)
-    # ranks keep the ranking's numbers
-    rank = dict(zip(scores.initiative, scores["rank"]))
-    assert [it.rank for it in plan.items] == [rank[it.name] for it in plan.items]
-
-
-def test_roadmap_of_money_pits_only_is_empty():
-    scores = pr.score_table(CASE, COD).assign(quadrant="Money pit")
-    plan = pr.roadmap(CASE, scores, 6.0)
-    assert plan.items == [] and (plan.curve.cumulative_net == 0).all()
-
-
-def test_roadmap_everything_at_once_matches_the_case():
-    plan = pr.roadmap(CASE, pr.score_table(CASE, COD), 1000.0, include_money_pits=True)
-    end = plan.curve[plan.curve.month == plan.curve.month.max()].set_index("plan")
-    # unconstrained: cumulative net = Σ initiative (benefit − cost) over the horizon
-    total = sum(float(i.net.sum()) for i in CASE.initiatives)
-    assert end.loc["Everything at once", "cumulative_net"] == pytest.approx(total)
-    # ample capacity: everything starts in quarter 0, so both plans agree
-    assert end.loc["Capacity-limited plan", "cumulative_net"] == pytest.approx(total)
 
 
 # ---------------------------------------------------------------- invariants (Hypothesis)
@@ -145,19 +105,21 @@ efforts = st.lists(st.floats(0, 60, allow_nan=False), min_size=1, max_size=12)
 
 @settings(max_examples=150, deadline=None)
 @given(efforts=efforts, data=st.data(), capacity=st.floats(0.5, 20))
-def test_schedule_never_exceeds_capacity_and_delivers_all_effort(efforts, data, capacity):
-    names = [f"I{k}" for k in range(len(efforts))]
-    launch = {n: data.draw(st.floats(0, 24)) for n in names}
-    items = pr.schedule(names, dict(zip(names, efforts)), launch, capacity)
-    n_q = max(it.launch_quarter for it in items)
-    load = np.zeros(n_q + 1)
-    for it in items:
-        load[it.start_quarter:it.launch_quarter] += it.fte
-        # every FTE-month of effort is scheduled
-        assert it.fte * 3 * it.build_quarters == pytest.approx(it.effort_fte_months)
-    assert (load <= capacity + 1e-6).all()
-    # the first-ranked initiative never waits
-    assert items[0].start_quarter == 0
+def test_schedule_keeps_lead_times_and_the_team_busy_at_capacity(efforts, data, capacity):
+    """No initiative launches before its own lead time; the queue's builds follow each other with
+    no gap and no overlap, so the team never works beyond its capacity and all effort is done."""
+    months = np.array([data.draw(st.floats(0, 24)) for _ in efforts])
+    effort = np.array(efforts)
+    got = schedule(list(range(len(efforts))), effort, months, capacity)
+    done = 0.0
+    for j in range(len(efforts)):
+        start, launch = got[j]
+        assert launch >= months[j]
+        if effort[j] > 0:
+            assert start == pytest.approx(done)
+            done += effort[j] / capacity
+            assert launch >= done - 1e-9
+    assert done == pytest.approx(effort.sum() / capacity)
 
 
 @settings(max_examples=40, deadline=None)

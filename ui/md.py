@@ -13,14 +13,14 @@ import re
 # The characters that start Markdown syntax inside a line (CommonMark lets any ASCII punctuation
 # be backslash-escaped), plus Streamlit's $ (LaTeX) and : (":red[…]", ":material/icon:"). Dots
 # and hyphens only matter at the start of a line, and the text is never put there.
-_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#!|~$:])")
+_PUNCT = re.compile(r"([\\`*_{}\[\]<>#!|~$:])")  # "(" is harmless without "]"
 
 
 def escape(text: object) -> str:
     """``text`` as literal Markdown: punctuation backslash-escaped, line breaks kept as spaces.
 
     >>> escape("[Sign in](https://x.example)")
-    '\\\\[Sign in\\\\]\\\\(https\\\\://x.example\\\\)'
+    '\\\\[Sign in\\\\](https\\\\://x.example)'
     """
     return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
 

@@ -28,11 +28,12 @@ from roi.model import BusinessCase
 from roi.paths import set_value_at as _assign
 from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
+from roi.share import PREFIX as SHARE_PREFIX
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
 from ui import md
 
 DEFAULT_SAMPLE = "european_retailer"
-SHARE_PARAM = "s"  # URL query parameter that carries the scenario
+SHARE_PARAM = "s"  # URL query parameter: the scenario ("v1.…" token) or a saved scenario's id (with "v")
 
 _SCENARIO = "scenario"  # last valid Scenario
 _SAMPLE = "scenario_sample"  # sample key the scenario started from (None after an upload)
@@ -88,6 +89,17 @@ def _init() -> None:
     if _SCENARIO in ss:
         return
     token = st.query_params.get(SHARE_PARAM)
+    if token and not token.startswith(SHARE_PREFIX):  # ?s=<id>&v=<n>: a version in the library
+        from ui import library
+
+        try:
+            ss[_SCENARIO] = library.open_link(token, st.query_params.get(library.VERSION_PARAM))
+            ss[_SAMPLE] = None
+            ss[_NOTE] = "Opened the saved version from the link."
+            return
+        except ScenarioError as exc:
+            ss[_LINK_ERROR] = exc.problems
+            token = None
     if token:
         try:
             ss[_SCENARIO] = decode_scenario(token)
@@ -338,13 +350,19 @@ def share_link(scenario: Scenario) -> str | None:
     return f"{app_root_url()}?{SHARE_PARAM}={token}"
 
 
-def _sync_url(token: str | None) -> None:
-    """Keep the address bar equal to the shareable link, so a reload keeps the scenario."""
+def _sync_url(token: str | None, saved_version: int | None = None) -> None:
+    """Keep the address bar equal to the shareable link, so a reload keeps the scenario: the token,
+    or a saved scenario's id and ``saved_version`` while the scenario is exactly that version."""
     if token is None:
         if SHARE_PARAM in st.query_params:
             del st.query_params[SHARE_PARAM]
     elif st.query_params.get(SHARE_PARAM) != token:
         st.query_params[SHARE_PARAM] = token
+    if saved_version is None or token is None:
+        if "v" in st.query_params:
+            del st.query_params["v"]
+    elif st.query_params.get("v") != str(saved_version):
+        st.query_params["v"] = str(saved_version)
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -355,12 +373,20 @@ def _on_sample_change() -> None:
         return
     set_scenario(_load_sample(key), note=f"Loaded the sample case “{sample_label(key)}”.")
     st.session_state[_SAMPLE] = key
+    _forget_library()
 
 
 def _on_reset() -> None:
     key = st.session_state.get("sample_picker") or DEFAULT_SAMPLE
     set_scenario(_load_sample(key), note=f"Reset to the sample case “{sample_label(key)}”.")
     st.session_state[_SAMPLE] = key
+    _forget_library()
+
+
+def _forget_library() -> None:
+    from ui import library
+
+    library.forget()  # a sample or an upload is not the saved version the session opened
 
 
 def _on_upload() -> None:
@@ -375,6 +401,7 @@ def _on_upload() -> None:
         return
     set_scenario(scenario, note=f"Loaded “{md.escape(scenario.settings.name)}” from {md.escape(uploaded.name)}.")
     forget_sample()
+    _forget_library()
     ss[_UPLOAD_ERROR] = None
     ss[_UPLOAD_NONCE] += 1  # a fresh uploader, so the same file can be loaded again later
 
@@ -433,8 +460,12 @@ def scenario_sidebar() -> None:
             width="stretch",
             help="The current (last valid) scenario, to edit offline or share as a file.",
         )
+        from ui import library
+
         token = share_token(scenario)
-        _sync_url(token)
+        saved = library.link_params(scenario)
+        _sync_url(*(saved if saved else (token, None)))
+        library.sidebar_status(scenario)
         if token is None:
             st.caption("This scenario is too large for a link; share the JSON file instead.")
         else:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..charts import currency_symbol
+from ..format import currency_symbol
 from ..io import dumps_scenario, load_scenario, load_scenario_migrated
 from ..model import evaluate
 

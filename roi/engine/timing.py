@@ -63,12 +63,37 @@ def timing(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
     return active, effect
 
 
+def _integral_in_place(y: np.ndarray, ramp: np.ndarray, lam: np.ndarray | None) -> np.ndarray:
+    """:func:`effect_integral` from ``y`` = months since launch (may be negative; overwritten),
+    with as few temporaries as possible — the Monte Carlo calls it on large arrays. ``lam`` is
+    ``None`` when no row decays."""
+    np.maximum(y, 0.0, out=y)
+    rising = np.minimum(y, ramp)
+    rising *= rising
+    if (ramp > 0).all():
+        rising /= 2.0 * ramp
+    else:
+        ramp_b = np.broadcast_to(ramp, rising.shape)
+        np.divide(rising, 2.0 * ramp_b, out=rising, where=ramp_b > 0)
+        rising[ramp_b <= 0] = 0.0
+    y -= ramp
+    np.maximum(y, 0.0, out=y)  # z: months at or past full effect
+    if lam is not None:
+        decaying = np.broadcast_to(lam > 0, y.shape)
+        safe = np.where(lam > 0, lam, 1.0)
+        tail = -np.expm1(-safe * y) / safe
+        y = np.where(decaying, tail, y)
+    y += rising
+    return y
+
+
 def timing_draws_last(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray]:
     """:func:`timing` laid out ``[J,T,·]`` (draws last, so numpy works on long contiguous rows).
 
     Arrays may have a draw axis of length 1. Years before launch in every draw (effect 0) and
     years wholly past launch + ramp in every draw for an initiative without decay (effect = its
-    realisation) are filled directly; only the other years are integrated.
+    realisation) are filled directly; the integral is taken once per year end of the other
+    initiatives and differenced.
     """
     T = structure.horizon
     ends = 12.0 * np.arange(T + 1)  # [T+1]
@@ -87,11 +112,15 @@ def timing_draws_last(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.n
     effect[before] = 0.0
     jj, tt = np.nonzero(steady & ~before)
     effect[jj, tt] = np.broadcast_to(real, (J, n))[jj]
-    jj, tt = np.nonzero(~(before | steady))
-    if len(jj):
-        lj, lamj = launch[jj], lam[jj]  # [R,·]
-        part = effect_integral(ends[tt + 1][:, None], lj, ramp, lamj)
-        part -= effect_integral(ends[tt][:, None], lj, ramp, lamj)
-        part *= np.broadcast_to(real, (J, n))[jj] / 12.0
-        effect[jj, tt] = np.broadcast_to(part, (len(jj), n))
+    rest = ~(before | steady)
+    busy = np.flatnonzero(rest.any(axis=1))  # initiatives with a year to integrate
+    if len(busy):
+        y = ends[None, :, None] - launch[busy][:, None, :]  # [B,T+1,·]
+        y = np.broadcast_to(y, (len(busy), T + 1, n)).copy()
+        lam_b = lam[busy][:, None, :]
+        cum = _integral_in_place(y, ramp, None if no_decay[busy].all() else lam_b)
+        part = np.diff(cum, axis=1)
+        part *= np.broadcast_to(real, (J, n))[busy][:, None, :] / 12.0
+        mask = rest[busy]  # [B,T]
+        effect[busy[:, None].repeat(T, 1)[mask], np.nonzero(mask)[1]] = part[mask]
     return active, effect

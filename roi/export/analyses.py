@@ -5,8 +5,8 @@ compute nothing themselves.
 
 * Prioritization — :func:`roi.prioritization.score_table` (value per effort, impact = NPV,
   resource = effort) with :func:`roi.delay.cost_of_delay_per_month`;
-* Roadmap — :func:`roi.prioritization.roadmap` under :data:`CAPACITY_FTE` FTEs per quarter
-  (the Prioritization page's default);
+* Plan — :func:`roi.plan.recommend` under the scenario's plan settings (capacity, budgets, pins):
+  the same plan as the Prioritization page and the Overview;
 * Test plan — :func:`roi.experiments.plan_tests` with its defaults (6-week horizon, α = 0.05,
   power 0.8);
 * Risk — :mod:`roi.uncertainty` at the Risk page's and the CLI's defaults (:func:`risk_analyses`):
@@ -38,7 +38,6 @@ from .assumptions import NUMBER, PERCENT, PERCENT_FINE, money_format
 if TYPE_CHECKING:  # pragma: no cover
     from ..uncertainty import Breakeven, Cases, DelayCurve, Ranges, Simulation, Tornado
 
-CAPACITY_FTE = 6.0  # FTEs per quarter, as the Prioritization page's default
 RISK_SEED = 1  # as the Risk page's and `python -m roi simulate`'s default seed
 RISK_DISTRIBUTION = "pert"  # as the Risk page's and the CLI's default
 _RISK_MEMO = 4  # scenarios whose risk analyses are remembered
@@ -138,31 +137,27 @@ def clear_risk_memo() -> None:
 @dataclass(frozen=True)
 class Analyses:
     scores: pd.DataFrame | None = None  # roi.prioritization.score_table
-    roadmap: Any = None  # roi.prioritization.Roadmap
+    plan: Any = None  # roi.plan.Plan: the recommended plan
     test_plan: Any = None  # roi.experiments.TestPlan
-    missing: tuple[str, ...] = ()  # analyses left out, with the reason (read by the slide deck)
     risk: Risk | None = None  # roi.uncertainty at the Risk page's defaults
 
 
-def optional_risk(scenario: Scenario) -> tuple[Risk, None]:
-    """``(risk_analyses(scenario), None)``: the ``(result, reason left out)`` pair the slide deck
-    expects. :mod:`roi.uncertainty` ships with the package, so nothing is ever left out."""
-    return risk_analyses(scenario), None
-
-
 def run_analyses(scenario: Scenario, case: BusinessCase, *, risk: bool = True) -> Analyses:
-    """Prioritization, roadmap, test plan and (``risk``) the risk analyses of ``case``."""
+    """Prioritization lens, the recommended plan, test plan and (``risk``) the risk analyses."""
     from .. import prioritization as pr  # imported on use: ``import roi.export`` stays light
     from ..delay import cost_of_delay_per_month
     from ..experiments import plan_tests
+    from ..plan import recommend
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy (risk) alongside pure Python (the rest)
         pending = pool.submit(risk_analyses, scenario) if risk else None
-        scores = pr.score_table(case, cost_of_delay_per_month(scenario))
-        roadmap = pr.roadmap(case, scores, CAPACITY_FTE)
-        plan = plan_tests(scenario)
+        p = scenario.plan
+        scores = pr.score_table(case, cost_of_delay_per_month(scenario), method=p.lens, impact=p.impact,
+                                resource=p.cost_axis)
+        plan = recommend(scenario, case=case)
+        tests = plan_tests(scenario)
         r = pending.result() if pending is not None else None
-    return Analyses(scores, roadmap, plan, (), r)
+    return Analyses(scores, plan, tests, r)
 
 
 @dataclass(frozen=True)
@@ -197,15 +192,23 @@ def analysis_sheets(scenario: Scenario, case: BusinessCase, analyses: Analyses |
     """The value sheets of every analysis available, in workbook order."""
     a = run_analyses(scenario, case) if analyses is None else analyses
     out: list[Sheet] = []
+    if a.plan is not None:
+        p = a.plan
+        out.append(Sheet("Plan", f"{VALUES_NOTE} The recommended plan (as on the Prioritization page): the "
+                         f"initiatives and order with the highest risk-adjusted NPV under {p.constraints.capacity_fte:g} "
+                         f"FTEs per quarter{_budget_text(p.constraints)}; each launches at the later of its own "
+                         f"months to launch and the month the team has built it. Plan NPV {p.plan_npv:,.0f}, as "
+                         f"planned {p.as_planned_npv:,.0f} ({scenario.settings.currency}, shared costs included). "
+                         f"Search: {p.method}. Quarters count from 1. Reproduce: python -m roi plan FILE --json.",
+                         [Table("plan", p.table().drop(columns=["order"]),
+                                formats={"npv": money_format(scenario.settings.currency),
+                                         "start_month": "0.0", "launch_month": "0.0"})]))
     if a.scores is not None:
         cols = [c for c in PRIORITY_COLUMNS if c in a.scores.columns]
-        out.append(Sheet("Prioritization", f"{VALUES_NOTE} Ranked by value per effort (NPV per FTE-month); "
-                         "quadrant from the portfolio medians.",
+        out.append(Sheet("Prioritization", f"{VALUES_NOTE} A lens that explains the plan: ranked by "
+                         f"{scenario.plan.lens.replace('_', ' ')}; quadrant from the portfolio medians (on a line "
+                         "counts as high impact / low cost).",
                          [Table("prioritization", a.scores[cols])]))
-    if a.roadmap is not None:
-        out.append(Sheet("Roadmap", f"{VALUES_NOTE} Greedy schedule in rank order under {CAPACITY_FTE:g} FTEs "
-                         "per quarter; quarters count from 0 (the first quarter of year 1).",
-                         [Table("roadmap", a.roadmap.table())]))
     if a.test_plan is not None:
         df = a.test_plan.to_frame()
         cols = [c for c in TEST_COLUMNS if c in df.columns]
@@ -216,6 +219,15 @@ def analysis_sheets(scenario: Scenario, case: BusinessCase, analyses: Analyses |
     if a.risk is not None:
         out += risk_sheets(a.risk, scenario.settings.currency)
     return out
+
+
+def _budget_text(c: Any) -> str:
+    parts = []
+    if c.budget_one_time is not None:
+        parts.append(f"one-time cost within {c.budget_one_time:,.0f}")
+    if c.budget_year1 is not None:
+        parts.append(f"year-1 cost within {c.budget_year1:,.0f}")
+    return (", " + " and ".join(parts)) if parts else ""
 
 
 def analysis_tables(scenario: Scenario, case: BusinessCase,

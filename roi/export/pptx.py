@@ -27,10 +27,11 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from .. import charts, render
+from ..format import currency_symbol
 from ..io import parse_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import Scenario
-from .analyses import CAPACITY_FTE, Analyses, Risk, optional_risk, run_analyses
+from .analyses import Analyses, Risk, risk_analyses, run_analyses
 from ..evidence import evidence_text
 from .assumptions import NO_SOURCE
 
@@ -38,8 +39,8 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 NAVY = RGBColor(0x1F, 0x4E, 0x78)
 GREY = RGBColor(0x59, 0x59, 0x59)
-CHART_SLIDE_NAMES = ("Executive summary", "Business case by component", "Risk", "Prioritization", "Roadmap",
-                     "Test plan")
+CHART_SLIDE_NAMES = ("Executive summary", "Business case by component", "Risk", "What to do first",
+                     "Roadmap: the recommended plan", "Test plan")
 
 
 def render_png(chart: alt.TopLevelMixin, *, width: int | None = None, scale: float = 2.0) -> bytes:
@@ -175,6 +176,7 @@ def _analysis_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.Top
     """The app's charts of the analyses (prioritization, roadmap, test plan, risk)."""
     cur = case.currency
     out: dict[str, tuple[alt.TopLevelMixin, int]] = {}
+    markers = dict(zip(a.plan.table()["initiative"], a.plan.table()["#"])) if a.plan is not None else None
     if a.scores is not None:
         from .. import prioritization as pr
 
@@ -182,9 +184,9 @@ def _analysis_charts(case: BusinessCase, a: Analyses) -> dict[str, tuple[alt.Top
         i_split, r_split = pr.splits(imp, res)
         out["impact_effort"] = (charts.impact_effort(
             a.scores, impact_title=f"NPV ({cur} M)", resource_title="Effort (FTE-months)",
-            impact_split=i_split, resource_split=r_split, currency=cur), 640)
-    if a.roadmap is not None:
-        out["roadmap"] = (charts.roadmap_gantt(a.roadmap.table(), CAPACITY_FTE), 1000)
+            impact_split=i_split, resource_split=r_split, currency=cur, markers=markers), 640)
+    if a.plan is not None and a.plan.do:
+        out["plan"] = (charts.plan_gantt(a.plan.table(), a.plan.constraints.capacity_fte), 1000)
     if a.test_plan is not None:
         try:
             from ..experiments.charts import schedule_chart
@@ -226,13 +228,12 @@ def _prepare(scenario: Scenario, case: BusinessCase, analyses: Analyses | None) 
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        risk = pool.submit(optional_risk, scenario) if analyses is None else None
+        risk = pool.submit(risk_analyses, scenario) if analyses is None else None
         futures = {k: pool.submit(render_png, c, width=w) for k, (c, w) in _case_charts(case).items()}
         a = run_analyses(scenario, case, risk=False) if analyses is None else analyses
         futures |= {k: pool.submit(render_png, c, width=w) for k, (c, w) in _analysis_charts(case, a).items()}
         if risk is not None:
-            r, why = risk.result()
-            a = replace(a, risk=r, missing=a.missing + ((why,) if why else ()))
+            a = replace(a, risk=risk.result())
         futures |= {k: pool.submit(render_png, c, width=w) for k, (c, w) in _risk_charts(case, a.risk).items()}
         return a, {k: f.result() for k, f in futures.items()}
 
@@ -286,8 +287,10 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
         f"IRR {_pct(case.irr)}  (range {_pct(lo.irr)} … {_pct(hi.irr)})",
         f"Payback {_months(case.payback_months)}  (range {_months(hi.payback_months)} … "
         f"{_months(lo.payback_months)})",
-        f"Incremental revenue {_money(case.incremental_revenue, cur)} over {T} years",
-        f"Revenue per {charts.currency_symbol(cur)}1 of campaign cost: "
+        f"Incremental revenue {_money(case.incremental_revenue, cur)} over {T} years"
+        + (f"; customers kept beyond the horizon worth {_money(case.beyond_horizon_value, cur)} more"
+           + (" (in NPV)" if case.include_beyond_horizon else " (not in NPV)") if case.beyond_horizon_value > 0 else ""),
+        f"Revenue per {currency_symbol(cur)}1 of campaign cost: "
         + ("n/a (no campaign cost)" if case.revenue_per_campaign_dollar is None
            else f"{case.revenue_per_campaign_dollar:.1f} (scalable benchmark ≈ 6)"),
         f"{len(scenario.initiatives)} components; process maturity realises {case.maturity.realisation:.0%} of "
@@ -319,14 +322,19 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
 
     # 5–6. Prioritization matrix and roadmap
     if a.scores is not None:
-        s = d.slide("Prioritization", "Impact (NPV) vs effort; ranked by value per effort")
+        s = d.slide("What to do first", "The recommended plan, and impact (NPV) vs effort; numbers are the plan's rows")
         d.picture(s, pngs["impact_effort"], MARGIN, body_top, Inches(7.6), body_h)
-        rows = [[str(r.rank), r.initiative[:38], r.quadrant, _money(r.npv, cur)] for r in a.scores.itertuples()]
-        d.table(s, ["#", "Initiative", "Quadrant", "NPV"], rows[:12], MARGIN + Inches(7.8), body_top,
-                full_w - Inches(7.8), size=11, widths=[0.5, 4, 1.6, 1.6])
-    if a.roadmap is not None:
-        s = d.slide("Roadmap", f"What starts when, in rank order, under {CAPACITY_FTE:g} FTEs per quarter")
-        d.picture(s, pngs["roadmap"], MARGIN, body_top, full_w, body_h)
+        if a.plan is not None:
+            rows = [[str(k + 1), p.name[:38], p.status.capitalize(),
+                     "—" if p.quarter is None else f"Q{p.quarter + 1}", _money(p.npv, cur)]
+                    for k, p in enumerate(a.plan.initiatives)]
+            d.table(s, ["#", "Initiative", "Status", "Launch", "NPV"], rows[:12], MARGIN + Inches(7.8), body_top,
+                    full_w - Inches(7.8), size=11, widths=[0.4, 3.3, 0.9, 0.8, 1.3])
+    if a.plan is not None and "plan" in pngs:
+        p = a.plan
+        s = d.slide("Roadmap: the recommended plan", f"Plan NPV {_money(p.plan_npv, cur)} vs {_money(p.as_planned_npv, cur)} "
+                    f"as planned; {p.constraints.capacity_fte:g} FTEs per quarter")
+        d.picture(s, pngs["plan"], MARGIN, body_top, full_w, body_h)
 
     # 7. Test plan
     if a.test_plan is not None:

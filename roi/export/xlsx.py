@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,12 +85,13 @@ from ..evidence import evidence_text
 from ..io import dumps_scenario
 from ..model import BusinessCase, evaluate
 from ..schema import REVENUE_LEVERS, Lever, Outcome, Scenario
-from ..charts import currency_symbol
+from ..format import currency_symbol
 from . import safe
 from .analyses import Analyses, Sheet, analysis_sheets, run_analyses
+from .changelog import VersionInfo, write_change_log
 from .assumptions import DECIMAL, NUMBER, PERCENT, ROLE_TEXT, Row, assumption_rows, money_format
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: schema version 2 (risk by evidence, model rules); 1 is still read
 MARKER = "roi-personalization-business-case"
 META_SHEET = "_roi"
 CHUNK = 30_000  # characters of scenario JSON per cell (Excel's limit is 32,767)
@@ -1070,12 +1071,12 @@ def _plain(v: Any) -> Any:
 
 
 def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
-                   analyses: bool | Analyses = True) -> Workbook:
+                   analyses: bool | Analyses = True, history: Sequence[VersionInfo] | None = None) -> Workbook:
     """The live workbook of ``scenario`` (see the module docstring for its layout).
 
     ``analyses``: ``True`` runs them (:func:`roi.export.analyses.run_analyses`, in a background
     thread while the formula sheets are written), an :class:`Analyses` uses those, ``False``
-    leaves the value sheets out.
+    leaves the value sheets out. ``history``: the saved versions (:mod:`roi.store`) for a Change log sheet.
     """
     case = evaluate(scenario) if case is None else case
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -1099,6 +1100,8 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
     if isinstance(done, Analyses):
         for sheet in analysis_sheets(scenario, case, done):
             _values_sheet(wb, sheet, scenario.settings.currency)
+    if history:
+        write_change_log(wb, history)
     wb.move_sheet(CALC, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CALC))
     _write_meta(wb, scenario)
     wb.properties.title = scenario.settings.name[:200]
@@ -1107,10 +1110,10 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
 
 
 def workbook_bytes(scenario: Scenario, case: BusinessCase | None = None, *,
-                   analyses: bool | Analyses = True) -> bytes:
+                   analyses: bool | Analyses = True, history: Sequence[VersionInfo] | None = None) -> bytes:
     """The workbook as ``.xlsx`` bytes (for a download button or a file)."""
     buf = io.BytesIO()
-    build_workbook(scenario, case, analyses=analyses).save(buf)
+    build_workbook(scenario, case, analyses=analyses, history=history).save(buf)
     return buf.getvalue()
 
 

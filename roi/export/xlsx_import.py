@@ -31,6 +31,11 @@ from .assumptions import NO_SOURCE, Row, assumption_rows
 from .xlsx import A_KEY_COL, A_VALUE_COL, ASSUMPTIONS, FORMAT_VERSION, MARKER, META_SHEET
 
 MAX_BYTES = 50 * 1024 * 1024
+READABLE_FORMATS = (1, FORMAT_VERSION)
+# Rows a format-1 workbook (schema version 1) has under another key: the value goes to every new key,
+# as the schema migration does (one flat benefit risk becomes the rate of every evidence kind).
+_FORMAT_1_KEYS = {"settings.benefit_risk": ("settings.benefit_risk_assumed", "settings.benefit_risk_benchmark",
+                                            "settings.benefit_risk_measured")}
 
 def _open(data: bytes | str | Path):
     if isinstance(data, (str, Path)):
@@ -58,9 +63,9 @@ def _stored_scenario(wb) -> dict[str, Any]:
     ws = wb[META_SHEET]
     if ws["A1"].value != MARKER:
         raise ScenarioError(["workbook: not exported by this tool (the scenario record has no marker)"])
-    if ws["A2"].value != FORMAT_VERSION:
+    if ws["A2"].value not in READABLE_FORMATS:
         raise ScenarioError([f"workbook: written by an unsupported export format {ws['A2'].value!r} "
-                             f"(this version reads format {FORMAT_VERSION})"])
+                             f"(this version reads formats {', '.join(map(str, READABLE_FORMATS))})"])
     try:
         n = int(ws["A4"].value)
         text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
@@ -186,11 +191,20 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
         key = ws.cell(row=r, column=A_KEY_COL).value
         if isinstance(key, str) and key:
             found.setdefault(key, r)
+    legacy = formulas[META_SHEET]["A2"].value != FORMAT_VERSION
+    if legacy:  # read back against the migrated record: new fields keep their migrated values
+        stored = base.model_dump(mode="json")
+        for old, new_keys in _FORMAT_1_KEYS.items():
+            if old in found:
+                for key in new_keys:
+                    found.setdefault(key, found[old])
     out = copy.deepcopy(stored)
     problems: list[str] = []
     for row in assumption_rows(base):
         r = found.get(row.key)
         if r is None:
+            if legacy:
+                continue  # a field the older workbook did not have
             problems.append(f"Assumptions: the row for {row.key} is missing (column I holds each row's field key)")
             continue
         coord = f"{ws.cell(row=r, column=A_VALUE_COL).column_letter}{r}"

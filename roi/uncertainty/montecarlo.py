@@ -78,7 +78,7 @@ def quantile_of_score(driver: Driver, z: np.ndarray, distribution: Distribution 
     -----
     Triangular: the closed-form inverse CDF. PERT: ``a + (b − a) × I⁻¹(Φ(z); α, β)`` (the
     inverse regularised incomplete beta) tabulated at 2,049 scores over ``|z| ≤ 8.5`` and
-    interpolated linearly — the curve is smooth in ``z``, so the table is exact to ~1e-6 of
+    interpolated linearly — the curve is smooth in ``z``, so the table is exact to 2e-5 of
     the range (see the tests) at a fraction of the cost of inverting the beta per draw.
     """
     a, m, b = driver.low, driver.base, driver.high
