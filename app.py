@@ -19,6 +19,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("Business case", "pages/experiments.py", "Experiments", ":material/science:"),
     ("Business case", "pages/export.py", "Export", ":material/ios_share:"),
     ("Inputs", "pages/audience.py", "Audience", ":material/groups:"),
+    ("Inputs", "pages/audience_data.py", "Audience data", ":material/upload_file:"),
     ("Inputs", "pages/content.py", "Content", ":material/photo_library:"),
     ("Inputs", "pages/process.py", "Process", ":material/settings_suggest:"),
     ("Inputs", "pages/initiatives.py", "Initiatives", ":material/list_alt:"),

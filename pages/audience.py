@@ -7,7 +7,7 @@ import streamlit as st
 
 from roi.tables import SEGMENT_PERCENT_COLUMNS, rows_to_segments, segment_rows
 from ui import format as fmt
-from ui import inputs, state
+from ui import inputs, md, state
 
 scenario = state.get_scenario()
 case = state.get_case()
@@ -72,3 +72,18 @@ reach = sum(s.customers * s.personalizable_share for s in scenario.segments)
 st.caption(f"Baseline revenue = customers × visits × conversion × order value: "
            f"{fmt.money(total, cur)} per year in total; {fmt.number(reach)} customers can be personalized for. "
            "Values without a stated source are assumptions.")
+
+st.subheader("Data behind the audience")
+if scenario.data_sources:
+    st.dataframe(pd.DataFrame([{
+        "File or table": d.name, "Period": f"{d.period_start} – {d.period_end}", "Orders used": f"{d.rows_used:,}",
+        "Rows excluded": f"{d.rows_excluded:,}", "Derived on": d.derived_on, "Engine": d.engine,
+    } for d in scenario.data_sources]), hide_index=True, width="stretch")
+    for d in scenario.data_sources:  # the long parts, wrapped rather than cut off in a table cell
+        why = "; ".join(f"{k.partition(': ')[2].replace('_', ' ')} {v:,}" for k, v in d.excluded.items()) or "none"
+        st.caption(f"{md.escape(d.name)} — excluded: {md.escape(why)}. Segments filled: "
+                   f"{md.escape(', '.join(d.segments))}.")
+    st.caption("Imports of the client's own data, oldest first; each field they filled names the import in Sources.")
+else:
+    st.caption("No client data imported: the figures above are typed in or assumptions.")
+st.page_link("pages/audience_data.py", label="Derive the audience from an orders export", icon=":material/upload_file:")

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "roi.commands.scenarios",
     "roi.commands.uncertainty",
     "roi.commands.plan",
+    "roi.commands.baselines",
 ]
 
 

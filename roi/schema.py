@@ -36,6 +36,7 @@ MAX_SOURCE_CHARS = 1_000  # one source line
 MAX_SEGMENTS = 100
 MAX_INITIATIVES = 100
 MAX_CHANGES = 1_000
+MAX_DATA_SOURCES = 50  # imports recorded on a scenario
 MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
 MAX_DECAY = 0.9  # an effect that fades faster than 90% a year is not an initiative, it is a promotion
 
@@ -516,6 +517,7 @@ class Scenario(_Model):
     calibration: ProgrammeCalibration | None = None  # measured programme-level correction (global holdout)
     plan: PlanSettings = PlanSettings()  # capacity, budgets, pins and view of the recommended plan
     changes: list[ChangeRecord] = Field([], max_length=MAX_CHANGES)  # why numbers moved, oldest first
+    data_sources: list[DataSource] = Field([], max_length=MAX_DATA_SOURCES)  # imports behind the audience, oldest first
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
@@ -562,3 +564,30 @@ def _unique(names: list[str], field: str) -> None:
         if n in seen:
             raise ValueError(f"{field}[{k}].name: duplicate name {n!r}")
         seen.add(n)
+
+
+Count = Annotated[int, Field(ge=0, le=10**15)]
+
+
+class DataSource(_Model):
+    """One import of the client's data into the audience: what was read, used and left out, and when.
+
+    Written by :func:`roi.baselines.apply.apply_baselines`; each field it filled also names the
+    import in its segment's ``sources``. Counts are rows of the orders input.
+    """
+
+    name: Name(300)  # type: ignore[valid-type]  # orders file name, or warehouse table
+    engine: SourceLine = ""  # "duckdb" or the warehouse dialect ("postgresql")
+    rows_read: Count = 0
+    rows_used: Count = 0  # valid orders in the period
+    rows_excluded: Count = 0  # rows with a data problem
+    excluded: dict[Annotated[str, Field(max_length=100), AfterValidator(_text)], Count] = {}  # reason → rows
+    period_start: SourceLine = ""  # ISO date, first day of the 12-month period
+    period_end: SourceLine = ""  # ISO date, last day
+    derived_on: SourceLine = ""  # ISO date the baselines were applied
+    mapping: Sources = {}  # field → column
+    segmentation: SourceLine = ""  # "column …", "rfm" or "one segment"
+    segments: list[Annotated[str, Field(max_length=100), AfterValidator(_text)]] = Field([], max_length=MAX_SEGMENTS)
+    visits: SourceLine = ""  # visits file or table, if any
+    customers_file: SourceLine = ""  # customers file or table, if any
+    note: Text = ""

@@ -10,7 +10,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE, money_text
+from ..charts import PALETTE
+from ..format import money as money_text
 from .figures import Entry
 
 
