@@ -44,7 +44,7 @@ def run() -> None:
         initial_sidebar_state="expanded",
     )
     state.mark_entrypoint()
-    page = st.navigation(build_navigation())
+    page = st.navigation(build_navigation(), expanded=True)  # every page listed: no "View more"
     state.scenario_sidebar()
     state.messages()
     exports.presentation_mode()

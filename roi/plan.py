@@ -456,6 +456,23 @@ def restricted(scenario: Scenario, launch: dict[str, float]) -> Scenario:
     return parse_scenario(data)
 
 
+def follow_renames(before: Scenario, data: dict[str, Any]) -> None:
+    """Keep the plan's pins on the same initiatives after an edit of ``data`` (a dumped scenario):
+    an initiative renamed in place keeps its pin under its new name; a pin on an initiative that no
+    longer exists is dropped. Edits ``data`` in place; anything malformed is left to validation."""
+    plan, inis = data.get("plan"), data.get("initiatives")
+    if not isinstance(plan, dict) or not isinstance(inis, list):
+        return
+    new_names = [i.get("name") if isinstance(i, dict) else None for i in inis]
+    old_names = [i.name for i in before.initiatives]
+    renamed = dict(zip(old_names, new_names)) if len(new_names) == len(old_names) else {}
+    for key in ("pinned_in", "pinned_out"):
+        pins = plan.get(key)
+        if isinstance(pins, list):
+            moved = [renamed.get(n, n) for n in pins]
+            plan[key] = [n for n in moved if n in new_names]
+
+
 def apply_timing(scenario: Scenario, plan: Plan) -> Scenario:
     """The scenario with each planned initiative's months to launch set to the plan's launch month
     (the others unchanged), so the business case follows the plan's timing."""

@@ -132,7 +132,7 @@ def test_journey(server):
 
             # the shareable link opens the same case in a fresh session
             link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")
-            assert link and "?s=v1." in link
+            assert link and "?s=v2." in link
             other = browser.new_page(viewport={"width": 1500, "height": 1000})
             other.goto(link)
             other.wait_for_selector("[data-testid=stMetricValue]")

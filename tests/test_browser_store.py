@@ -65,7 +65,7 @@ def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
             page.wait_for_selector("text=uplift from the vendor's pilot")
 
             link = page.locator("[data-testid=stSidebar] a", has_text="Link to saved version 2").get_attribute("href")
-            assert link and "&v=2" in link and "v1." not in link
+            assert link and "&v=2" in link and "v2." not in link
 
             # a colleague opens the short link: a new context shares nothing with this one
             other_context = browser.new_context(viewport={"width": 1500, "height": 1000})

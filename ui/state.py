@@ -26,14 +26,16 @@ from roi import fields
 from roi.io import ScenarioError, parse_scenario
 from roi.model import BusinessCase
 from roi.paths import set_value_at as _assign
+from roi.plan import follow_renames
 from roi.paths import split_path, value_at  # noqa: F401  (state.value_at is used by ui/inputs.py)
 from roi.schema import Scenario
 from roi.share import PREFIX as SHARE_PREFIX
+from roi.share import V1_PREFIX
 from roi.share import LinkTooLongError, decode_scenario, encode_scenario
 from ui import md
 
 DEFAULT_SAMPLE = "european_retailer"
-SHARE_PARAM = "s"  # URL query parameter: the scenario ("v1.…" token) or a saved scenario's id (with "v")
+SHARE_PARAM = "s"  # URL query parameter: the scenario ("v2.…"/"v1.…" token) or a saved scenario's id (with "v")
 
 _SCENARIO = "scenario"  # last valid Scenario
 _SAMPLE = "scenario_sample"  # sample key the scenario started from (None after an upload)
@@ -89,7 +91,7 @@ def _init() -> None:
     if _SCENARIO in ss:
         return
     token = st.query_params.get(SHARE_PARAM)
-    if token and not token.startswith(SHARE_PREFIX):  # ?s=<id>&v=<n>: a version in the library
+    if token and not token.startswith((SHARE_PREFIX, V1_PREFIX)):  # ?s=<id>&v=<n>: a library version
         from ui import library
 
         try:
@@ -199,6 +201,7 @@ def stage_edit(path: str, value: Any) -> list[str]:
     try:
         for p, v in pending.items():
             _assign(data, p, v)
+        follow_renames(ss[_SCENARIO], data)  # a renamed or deleted initiative keeps or loses its pin
         scenario = parse_scenario(data)
     except ScenarioError as exc:
         ss[_DRAFT], ss[_PROBLEMS] = pending, exc.problems

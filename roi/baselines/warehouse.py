@@ -13,6 +13,8 @@ time); ``date``/``timestamp`` and numeric columns are used as they are.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from typing import Any
 
@@ -34,6 +36,11 @@ class SqlAlchemyExecutor:
 
     def execute(self, statement: str) -> None:
         self.conn.exec_driver_sql(self._escape(statement))
+        created = re.match(r"\s*CREATE TEMPORARY TABLE (\w+)", statement)
+        if created and self.dialect == "postgresql":
+            # Autovacuum never analyses temporary tables: without statistics the planner guesses a
+            # handful of rows and joins 100,000-row tables by nested loops (minutes, not seconds).
+            self.conn.exec_driver_sql(f"ANALYZE {created[1]}")
 
     def fetch(self, statement: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.conn.exec_driver_sql(self._escape(statement)).fetchall()]
