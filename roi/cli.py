@@ -17,6 +17,7 @@ from .io import ScenarioError
 COMMAND_MODULES = [
     "roi.commands.core",
     "roi.commands.experiments",
+    "roi.commands.holdout",
     "roi.commands.export",
     "roi.commands.scenarios",
     "roi.commands.uncertainty",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 import roi
 from roi.cli import main
-from roi.experiments import sample_size
+from roi.experiments import sample_size, sequential
 
 RETAILER = str(roi.sample_paths()["european_retailer"])
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,33 @@ def test_plan_test_options(capsys):
                                       correction="bonferroni", alternative="one-sided", alpha=0.1, power=0.9)
     assert out["n_per_variant"] == ref.n_per_variant and out["total_n"] == 3 * ref.n_per_variant
     assert out["alpha_per_comparison"] == pytest.approx(0.05)
+
+
+def test_plan_test_sequential_contract(capsys):
+    # --looks 4 (two-sided α 0.05, O'Brien–Fleming spending): boundaries 4.333, 2.963, 2.359, 2.014
+    # (Lan–DeMets tables, see test_experiments_sequential); maximum sample ⌈30,244.40 × inflation⌉.
+    out = _json(capsys, ["plan-test", "--baseline", "0.05", "--mde", "0.10", "--looks", "4", "--json"])
+    assert out["boundaries"] == pytest.approx([4.333, 2.963, 2.359, 2.014], abs=6e-4)
+    assert out["n_per_variant"] == 30245 and out["max_n_per_variant"] > 30245
+    assert out["max_n_per_variant"] == math.ceil(30244.40474805514 * sequential.design(4).inflation)
+    pocock = _json(capsys, ["plan-test", "--baseline", "0.05", "--mde", "0.10", "--looks", "4", "--spending",
+                            "pocock", "--json"])
+    assert pocock["boundaries"] == pytest.approx([2.368, 2.368, 2.358, 2.350], abs=6e-4)
+    assert pocock["max_n_per_variant"] > out["max_n_per_variant"]
+
+
+def test_plan_test_single_look_keeps_the_fixed_contract(capsys):
+    out = _json(capsys, ["plan-test", "--baseline", "0.05", "--mde", "0.10", "--json"])
+    assert out["boundaries"] == pytest.approx([1.959964], abs=1e-6) and out["max_n_per_variant"] == 30245
+
+
+def test_plan_test_cuped_and_design_effect(capsys):
+    # ⌈30,244.40 × (1 − 0.5²) × 1.3⌉ = ⌈29,488.29⌉ = 29,489 (test_experiments_planner)
+    out = _json(capsys, ["plan-test", "--baseline", "0.05", "--mde", "0.10", "--cuped-rho", "0.5",
+                         "--design-effect", "1.3", "--daily-traffic", "5000", "--json"])
+    assert out["n_per_variant"] == 29489 and out["total_n"] == 2 * 29489
+    assert out["variance_factor"] == pytest.approx(0.75) and out["design_effect"] == 1.3
+    assert out["days"] == pytest.approx(2 * 29489 / 5000) and "design effect 1.3" in out["unit"]
 
 
 def test_plan_test_continuous(capsys):
@@ -107,6 +135,14 @@ def test_test_plan_text(capsys):
         (["analyze-test", "--visitors-a", "100", "--conversions-a", "1", "--visitors-b", "100",
           "--conversions-b", "1", "--alpha", "0"], "--alpha"),
         (["test-plan", RETAILER, "--horizon-weeks", "0"], "--horizon-weeks"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--looks", "21"], "--looks"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--looks", "0"], "--looks"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--cuped-rho", "1"], "--cuped-rho"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--cuped-rho", "nan"], "--cuped-rho"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--design-effect", "1e308"], "--design-effect"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--design-effect", "0"], "--design-effect"),
+        (["plan-test", "--baseline", "0.05", "--mde", "1e-9", "--design-effect", "1000"], "--mde"),
+        (["plan-test", "--baseline", "0.05", "--mde", "0.1", "--daily-traffic", "1e-300"], "--daily-traffic"),
     ],
 )
 def test_impossible_inputs_exit_2_naming_the_flag(capsys, argv, flag):

@@ -205,3 +205,21 @@ def test_interval_brackets_the_difference_and_p_is_a_probability(n_a, data):
     assert -1 <= r.ci_abs_diff[0] <= r.ci_abs_diff[1] <= 1
     if r.shrunk_rel_lift is not None:  # shrinkage never exaggerates a lift
         assert abs(r.shrunk_rel_lift) <= abs(r.rel_lift) + 1e-12
+
+
+def test_one_sided_revenue_p_value_agrees_with_its_interval():
+    # Regression: a one-sided revenue test reported 2 × sf(|z|) beside a one-sided (1 − 2α) interval,
+    # so one result read significant from the interval and not from the p-value.
+    # RPV 5.0 vs 5.5 with sd 20: se = 0.282843, z = 1.767767; one-sided p = 1 − Φ(1.767767) = 0.038550
+    # (< 0.05) and the 90% interval 0.5 ± 1.644854 × 0.282843 = (0.034765, 0.965235) excludes zero.
+    r = analyze_ab(10_000, 500, 10_000, 560, revenue_a=50_000, revenue_b=55_000, revenue_sd_a=20, revenue_sd_b=20,
+                   alternative="one-sided")
+    assert r.revenue.p_value == pytest.approx(0.038550, abs=1e-6)
+    assert r.revenue.ci_abs_diff == pytest.approx((0.034765, 0.965235), abs=1e-6)
+    two = analyze_ab(10_000, 500, 10_000, 560, revenue_a=50_000, revenue_b=55_000, revenue_sd_a=20, revenue_sd_b=20)
+    assert two.revenue.p_value == pytest.approx(2 * 0.038550, abs=2e-6)
+    assert two.revenue.ci_abs_diff[0] < 0  # the 95% interval includes zero, as p = 0.077 says
+    # a negative effect tested one-sided is far from significant
+    worse = analyze_ab(10_000, 500, 10_000, 560, revenue_a=55_000, revenue_b=50_000, revenue_sd_a=20, revenue_sd_b=20,
+                       alternative="one-sided")
+    assert worse.revenue.p_value == pytest.approx(1 - 0.038550, abs=1e-6)

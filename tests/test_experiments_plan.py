@@ -142,3 +142,14 @@ def test_more_customers_never_lengthen_the_test(customers, factor):
     small = plan_tests(scenario(segments=[SEGMENT | {"customers": customers}])).tests[0]
     large = plan_tests(scenario(segments=[SEGMENT | {"customers": customers * factor}])).tests[0]
     assert large.days <= small.days
+
+
+def test_contextual_initiatives_reach_everyone_in_their_segments():
+    # 10,000 customers × 10 visits, only 40% personalizable; a contextual initiative (no identity
+    # needed) reaches all of them: 100,000 visits a year, not 40,000.
+    seg = SEGMENT | {"identifiable_share": 0.8, "consent_share": 0.5}
+    s = scenario([initiative(name="Profile"), initiative(name="Context", requires_identity=False)], segments=[seg])
+    t = eligible_traffic(s).set_index("initiative")
+    assert t.loc["Profile", "visits_per_day"] == pytest.approx(10_000 * 10 * 0.4 / 365)
+    assert t.loc["Context", "visits_per_day"] == pytest.approx(10_000 * 10 / 365)
+    assert t.loc["Context", "customers"] == pytest.approx(10_000)

@@ -186,6 +186,9 @@ def test_curve_matches_scalar_and_drops_impossible_points(method):
     for row in curve.itertuples():
         assert row.n_per_variant == pw.sample_size(0.3, row.mde, method=method).n_per_variant
     assert curve["days"].iloc[0] == pytest.approx(curve["total_n"].iloc[0] / 1000)
+    scaled = pw.sample_size_curve(0.3, np.array([0.05, 0.1]), method=method, scale=0.75)
+    for row in scaled.itertuples():  # CUPED with ρ = 0.5: ⌈n_exact × 0.75⌉
+        assert row.n_per_variant == math.ceil(pw.sample_size(0.3, row.mde, method=method).n_exact * 0.75 - 1e-9)
 
 
 # ------------------------------------------------------------------ properties

@@ -7,8 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.experiments import plan_tests
+from ui import md
 
-from .apptest_helpers import SAMPLES, chart_downloads, errors, metric, open_app
+from roi.experiments import sample_size
+from roi.experiments.history import read_history
+from roi.experiments.planner import plan_test
+
+from .apptest_helpers import ROOT, SAMPLES, chart_downloads, errors, metric, open_app
+from .test_experiments_history import _csv as _history_csv
 
 PAGE = "pages/experiments.py"
 
@@ -74,7 +80,7 @@ def test_apply_result_moves_the_business_case_and_records_why():
     assert change.initiative == target and change.result.test_name == "Cart reminder A/B"
     npv_after = roi.evaluate(after).npv
     assert npv_after != pytest.approx(npv_before)
-    assert any("NPV" in s.value and target in s.value for s in at.success)
+    assert any("NPV" in s.value and md.escape(target) in s.value for s in at.success)  # user text escaped
     assert at.button(key="exp_apply").disabled  # applied once: not again by accident
     log = at.dataframe[-1].value
     assert list(log["Initiative"]) == [target] and "Cart reminder A/B" in log["Test"].iloc[0]
@@ -95,7 +101,84 @@ def test_csv_upload_is_analysed_and_bad_files_are_refused():
 
 
 def test_every_chart_has_png_and_svg_downloads():
-    at = _open()  # all three tabs are rendered: sample size, readout and schedule charts
+    at = _open()  # all tabs are rendered: sample size, readout, schedule and holdout charts
     charts, buttons = chart_downloads(at)
-    assert charts == 3
+    assert charts == 4
     assert buttons == ["PNG", "SVG"] * charts
+
+
+# ------------------------------------------------------------------ plan: CUPED, unit, looks, history
+
+
+def test_planner_applies_cuped_design_effect_and_looks():
+    at = _open()
+    at.number_input(key="exp_cuped_rho").set_value(0.5).run()
+    assert metric(at, "Visitors per variant") == "22,684"  # ⌈30,244.40 × 0.75⌉ (test_experiments_planner)
+    at.radio(key="exp_unit").set_value("Customers (visits counted)").run()
+    at.number_input(key="exp_visits_per_customer").set_value(4.0).run()
+    at.number_input(key="exp_icc").set_value(0.1).run()  # D = 1 + 3 × 0.1 = 1.3
+    assert metric(at, "Visitors per variant") == "29,489"  # ⌈30,244.40 × 0.75 × 1.3⌉
+    assert any("design effect 1.3" in c.value for c in at.caption)
+    at.number_input(key="exp_looks").set_value(4).run()
+    plan = plan_test(sample_size(0.05, 0.10), cuped_rho=0.5, design_effect=1.3, looks=4)
+    assert metric(at, "Maximum per variant") == f"{plan.max_n_per_variant:,}"
+    looks = next(d.value for d in at.dataframe if "Boundary (z)" in d.value.columns)
+    assert list(looks["Boundary (z)"]) == ["4.333", "2.963", "2.359", "2.014"]  # Lan–DeMets tables, K = 4
+    assert not errors(at)
+
+
+def test_planner_takes_traffic_from_a_daily_csv():
+    at = _open()
+    at.radio(key="exp_traffic_source").set_value("From a daily CSV").run()
+    assert any("Upload a daily traffic file" in i.value for i in at.info)
+    at.file_uploader(key="exp_history_upload").set_value(("history.csv", _history_csv(), "text/csv")).run()
+    assert not at.exception and not errors(at)
+    # 28 days (test_experiments_history): baseline 2.17%, 6,000 visitors a week → 857 a day
+    assert metric(at, "Visitors a day") == "857"
+    assert any("2.17%" in c.value for c in at.caption)
+    h = read_history(_history_csv())
+    plan = plan_test(sample_size(h.baseline_conversion, 0.10), history=h)
+    assert metric(at, "Duration") == f"{plan.weekly.weeks} weeks"
+    assert any(f"run **{plan.weekly.weeks} whole weeks**" in m.value for m in at.markdown)
+    at.file_uploader(key="exp_history_upload").set_value(("bad.csv", b"date,visitors\n2024-13-01,5\n", "text/csv")).run()
+    assert not at.exception
+    assert any("bad.csv was not read" in e and "2024-13-01" in e for e in errors(at))
+
+
+# ------------------------------------------------------------------ result: CUPED, interim looks
+
+
+def test_customer_level_csv_shows_adjusted_beside_unadjusted():
+    at = _open()
+    at.radio(key="exp_source").set_value("Customer-level CSV (CUPED)").run()
+    data = (ROOT / "data" / "holdout_customers.csv").read_bytes()
+    at.file_uploader(key="exp_customer_upload").set_value(("customers.csv", data, "text/csv")).run()
+    assert not at.exception and not errors(at)
+    table = next(d.value for d in at.dataframe if "Comparison" in d.value.columns)
+    assert list(table["Comparison"]) == ["Unadjusted", "CUPED-adjusted"]
+    assert any("CUPED removed" in m.value for m in at.markdown)
+    at.file_uploader(key="exp_customer_upload").set_value(("x.csv", b"arm,revenue\nA,1\nB,oops\n", "text/csv")).run()
+    assert any("x.csv was not read" in e and "oops" in e for e in errors(at))
+
+
+def test_interim_look_says_which_boundary_was_crossed():
+    at = _open()
+    at.number_input(key="exp_cb").set_value(600).run()  # z = 3.10 (test_z_test_by_hand)
+    at.number_input(key="exp_r_max_n").set_value(20_000).run()  # look 2 of 4 at 50%: boundary 2.963
+    assert any("crossed the boundary ±2.96" in s.value for s in at.success)
+    at.number_input(key="exp_cb").set_value(580).run()  # z = 2.5: inside
+    assert any("keep the test running" in i.value for i in at.info)
+
+
+def test_design_effect_from_customer_data():
+    at = _open()
+    at.radio(key="exp_unit").set_value("Customers, from data").run()
+    data = b"customer,visits,conversions\n" + b"".join(f"C{k},{1 + k % 5},{k % 2}\n".encode() for k in range(400))
+    at.file_uploader(key="exp_unit_upload").set_value(("visits.csv", data, "text/csv")).run()
+    assert not at.exception and not errors(at)
+    import numpy as np
+    from roi.experiments.design_effect import ratio_design_effect
+    k = np.arange(400)
+    d = ratio_design_effect(1.0 + k % 5, (k % 2).astype(float)).design_effect
+    assert any(f"design effect **{d:.3g}**" in c.value for c in at.caption)
+    assert metric(at, "Visitors per variant") == f"{plan_test(sample_size(0.05, 0.10), design_effect=d).n_per_variant:,}"

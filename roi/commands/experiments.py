@@ -1,6 +1,7 @@
 """``plan-test``, ``analyze-test`` and ``test-plan``: experiment planning from the command line.
 
-Impossible inputs exit 2 with one line on stderr naming the flag, never a traceback.
+Impossible inputs exit 2 with one line on stderr naming the flag, never a traceback. The flag
+checks and the guard are shared with :mod:`roi.commands.holdout`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import sys
 from typing import Any
 
 from ..experiments import power as pw
+from ..experiments import sequential as sq
 from ..experiments.analysis import analyze_ab
+from ..experiments.design_effect import MAX_DESIGN_EFFECT
 from ..experiments.plan import plan_tests
+from ..experiments.planner import plan_test
 from ..io import load_scenario
 from .core import print_json
 
@@ -24,7 +28,10 @@ _FLAGS = {
     "visitors_a": "--visitors-a", "conversions_a": "--conversions-a", "visitors_b": "--visitors-b",
     "conversions_b": "--conversions-b", "expected_share_b": "--expected-share-b",
     "shrinkage_prior_sd": "--shrinkage-prior-sd", "horizon_days": "--horizon-weeks",
-    "order_value_cv": "--order-value-cv",
+    "order_value_cv": "--order-value-cv", "looks": "--looks", "spending": "--spending",
+    "cuped_rho": "--cuped-rho", "design_effect": "--design-effect", "holdout_share": "--holdout-share",
+    "revenue_sd": "--revenue-sd", "revenue_mean": "--revenue-mean", "exposed": "--exposed", "holdout": "--holdout",
+    "days": "--period-days",
 }
 
 
@@ -46,8 +53,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=pw.METHODS, default="evan-miller", help="sample-size formula")
     p.add_argument("--daily-traffic", type=float, help="eligible visitors per day: adds days and weeks")
     p.add_argument("--allocation", type=float, default=1.0, help="share of traffic in the test (default 1)")
+    p.add_argument("--looks", type=int, default=1,
+                   help=f"analyses including the final one, 1 to {sq.MAX_LOOKS} (group-sequential; default 1)")
+    p.add_argument("--spending", choices=sq.SPENDING, default="obrien-fleming",
+                   help="Lan-DeMets alpha-spending function for --looks above 1 (default obrien-fleming)")
+    p.add_argument("--cuped-rho", type=float,
+                   help="correlation of the metric with its pre-period value: CUPED shrinks the sample by 1 - rho^2")
+    p.add_argument("--design-effect", type=float, default=1.0,
+                   help="variance inflation when customers are randomised but visits counted (default 1)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=_guard(_plan_test))
+    p.set_defaults(handler=guard(_plan_test))
 
     p = sub.add_parser("analyze-test", help="z-test of A/B test results (A = control)")
     for arm in ("a", "b"):
@@ -60,7 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shrinkage-prior-sd", type=float,
                    help="sd of true relative lifts across tests (e.g. 0.05): winner's-curse shrinkage")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=_guard(_analyze_test))
+    p.set_defaults(handler=guard(_analyze_test))
 
     p = sub.add_parser("test-plan", help="which initiatives of a scenario a test can prove, and when")
     p.add_argument("file")
@@ -72,7 +87,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--order-value-cv", type=float, default=1.0,
                    help="assumed sd / mean of order value for order-value tests (default 1)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=_guard(_test_plan))
+    p.set_defaults(handler=guard(_test_plan))
 
 
 def _between(lo: float, hi: float, *, open_lo: bool = False, open_hi: bool = False) -> tuple[Any, str]:
@@ -100,6 +115,13 @@ _CHECKS: dict[str, tuple[Any, str]] = {
     "conversions_b": (lambda v: v >= 0, "must be zero or more"),
     "expected_share_b": _between(0, 1, open_lo=True, open_hi=True),
     "horizon_weeks": (lambda v: v > 0, "must be greater than 0"),
+    "looks": (lambda v: 1 <= v <= sq.MAX_LOOKS, f"must be a whole number from 1 to {sq.MAX_LOOKS}"),
+    "cuped_rho": (lambda v: -1 < v < 1, "must be between -1 and 1 (exclusive)"),
+    "design_effect": (lambda v: 0 < v <= MAX_DESIGN_EFFECT, f"must be greater than 0 and at most {MAX_DESIGN_EFFECT:g}"),
+    "holdout_share": _between(0, 1, open_lo=True, open_hi=True),
+    "revenue_sd": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
+    "revenue_mean": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
+    "period_days": (lambda v: v > 0, "must be greater than 0"),
 }
 
 
@@ -107,12 +129,12 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
     problems = []
     for name, (ok, message) in _CHECKS.items():
         value = getattr(args, name, None)
-        if value is not None and not (math.isfinite(value) and ok(value)):
+        if isinstance(value, (int, float)) and not (math.isfinite(value) and ok(value)):
             problems.append(f"{_FLAGS.get(name, '--' + name.replace('_', '-'))}: {message}")
     return problems
 
 
-def _guard(handler: Any) -> Any:
+def guard(handler: Any) -> Any:
     """Turn bad flags and a ValueError from roi into exit 2, one line per problem naming the flag."""
 
     def run(args: argparse.Namespace) -> int:
@@ -146,12 +168,13 @@ def _plan_test(args: argparse.Namespace) -> int:
         if args.sd is not None:
             raise ValueError("sd: only applies to a continuous metric given with --mean")
         size = pw.sample_size(args.baseline, args.mde, method=args.method, **common)
-    out = size.to_dict()
+    plan = plan_test(size, cuped_rho=args.cuped_rho, design_effect=args.design_effect, looks=args.looks,
+                     spending=args.spending, daily_traffic=args.daily_traffic, allocation=args.allocation)
+    out = plan.to_dict()
     out["mde"], out["mde_relative"] = args.mde, not args.absolute
     out["days"] = out["weeks"] = None
-    if args.daily_traffic is not None:
-        dur = pw.duration(size.n_per_variant, args.daily_traffic, allocation=args.allocation,
-                          variants=args.variants)
+    if plan.duration is not None:  # to the maximum sample: the longest the test can run
+        dur = plan.duration
         out.update(days=dur.days_exact, days_whole=dur.days, weeks=dur.weeks,
                    daily_traffic=args.daily_traffic, allocation=dur.allocation)
     if args.json:
@@ -162,7 +185,14 @@ def _plan_test(args: argparse.Namespace) -> int:
               else f"{size.baseline:,.2f} → {size.treatment:,.2f}")
     print(f"{size.method}: {effect} ({size.rel_effect:+.1%} relative), α = {size.design.alpha:g} "
           f"{size.design.alternative}, power {size.design.power:.0%}, {size.design.variants} variants")
-    print(f"  {size.n_per_variant:,} {unit} per variant, {size.total_n:,} in total")
+    if plan.variance_factor != 1 or plan.design_effect != 1:
+        print(f"  CUPED (rho = {plan.cuped_rho:g}) × {plan.variance_factor:.3g}, design effect × {plan.design_effect:.3g}")
+    print(f"  {plan.n_per_variant:,} {unit} per variant, {out['total_n']:,} in total")
+    if plan.looks > 1:
+        bounds = ", ".join(f"{z:.3f}" for z in plan.boundaries)
+        print(f"  {plan.looks} looks ({args.spending} spending), z boundaries {bounds}; maximum "
+              f"{plan.max_n_per_variant:,} per variant (× {plan.sequential.inflation:.3f})")
+    print(f"  {plan.unit}")
     if out["days"] is not None:
         print(f"  {out['days']:.1f} days ({out['weeks']:.1f} weeks) at {args.daily_traffic:,.0f} per day "
               f"× {out['allocation']:.0%} allocation")

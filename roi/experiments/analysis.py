@@ -27,7 +27,7 @@ class RevenueComparison:
     per_visitor_b: float
     abs_diff: float  # currency per visitor, B − A
     rel_diff: float | None  # B / A − 1; None when A has no revenue
-    p_value: float | None  # Welch-type z-test; None without per-visitor standard deviations
+    p_value: float | None  # Welch-type z-test (one-sided when the test is); None without per-visitor sds
     ci_abs_diff: tuple[float, float] | None
 
 
@@ -213,7 +213,7 @@ def analyze_ab(
 
     share = float(expected_share_b)
     srm_p = srm_check(na, nb, share)
-    revenue = _revenue(na, nb, revenue_a, revenue_b, revenue_sd_a, revenue_sd_b, zc)
+    revenue = _revenue(na, nb, revenue_a, revenue_b, revenue_sd_a, revenue_sd_b, zc, alternative)
     result = dict(
         visitors_a=na, conversions_a=ca, visitors_b=nb, conversions_b=cb,
         rate_a=ra, rate_b=rb, abs_diff=rb - ra, rel_lift=rel, z=z, p_value=p,
@@ -227,7 +227,11 @@ def analyze_ab(
 
 
 def _revenue(na: int, nb: int, rev_a: float | None, rev_b: float | None,
-             sd_a: float | None, sd_b: float | None, zc: float) -> RevenueComparison | None:
+             sd_a: float | None, sd_b: float | None, zc: float, alternative: str) -> RevenueComparison | None:
+    """Revenue per visitor in each arm, tested like the conversion rate: the p-value follows
+    ``alternative`` (one-sided ``1 − Φ(z)``, H₁: B earns more) and the interval uses the same
+    ``zc`` as the conversion intervals, so p < α exactly when the interval excludes zero on the
+    tested side."""
     if rev_a is None and rev_b is None:
         return None
     if rev_a is None or rev_b is None:
@@ -242,7 +246,8 @@ def _revenue(na: int, nb: int, rev_a: float | None, rev_b: float | None,
             raise ValueError("revenue_sd_a, revenue_sd_b: must be zero or more")
         se = math.sqrt(sd_a**2 / na + sd_b**2 / nb)
         if se > 0:
-            p_value = float(2 * stats.norm.sf(abs(b - a) / se))
+            z = (b - a) / se
+            p_value = float(2 * stats.norm.sf(abs(z)) if alternative == "two-sided" else stats.norm.sf(z))
             ci = (b - a - zc * se, b - a + zc * se)
     return RevenueComparison(per_visitor_a=a, per_visitor_b=b, abs_diff=b - a,
                              rel_diff=None if a == 0 else b / a - 1, p_value=p_value, ci_abs_diff=ci)

@@ -6,6 +6,7 @@ Colours come from the Okabe–Ito palette of :mod:`roi.charts`.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ..charts import OKABE_ITO
@@ -13,6 +14,7 @@ from ..charts import OKABE_ITO
 WITHIN = OKABE_ITO["blue"]
 BEYOND = OKABE_ITO["vermillion"]
 HORIZON = "#4D4D4D"
+WITHIN_LABEL, BEYOND_LABEL = "within horizon", "beyond horizon"  # short: legends sit in half-width columns
 
 
 def sample_size_chart(curve: pd.DataFrame, *, chosen_rel_effect: float | None = None) -> alt.LayerChart:
@@ -44,7 +46,7 @@ def sample_size_chart(curve: pd.DataFrame, *, chosen_rel_effect: float | None = 
         ).encode(x="rel_effect:Q", tooltip=[alt.Tooltip("rel_effect:Q", title="Your MDE", format="+.1%")])
         layers.append(rule)
     return alt.layer(*layers).properties(
-        title=alt.TitleParams("Sample size falls with the square of the effect you want to detect",
+        title=alt.TitleParams("Sample size falls with the square of the effect",
                               subtitle="Smaller effects need far more visitors: pick the smallest uplift worth acting on"),
         height=300,
     )
@@ -58,14 +60,14 @@ def readout_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
     df = plan.dropna(subset=["run_days"]).copy()
     if df.empty:
         raise ValueError("plan: no initiative can be tested, so there is nothing to chart")
-    df["status"] = df["within_horizon"].map({True: "reads out within horizon", False: "beyond horizon"})
+    df["status"] = df["within_horizon"].map({True: WITHIN_LABEL, False: BEYOND_LABEL})
     df["run_weeks"] = df["run_days"] / 7
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("initiative:N", title=None, sort=alt.EncodingSortField("run_days", order="ascending"),
                   axis=alt.Axis(labelLimit=280)),
         x=alt.X("run_days:Q", title="Days to read out"),
         color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=["reads out within horizon", "beyond horizon"], range=[WITHIN, BEYOND]),
+                        scale=alt.Scale(domain=[WITHIN_LABEL, BEYOND_LABEL], range=[WITHIN, BEYOND]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("initiative:N", title="Initiative"),
@@ -81,7 +83,7 @@ def readout_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
     text = rule.mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(x="horizon:Q", y=alt.value(0), text="label:N")
     return alt.layer(bars, line, text).properties(
         title=alt.TitleParams("Days to read out each initiative's test",
-                              subtitle="Time to collect the sample for the expected uplift (at least a full week)"),
+                              subtitle="To collect the sample for the uplift (a full week at least)"),
         height=alt.Step(28),
     )
 
@@ -91,14 +93,14 @@ def schedule_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
     df = plan.dropna(subset=["start_day", "readout_day"]).copy()
     if df.empty:
         raise ValueError("plan: no test is scheduled (no testable initiative, or no test capacity)")
-    df["status"] = df["within_horizon"].map({True: "reads out within horizon", False: "beyond horizon"})
+    df["status"] = df["within_horizon"].map({True: WITHIN_LABEL, False: BEYOND_LABEL})
     bars = alt.Chart(df).mark_bar(height=14).encode(
         y=alt.Y("initiative:N", title=None, sort=alt.EncodingSortField("readout_day", order="ascending"),
                   axis=alt.Axis(labelLimit=280)),
         x=alt.X("start_day:Q", title="Days from today"),
         x2="readout_day:Q",
         color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=["reads out within horizon", "beyond horizon"], range=[WITHIN, BEYOND]),
+                        scale=alt.Scale(domain=[WITHIN_LABEL, BEYOND_LABEL], range=[WITHIN, BEYOND]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("initiative:N", title="Initiative"),
@@ -111,3 +113,86 @@ def schedule_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
                               subtitle="Tests start no earlier than launch, within the team's tests per month"),
         height=alt.Step(28),
     )
+
+
+def boundaries_chart(plan: pd.DataFrame, fixed_z: float) -> alt.LayerChart:
+    """Efficacy boundary (z) per look against the share of the maximum sample.
+
+    ``plan`` has one row per look: ``look``, ``information`` (0–1), ``z`` and ``n_per_variant``;
+    ``fixed_z`` draws the single-analysis critical value for comparison. Infinite boundaries (a
+    look that may not reject) are left out.
+    """
+    df = plan[np.isfinite(plan["z"])].copy()
+    if df.empty:
+        raise ValueError("plan: no look has a finite boundary")
+    line = alt.Chart(df).mark_line(color=WITHIN, point=alt.OverlayMarkDef(size=60, color=WITHIN)).encode(
+        # short axis titles: Streamlit fits the chart to its box, and an axis title longer than the plot
+        # pushes the chart's title out of view
+        x=alt.X("information:Q", title="Share of maximum sample",
+                axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+                scale=alt.Scale(domain=[0, 1.04])),  # room for the last look's point at 100%
+        y=alt.Y("z:Q", title="z boundary", scale=alt.Scale(zero=False)),
+        tooltip=[
+            alt.Tooltip("look:Q", title="Look"),
+            alt.Tooltip("information:Q", title="Share of maximum sample", format=".0%"),
+            alt.Tooltip("n_per_variant:Q", title="Sample per variant", format=",.0f"),
+            alt.Tooltip("z:Q", title="Boundary (z)", format=".3f"),
+        ],
+    )
+    rule_df = pd.DataFrame({"z": [fixed_z], "label": [f"single analysis: z = {fixed_z:.2f}"]})
+    rule = alt.Chart(rule_df).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(y="z:Q")
+    text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(
+        x=alt.value(0), y="z:Q", text="label:N")
+    return alt.layer(line, rule, text).properties(
+        title=alt.TitleParams("Boundaries per look",
+                              subtitle="Stop for a win when z reaches the line; early looks need stronger evidence"),
+        height=260,
+    )
+
+
+def holdout_chart(weeks: pd.DataFrame, *, readout_week: int | None = None) -> alt.LayerChart:
+    """Detectable programme lift falling week by week against the lift the case claims.
+
+    ``weeks`` has columns ``week``, ``mde_relative`` and ``claimed_lift`` (fractions); the holdout
+    reads the claim out where the falling line meets the claim (``readout_week`` marks it).
+    """
+    if weeks.empty:
+        raise ValueError("weeks: the holdout plan has no week to chart")
+    long = weeks.melt(id_vars="week", value_vars=["mde_relative", "claimed_lift"], var_name="series", value_name="lift")
+    long["series"] = long["series"].map({"mde_relative": "smallest lift the holdout detects",
+                                         "claimed_lift": "programme lift the case claims"})
+    long = long[long["lift"] > 0]  # a log scale has no zero: weeks before any launch claim nothing
+    lines = alt.Chart(long).mark_line(strokeWidth=2).encode(
+        x=alt.X("week:Q", title="Week"),  # short axis titles: see boundaries_chart
+        y=alt.Y("lift:Q", title="Programme lift", axis=alt.Axis(format="%"),
+                scale=alt.Scale(type="log")),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=["smallest lift the holdout detects", "programme lift the case claims"],
+                                        range=[WITHIN, BEYOND]),
+                        # on the right: a legend below would take its height out of the plot (Streamlit fits it)
+                        legend=alt.Legend(orient="right", labelLimit=0)),
+        tooltip=[alt.Tooltip("week:Q", title="Week"), alt.Tooltip("series:N", title="Line"),
+                 alt.Tooltip("lift:Q", title="Lift", format=".2%")],
+    )
+    layers: list[alt.Chart] = [lines]
+    if readout_week is not None:
+        mark = pd.DataFrame({"week": [readout_week], "label": [f"reads out: week {readout_week}"]})
+        layers.append(alt.Chart(mark).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(x="week:Q"))
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=8, color=HORIZON).encode(
+            x="week:Q", y=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams("When the holdout can prove the case's claim",
+                              subtitle="Weeks since the programme started; lift as a share of revenue (log scale)"),
+        height=280,
+    )
+
+
+def weekday_chart(index: pd.DataFrame) -> alt.Chart:
+    """Traffic by weekday relative to the average day (``weekday``, ``index`` columns)."""
+    return alt.Chart(index).mark_bar(color=WITHIN).encode(
+        x=alt.X("weekday:N", title=None, sort=list(index["weekday"])),
+        y=alt.Y("index:Q", title="vs average", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("weekday:N", title="Weekday"), alt.Tooltip("index:Q", title="vs average", format=".0%")],
+    ).properties(title=alt.TitleParams("Weekly pattern of the traffic",
+                                       subtitle="Each weekday against the average day"),
+                 height=200)

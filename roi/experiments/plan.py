@@ -106,24 +106,29 @@ def eligible_traffic(scenario: Scenario) -> pd.DataFrame:
 
     Notes
     -----
-    For initiative *j* and its target segments *s*:
-    ``visits/day = Σ_s customers_s × visits_s × personalizable_s × reach_j / 365``;
+    For initiative *j* and its target segments *s*, with ``e_s`` the personalizable share
+    (identifiable × consented) for an initiative that needs identity and 1 for a contextual one:
+    ``visits/day = Σ_s customers_s × visits_s × e_s × reach_j / 365``;
     ``orders/day = Σ_s (eligible visits_s/day) × conversion_s``;
-    ``customers = Σ_s customers_s × personalizable_s × reach_j`` (a stock, not a flow).
+    ``customers = Σ_s customers_s × e_s × reach_j`` (a stock, not a flow).
     Baseline conversion is weighted by eligible visits, order value by orders, retention by
     customers. Returns one row per initiative (zeros for initiatives without segments).
     """
     segs = scenario.segments
     index = {s.name: k for k, s in enumerate(segs)}
-    cust = np.array([s.customers * s.personalizable_share for s in segs])
-    visits = cust * np.array([s.visits_per_customer for s in segs]) / DAYS_PER_YEAR
+    all_customers = np.array([s.customers for s in segs])
+    personalizable = np.array([s.personalizable_share for s in segs])
+    per_visit = np.array([s.visits_per_customer for s in segs]) / DAYS_PER_YEAR
     conv = np.array([s.baseline_conversion_rate for s in segs])
     aov = np.array([s.average_order_value for s in segs])
     ret = np.array([s.retention_rate for s in segs])
-    # targets[j, s] = channel reach of initiative j on segment s (0 when not targeted)
+    # targets[j, s] = eligible share × channel reach of initiative j on segment s (0 when not targeted)
     targets = np.zeros((len(scenario.initiatives), len(segs)))
     for j, ini in enumerate(scenario.initiatives):
-        targets[j, [index[n] for n in ini.segments]] = ini.channel_reach
+        k = [index[n] for n in ini.segments]
+        targets[j, k] = ini.channel_reach * (personalizable[k] if ini.requires_identity else 1.0)
+    cust = all_customers
+    visits = cust * per_visit
     v, o, c = targets @ visits, targets @ (visits * conv), targets @ cust
 
     def wavg(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 METHODS = ("evan-miller", "pooled", "arcsine")
 CORRECTIONS = ("sidak", "bonferroni")
 ALTERNATIVES = ("two-sided", "one-sided")
+MAX_DAYS = 1e8  # 270,000 years: a longer "duration" says only that the test cannot read out
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,8 @@ def duration(n_per_variant: float, daily_traffic: float, *, allocation: float = 
     Notes
     -----
     ``days = n_per_variant × variants / (daily_traffic × allocation)``; ``days`` rounds up
-    to whole days, ``weeks = days_exact / 7``.
+    to whole days, ``weeks = days_exact / 7``. Beyond :data:`MAX_DAYS` the test cannot read
+    out and a ``ValueError`` says so.
     """
     traffic = float(daily_traffic)
     if not (math.isfinite(traffic) and traffic > 0):
@@ -503,6 +505,9 @@ def duration(n_per_variant: float, daily_traffic: float, *, allocation: float = 
     if not n_per_variant > 0:
         raise ValueError(f"n_per_variant: must be greater than 0, got {n_per_variant:g}")
     days = n_per_variant * variants / (traffic * allocation)
+    if not days <= MAX_DAYS:
+        raise ValueError(f"daily_traffic: at {traffic:g} a day the test would run more than {MAX_DAYS:,.0f} days; "
+                         "it cannot read out")
     return Duration(days_exact=days, days=math.ceil(days - 1e-9), daily_traffic=traffic, allocation=allocation)
 
 
@@ -533,13 +538,18 @@ def sample_size_curve(
     method: str = "evan-miller",
     daily_traffic: float | None = None,
     allocation: float = 1.0,
+    scale: float = 1.0,
 ) -> pd.DataFrame:
     """Sample size (and days, with traffic) over a grid of MDEs, one row per MDE.
 
     Columns: ``mde``, ``rel_effect``, ``abs_effect``, ``n_per_variant``, ``total_n`` and, with
     ``daily_traffic``, ``days``. Grid points whose treatment rate would reach 100% are dropped.
-    ``evan-miller`` and ``pooled`` are computed in one vectorised call.
+    ``evan-miller`` and ``pooled`` are computed in one vectorised call. ``scale`` multiplies the
+    exact sample before rounding (CUPED's ``1 − ρ²``, a design effect, a sequential inflation:
+    see :func:`roi.experiments.planner.plan_test`).
     """
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale: must be greater than 0, got {scale:g}")
     method = _method(method)
     d = design(alpha, power, alternative, variants, correction)
     p1 = _check_fraction("baseline", baseline)
@@ -551,7 +561,7 @@ def sample_size_curve(
         n = np.array([_n_arcsine(p1, float(q), d) for q in p2])
     else:
         n = _n_normal(np.full_like(p2, p1), p2, d, method)
-    n_int = np.ceil(n - 1e-9)
+    n_int = np.ceil(n * scale - 1e-9)
     out = pd.DataFrame({
         "mde": m,
         "rel_effect": (p2 - p1) / p1,

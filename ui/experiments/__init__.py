@@ -1,0 +1,1 @@
+"""The Experiments page's tabs, one module each; ``pages/experiments.py`` builds them."""
