@@ -38,13 +38,54 @@ def test_zero_uplift_gives_zero_revenue_and_npv_is_minus_pv_costs(sc):
 
 @SETTINGS
 @given(scenarios(), st.data())
-def test_more_uplift_never_lowers_npv(sc, data):
+def test_more_uplift_never_lowers_unadjusted_npv(sc, data):
+    """Raising one initiative's uplift never lowers the NPV before risk adjustment (overlapping
+    initiatives combine as 1 − Π(1 − g), which rises in every g)."""
+    k = data.draw(st.integers(0, len(sc.initiatives) - 1))
+    extra = data.draw(st.floats(0, 3))
+    before = roi.evaluate(sc).unadjusted_npv
+    new = min(sc.initiatives[k].uplift.base + extra, 10)
+    after = roi.evaluate(_with_uplift(sc, k, new)).unadjusted_npv
+    assert after >= before - _tol(before, after)
+
+
+@SETTINGS
+@given(scenarios(), st.data(), st.floats(0, 1))
+def test_more_uplift_never_lowers_npv_when_initiatives_share_one_benefit_risk(sc, data, risk):
+    """With one benefit risk for every initiative, raising an uplift never lowers the risk-adjusted
+    NPV either. (With different risks it can: initiatives on the same lever and segment share the
+    customers they win, so more uplift on a riskier initiative moves value to it — the README's
+    "How the model works" says so.)"""
+    sc = sc.model_copy(update={"initiatives": [i.model_copy(update={"benefit_risk": risk}) for i in sc.initiatives]})
     k = data.draw(st.integers(0, len(sc.initiatives) - 1))
     extra = data.draw(st.floats(0, 3))
     before = roi.evaluate(sc).npv
     new = min(sc.initiatives[k].uplift.base + extra, 10)
     after = roi.evaluate(_with_uplift(sc, k, new)).npv
     assert after >= before - _tol(before, after)
+
+
+def test_more_uplift_on_a_riskier_overlapping_initiative_can_lower_npv():
+    """The documented exception, by hand: one segment (1 customer, 1 visit, conversion 50 %, order
+    value 1, margin 100 %), two conversion initiatives. I1 (risk 0) alone at +50 % adds
+    0.5 × 0.5 = 0.25 of revenue. Add I0 (risk 100 %) at +50 %: combined 1 − 0.5² = 75 %, shared
+    equally, so I1 keeps 0.375 × 0.5 = 0.1875 and I0's equal share is fully risked away."""
+    seg = {"name": "S", "customers": 1, "visits_per_customer": 1, "baseline_conversion_rate": 0.5,
+           "average_order_value": 1, "gross_margin": 1, "retention_rate": 0, "identifiable_share": 1,
+           "consent_share": 1}
+    def ini(name, uplift, risk):
+        return {"name": name, "outcome": "growth", "lever": "conversion_rate", "segments": ["S"], "channel_reach": 1,
+                "requires_identity": False, "uplift": {"low": uplift, "base": uplift, "high": uplift},
+                "benefit_risk": risk, "one_time_cost": 0, "annual_running_cost": 0}
+    base = {"schema_version": 2, "settings": {"name": "x", "horizon_years": 1, "discount_rate": 0,
+                                              "retention_timing": "start_of_year"},
+            "process": {"alignment": 5, "test_and_learn": 5, "feedback_loop": 5, "governance": 5,
+                        "realisation_floor": 1, "ramp_months_fastest": 0, "ramp_months_slowest": 0},
+            "segments": [seg]}
+    alone = roi.evaluate(roi.parse_scenario({**base, "initiatives": [ini("I0", 0.0, 1.0), ini("I1", 0.5, 0.0)]}))
+    both = roi.evaluate(roi.parse_scenario({**base, "initiatives": [ini("I0", 0.5, 1.0), ini("I1", 0.5, 0.0)]}))
+    assert alone.unadjusted_npv == pytest.approx(0.25) and both.unadjusted_npv == pytest.approx(0.375)
+    assert alone.npv == pytest.approx(0.25) and both.npv == pytest.approx(0.1875)
 
 
 @SETTINGS
