@@ -11,12 +11,7 @@ import math
 import sys
 from typing import Any
 
-from ..experiments import power as pw
-from ..experiments import sequential as sq
-from ..experiments.analysis import analyze_ab
-from ..experiments.design_effect import MAX_DESIGN_EFFECT
-from ..experiments.plan import plan_tests
-from ..experiments.planner import plan_test
+from ..experiments import options as opt
 from ..io import load_scenario
 from .core import print_json
 
@@ -47,15 +42,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha", type=float, default=0.05, help="family-wise significance level (default 0.05)")
     p.add_argument("--power", type=float, default=0.8, help="statistical power (default 0.8)")
     p.add_argument("--variants", type=int, default=2, help="arms including the control (default 2)")
-    p.add_argument("--correction", choices=pw.CORRECTIONS, default="sidak",
+    p.add_argument("--correction", choices=opt.CORRECTIONS, default="sidak",
                    help="multiple-comparison correction for more than one treatment (default sidak)")
     p.add_argument("--one-sided", action="store_true", help="one-sided test (treatment better than control)")
-    p.add_argument("--method", choices=pw.METHODS, default="evan-miller", help="sample-size formula")
+    p.add_argument("--method", choices=opt.METHODS, default="evan-miller", help="sample-size formula")
     p.add_argument("--daily-traffic", type=float, help="eligible visitors per day: adds days and weeks")
     p.add_argument("--allocation", type=float, default=1.0, help="share of traffic in the test (default 1)")
     p.add_argument("--looks", type=int, default=1,
-                   help=f"analyses including the final one, 1 to {sq.MAX_LOOKS} (group-sequential; default 1)")
-    p.add_argument("--spending", choices=sq.SPENDING, default="obrien-fleming",
+                   help=f"analyses including the final one, 1 to {opt.MAX_LOOKS} (group-sequential; default 1)")
+    p.add_argument("--spending", choices=opt.SPENDING, default="obrien-fleming",
                    help="Lan-DeMets alpha-spending function for --looks above 1 (default obrien-fleming)")
     p.add_argument("--cuped-rho", type=float,
                    help="correlation of the metric with its pre-period value: CUPED shrinks the sample by 1 - rho^2")
@@ -82,7 +77,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--horizon-weeks", type=float, default=6.0, help="longest acceptable test (default 6)")
     p.add_argument("--alpha", type=float, default=0.05)
     p.add_argument("--power", type=float, default=0.8)
-    p.add_argument("--method", choices=pw.METHODS, default="evan-miller")
+    p.add_argument("--method", choices=opt.METHODS, default="evan-miller")
     p.add_argument("--allocation", type=float, default=1.0)
     p.add_argument("--order-value-cv", type=float, default=1.0,
                    help="assumed sd / mean of order value for order-value tests (default 1)")
@@ -115,9 +110,9 @@ _CHECKS: dict[str, tuple[Any, str]] = {
     "conversions_b": (lambda v: v >= 0, "must be zero or more"),
     "expected_share_b": _between(0, 1, open_lo=True, open_hi=True),
     "horizon_weeks": (lambda v: v > 0, "must be greater than 0"),
-    "looks": (lambda v: 1 <= v <= sq.MAX_LOOKS, f"must be a whole number from 1 to {sq.MAX_LOOKS}"),
+    "looks": (lambda v: 1 <= v <= opt.MAX_LOOKS, f"must be a whole number from 1 to {opt.MAX_LOOKS}"),
     "cuped_rho": (lambda v: -1 < v < 1, "must be between -1 and 1 (exclusive)"),
-    "design_effect": (lambda v: 0 < v <= MAX_DESIGN_EFFECT, f"must be greater than 0 and at most {MAX_DESIGN_EFFECT:g}"),
+    "design_effect": (lambda v: 0 < v <= opt.MAX_DESIGN_EFFECT, f"must be greater than 0 and at most {opt.MAX_DESIGN_EFFECT:g}"),
     "holdout_share": _between(0, 1, open_lo=True, open_hi=True),
     "revenue_sd": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
     "revenue_mean": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
@@ -157,6 +152,9 @@ def guard(handler: Any) -> Any:
 
 
 def _plan_test(args: argparse.Namespace) -> int:
+    from ..experiments import power as pw
+    from ..experiments.planner import plan_test
+
     common = dict(relative=not args.absolute, alpha=args.alpha, power=args.power,
                   alternative="one-sided" if args.one_sided else "two-sided",
                   variants=args.variants, correction=args.correction)
@@ -200,6 +198,8 @@ def _plan_test(args: argparse.Namespace) -> int:
 
 
 def _analyze_test(args: argparse.Namespace) -> int:
+    from ..experiments.analysis import analyze_ab
+
     r = analyze_ab(args.visitors_a, args.conversions_a, args.visitors_b, args.conversions_b, alpha=args.alpha,
                    alternative="one-sided" if args.one_sided else "two-sided",
                    expected_share_b=args.expected_share_b, shrinkage_prior_sd=args.shrinkage_prior_sd)
@@ -211,6 +211,8 @@ def _analyze_test(args: argparse.Namespace) -> int:
 
 
 def _test_plan(args: argparse.Namespace) -> int:
+    from ..experiments.plan import plan_tests
+
     scenario = load_scenario(args.file)
     plan = plan_tests(scenario, horizon_days=args.horizon_weeks * 7, alpha=args.alpha, power=args.power,
                       method=args.method, allocation=args.allocation, order_value_cv=args.order_value_cv)

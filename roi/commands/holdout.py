@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..experiments import holdout as ho
+from ..experiments import options as opt
 from ..io import load_scenario
 from .core import print_json
 from .experiments import guard
@@ -21,12 +21,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--holdout-share", type=float, required=True,
                    help="share of the personalizable customers held out, fraction (0.05 = 5%%)")
     p.add_argument("--revenue-sd", type=float,
-                   help=f"sd of revenue per customer per year (default {ho.DEFAULT_REVENUE_CV:g} × the mean)")
+                   help=f"sd of revenue per customer per year (default {opt.DEFAULT_REVENUE_CV:g} × the mean)")
     p.add_argument("--revenue-mean", type=float,
                    help="revenue per customer per year (default: the scenario's baseline revenue per personalizable customer)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     p.add_argument("--power", type=float, default=0.8, help="statistical power (default 0.8)")
-    p.add_argument("--horizon-weeks", type=float, default=ho.DEFAULT_HORIZON_DAYS / 7,
+    p.add_argument("--horizon-weeks", type=float, default=opt.DEFAULT_HORIZON_DAYS / 7,
                    help="longest the holdout may run, in weeks (default 52, at most the case's horizon)")
     p.add_argument("--cuped-rho", type=float, help="correlation with last year's revenue per customer (CUPED)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -46,6 +46,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _plan_holdout(args: argparse.Namespace) -> int:
+    from ..experiments import holdout as ho
+
     scenario = load_scenario(args.file)
     design = ho.plan_holdout(scenario, holdout_share=args.holdout_share, revenue_mean=args.revenue_mean,
                              revenue_sd=args.revenue_sd, alpha=args.alpha, power=args.power,
@@ -70,7 +72,9 @@ def _plan_holdout(args: argparse.Namespace) -> int:
     return 0
 
 
-def _arm(text: str, name: str) -> ho.ArmSummary:
+def _arm(text: str, name: str) -> Any:  # roi.experiments.holdout.ArmSummary
+    from ..experiments import holdout as ho
+
     parts = [v.strip() for v in str(text).split(",")]
     if len(parts) != 3:
         raise ValueError(f"{name}: give N,MEAN,SD (customers, mean and sd of revenue per customer), got {text!r}")
@@ -78,6 +82,8 @@ def _arm(text: str, name: str) -> ho.ArmSummary:
 
 
 def _analyze_holdout(args: argparse.Namespace) -> int:
+    from ..experiments import holdout as ho
+
     if args.period_days is not None and args.scenario is None:
         raise ValueError("days: --period-days needs --scenario (the case whose claim it checks)")
     exposed, holdout = _arm(args.exposed, "exposed"), _arm(args.holdout, "holdout")

@@ -19,75 +19,59 @@ Rates are fractions 0–1, effects are relative (0.10 = +10%) unless a name says
 durations are in days unless a name says weeks.
 """
 
-from .analysis import ABResult, analyze_ab, results_from_table
-from .cuped import CupedComparison, compare_means, variance_factor
-from .design_effect import cluster_design_effect, ratio_design_effect
-from .history import TrafficHistory, read_history, weekly_duration
-from .holdout import (
-    HoldoutDesign,
-    HoldoutReadout,
-    analyze_holdout,
-    analyze_holdout_customers,
-    apply_holdout,
-    check_claim,
-    claimed_revenue,
-    plan_holdout,
-)
-from .planner import TestDesignPlan, plan_test
-from .portfolio import cumulative_measured_lift, debias_applied
-from .feedback import apply_result
-from .plan import InitiativeTest, TestPlan, plan_tests
-from .power import (
-    METHODS,
-    Duration,
-    SampleSize,
-    DetectableEffect,
-    detectable_effect,
-    detectable_effect_continuous,
-    duration,
-    power_at,
-    sample_size,
-    sample_size_continuous,
-    sample_size_curve,
-)
+from typing import Any
 
-__all__ = [
-    "ABResult",
-    "CupedComparison",
-    "Duration",
-    "HoldoutDesign",
-    "HoldoutReadout",
-    "TestDesignPlan",
-    "TrafficHistory",
-    "analyze_holdout",
-    "analyze_holdout_customers",
-    "apply_holdout",
-    "check_claim",
-    "claimed_revenue",
-    "cluster_design_effect",
-    "compare_means",
-    "cumulative_measured_lift",
-    "debias_applied",
-    "plan_holdout",
-    "plan_test",
-    "ratio_design_effect",
-    "read_history",
-    "variance_factor",
-    "weekly_duration",
-    "InitiativeTest",
-    "METHODS",
-    "SampleSize",
-    "TestPlan",
-    "analyze_ab",
-    "apply_result",
-    "DetectableEffect",
-    "detectable_effect",
-    "detectable_effect_continuous",
-    "duration",
-    "plan_tests",
-    "power_at",
-    "results_from_table",
-    "sample_size",
-    "sample_size_continuous",
-    "sample_size_curve",
-]
+# name → submodule, loaded on first use (scipy and statsmodels are heavy; the CLI's parser and the
+# pages that do not test anything should not pay for them). No submodule may share a name it
+# exports (tests/test_experiments_package.py).
+_WHERE = {
+    "ABResult": "analysis",
+    "CupedComparison": "cuped",
+    "DetectableEffect": "power",
+    "Duration": "power",
+    "HoldoutDesign": "holdout",
+    "HoldoutReadout": "holdout",
+    "InitiativeTest": "plan",
+    "METHODS": "power",
+    "SampleSize": "power",
+    "TestDesignPlan": "planner",
+    "TestPlan": "plan",
+    "TrafficHistory": "history",
+    "analyze_ab": "analysis",
+    "analyze_holdout": "holdout",
+    "analyze_holdout_customers": "holdout",
+    "apply_holdout": "holdout",
+    "apply_result": "feedback",
+    "check_claim": "holdout",
+    "claimed_revenue": "holdout",
+    "cluster_design_effect": "design_effect",
+    "compare_means": "cuped",
+    "cumulative_measured_lift": "portfolio",
+    "debias_applied": "portfolio",
+    "detectable_effect": "power",
+    "detectable_effect_continuous": "power",
+    "duration": "power",
+    "plan_holdout": "holdout",
+    "plan_test": "planner",
+    "plan_tests": "plan",
+    "power_at": "power",
+    "ratio_design_effect": "design_effect",
+    "read_history": "history",
+    "results_from_table": "analysis",
+    "sample_size": "power",
+    "sample_size_continuous": "power",
+    "sample_size_curve": "power",
+    "variance_factor": "cuped",
+    "weekly_duration": "history",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = sorted(_WHERE)

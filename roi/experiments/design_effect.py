@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from . import uploads
+from .options import MAX_DESIGN_EFFECT  # noqa: F401  (defined once, light to import)
 
-MAX_DESIGN_EFFECT = 1_000.0  # beyond this the "test" measures a handful of customers, not visits
 UNITS = ("visitor", "customer")
 
 

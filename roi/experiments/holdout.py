@@ -26,12 +26,11 @@ from statsmodels.stats.power import NormalIndPower
 from ..io import ScenarioError, parse_scenario
 from ..model import evaluate
 from ..schema import Lever, Scenario
+from .options import DEFAULT_HORIZON_DAYS, DEFAULT_REVENUE_CV  # noqa: F401  (defined once, light to import)
 from .cuped import CupedComparison, MeanDifference, check_alternative, compare_means, difference, variance_factor
 from .uploads import CustomerData
 
 DAYS_PER_YEAR = 365.0
-DEFAULT_REVENUE_CV = 2.0  # sd ÷ mean of a year's revenue per customer: many buy nothing, a few a lot
-DEFAULT_HORIZON_DAYS = 364  # 52 weeks
 MAX_HOLDOUT_WEEKS = 520
 CALIBRATION_MAX = 10.0  # the schema's bound on the programme calibration factor
 POPULATION_BASIS = ("baseline revenue ÷ customers the programme can reach in the segments its customer-facing "

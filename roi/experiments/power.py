@@ -23,8 +23,8 @@ from scipy import optimize, stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-METHODS = ("evan-miller", "pooled", "arcsine")
-CORRECTIONS = ("sidak", "bonferroni")
+from .options import METHODS, CORRECTIONS  # noqa: F401  (defined once, light to import)
+
 ALTERNATIVES = ("two-sided", "one-sided")
 MAX_DAYS = 1e8  # 270,000 years: a longer "duration" says only that the test cannot read out
 

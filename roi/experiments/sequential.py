@@ -25,9 +25,9 @@ from typing import Sequence
 import numpy as np
 from scipy import optimize, stats
 
-SPENDING = ("obrien-fleming", "pocock")
+from .options import SPENDING, MAX_LOOKS  # noqa: F401  (defined once, light to import)
+
 ALTERNATIVES = ("two-sided", "one-sided")
-MAX_LOOKS = 20  # rpact's limit too; beyond it interim looks add nothing but arithmetic
 GRID_R = 32  # Jennison & Turnbull's grid parameter r: 6r − 1 points, ~1e-7 accuracy in the tails
 _NO_BOUNDARY = math.inf  # a look that may spend nothing cannot reject
 
