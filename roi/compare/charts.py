@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts import PALETTE
+from ..palette import PALETTE
 from ..format import money as money_text
 from .figures import Entry
 
@@ -49,7 +49,7 @@ def cash_flows(items: list[Entry]) -> alt.LayerChart:
                  alt.Tooltip("net_text:N", title="Net cash flow"),
                  alt.Tooltip("cumulative_text:N", title="Cumulative")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return (lines + zero).properties(
         title=alt.Title("Cumulative net cash flow", subtitle="Risk-adjusted, undiscounted; payback at zero"),
         height=340,
@@ -77,8 +77,8 @@ def matrix(items: list[Entry]) -> alt.LayerChart:
     x = alt.X("effort_fte_months:Q", title="Effort (FTE-months)", scale=alt.Scale(padding=18))
     y = alt.Y("npv_m:Q", title=f"NPV ({unit}, risk-adjusted)", axis=alt.Axis(format=",.1f"),
               scale=alt.Scale(padding=18))
-    links = alt.Chart(data).mark_line(color="#B0B0B0", strokeWidth=1).encode(x=x, y=y, detail="initiative:N",
-                                                                              order="scenario:N")
+    links = alt.Chart(data).mark_line(color="#B0B0B0", strokeWidth=1).encode(x=x, y=y, detail=alt.Detail("initiative:N"),
+                                                                              order=alt.Order("scenario:N"))
     points = alt.Chart(data).mark_point(size=140, filled=True, opacity=0.9).encode(
         x=x, y=y,
         color=alt.Color("scenario:N", scale=colours(items), legend=LEGEND),
@@ -87,7 +87,7 @@ def matrix(items: list[Entry]) -> alt.LayerChart:
                  alt.Tooltip("npv_text:N", title="NPV"),
                  alt.Tooltip("effort_fte_months:Q", title="Effort (FTE-months)", format=",.1f")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return (links + zero + points).properties(
         title=alt.Title("Impact vs effort by initiative", subtitle="Grey lines join an initiative across scenarios"),
         height=400,

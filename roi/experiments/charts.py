@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts import OKABE_ITO
+from ..palette import OKABE_ITO
 
 WITHIN = OKABE_ITO["blue"]
 BEYOND = OKABE_ITO["vermillion"]
@@ -43,7 +43,7 @@ def sample_size_chart(curve: pd.DataFrame, *, chosen_rel_effect: float | None = 
     if chosen_rel_effect is not None:
         rule = alt.Chart(pd.DataFrame({"rel_effect": [chosen_rel_effect]})).mark_rule(
             color=BEYOND, strokeDash=[4, 3]
-        ).encode(x="rel_effect:Q", tooltip=[alt.Tooltip("rel_effect:Q", title="Your MDE", format="+.1%")])
+        ).encode(x=alt.X("rel_effect:Q"), tooltip=[alt.Tooltip("rel_effect:Q", title="Your MDE", format="+.1%")])
         layers.append(rule)
     return alt.layer(*layers).properties(
         title=alt.TitleParams("Sample size falls with the square of the effect",
@@ -79,8 +79,8 @@ def readout_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
         ],
     )
     rule = alt.Chart(pd.DataFrame({"horizon": [horizon_days], "label": [f"horizon: {horizon_days / 7:g} weeks"]}))
-    line = rule.mark_rule(color=HORIZON, strokeDash=[6, 3], size=2).encode(x="horizon:Q")
-    text = rule.mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(x="horizon:Q", y=alt.value(0), text="label:N")
+    line = rule.mark_rule(color=HORIZON, strokeDash=[6, 3], size=2).encode(x=alt.X("horizon:Q"))
+    text = rule.mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(x=alt.X("horizon:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
     return alt.layer(bars, line, text).properties(
         title=alt.TitleParams("Days to read out each initiative's test",
                               subtitle="To collect the sample for the uplift (a full week at least)"),
@@ -98,7 +98,7 @@ def schedule_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
         y=alt.Y("initiative:N", title=None, sort=alt.EncodingSortField("readout_day", order="ascending"),
                   axis=alt.Axis(labelLimit=280)),
         x=alt.X("start_day:Q", title="Days from today"),
-        x2="readout_day:Q",
+        x2=alt.X2("readout_day:Q"),
         color=alt.Color("status:N", title=None,
                         scale=alt.Scale(domain=[WITHIN_LABEL, BEYOND_LABEL], range=[WITHIN, BEYOND]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
@@ -140,9 +140,9 @@ def boundaries_chart(plan: pd.DataFrame, fixed_z: float) -> alt.LayerChart:
         ],
     )
     rule_df = pd.DataFrame({"z": [fixed_z], "label": [f"single analysis: z = {fixed_z:.2f}"]})
-    rule = alt.Chart(rule_df).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(y="z:Q")
+    rule = alt.Chart(rule_df).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(y=alt.Y("z:Q"))
     text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(
-        x=alt.value(0), y="z:Q", text="label:N")
+        x=alt.XValue(0), y=alt.Y("z:Q"), text=alt.Text("label:N"))
     return alt.layer(line, rule, text).properties(
         title=alt.TitleParams("Boundaries per look",
                               subtitle="Stop for a win when z reaches the line; early looks need stronger evidence"),
@@ -177,9 +177,9 @@ def holdout_chart(weeks: pd.DataFrame, *, readout_week: int | None = None) -> al
     layers: list[alt.Chart] = [lines]
     if readout_week is not None:
         mark = pd.DataFrame({"week": [readout_week], "label": [f"reads out: week {readout_week}"]})
-        layers.append(alt.Chart(mark).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(x="week:Q"))
+        layers.append(alt.Chart(mark).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(x=alt.X("week:Q")))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=8, color=HORIZON).encode(
-            x="week:Q", y=alt.value(0), text="label:N"))
+            x=alt.X("week:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
     return alt.layer(*layers).properties(
         title=alt.TitleParams("When the holdout can prove the case's claim",
                               subtitle="Weeks since the programme started; lift as a share of revenue (log scale)"),

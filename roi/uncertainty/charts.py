@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts import BENEFIT, COST, OKABE_ITO, TOTAL
+from ..palette import BENEFIT, COST, OKABE_ITO, TOTAL
 from .delay import DelayCurve
 from .montecarlo import Simulation
 from .sensitivity import Grid, Tornado
@@ -58,14 +58,14 @@ def tornado(t: Tornado, currency: str, metric: str = "npv", top: int = 15) -> al
         .encode(
             y=alt.Y("driver:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
             x=alt.X("base:Q", axis=axis),
-            x2="value:Q",
+            x2=alt.X2("value:Q"),
             color=alt.Color("which:N", scale=alt.Scale(domain=["low", "high"], range=[COST, BENEFIT]),
                             legend=alt.Legend(title="Driver at its", orient="bottom")),
             tooltip=[alt.Tooltip("driver:N"), alt.Tooltip("end:N", title="value"),
                      alt.Tooltip("value:Q", title="NPV (M)" if metric == "npv" else "ROI", format=",.2f" if metric == "npv" else ".1%")],
         )
     )
-    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(x="base:Q")
+    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(x=alt.X("base:Q"))
     title = "Which assumption decides the case: " + ("NPV" if metric == "npv" else "ROI") + " swing, low → high"
     return (bars + rule).properties(title=title, height=alt.Step(22))
 
@@ -95,9 +95,9 @@ def heatmap(g: Grid, currency: str) -> alt.LayerChart:
     lim = float(np.abs(df["npv"]).max()) or 1.0
     cells = alt.Chart(df).mark_rect().encode(
         x=alt.X("x0:Q", title=g.x.label, scale=alt.Scale(zero=False, nice=False)),
-        x2="x1:Q",
+        x2=alt.X2("x1:Q"),
         y=alt.Y("y0:Q", title=g.y.label, scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(titleLimit=0)),
-        y2="y1:Q",
+        y2=alt.Y2("y1:Q"),
         color=alt.Color("npv:Q", title=f"NPV ({currency} M)",
                         scale=alt.Scale(scheme="redblue", domain=[-lim, lim], domainMid=0)),
         tooltip=[alt.Tooltip("x:Q", title=g.x.label, format=".3g"), alt.Tooltip("y:Q", title=g.y.label, format=".3g"),
@@ -105,10 +105,10 @@ def heatmap(g: Grid, currency: str) -> alt.LayerChart:
     )
     segs = g.zero_contour()
     contour = alt.Chart(pd.DataFrame(segs, columns=["x", "y", "x2", "y2"])).mark_rule(
-        color=OKABE_ITO["black"], strokeWidth=2.5).encode(x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q")
+        color=OKABE_ITO["black"], strokeWidth=2.5).encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"))
     base = alt.Chart(pd.DataFrame({"x": [g.x.base], "y": [g.y.base], "label": ["base case"]})).mark_point(
         shape="diamond", size=120, filled=True, color=OKABE_ITO["yellow"], stroke="black").encode(
-        x="x:Q", y="y:Q", tooltip=["label:N"])
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("label:N")])
     return (cells + contour + base).properties(title="NPV over two drivers; black line: NPV = 0", height=380)
 
 
@@ -127,7 +127,7 @@ def histogram(sim: Simulation, currency: str, bins: int = 60) -> alt.LayerChart:
     df["sign"] = np.where(df["x1"] <= 0, "loss", np.where(df["x0"] >= 0, "gain", "either"))
     x = alt.X("x0:Q", axis=_axis(currency, "Programme NPV"), bin="binned")
     bars = alt.Chart(df).mark_bar(opacity=0.85).encode(
-        x=x, x2="x1:Q",
+        x=x, x2=alt.X2("x1:Q"),
         y=alt.Y("share:Q", axis=alt.Axis(title="Share of draws", format=".1%")),
         color=alt.Color("sign:N", scale=alt.Scale(domain=["loss", "either", "gain"], range=[COST, TOTAL, BENEFIT]), legend=None),
         tooltip=[alt.Tooltip("x0:Q", title="from (M)", format=",.2f"), alt.Tooltip("x1:Q", title="to (M)", format=",.2f"),
@@ -138,8 +138,8 @@ def histogram(sim: Simulation, currency: str, bins: int = 60) -> alt.LayerChart:
                                    scale=alt.Scale(domain=[0, 1])))
     q = pd.DataFrame({"label": ["P10", "P50", "P90", "0"],
                       "x": [sim.quantile(0.1) / M, sim.quantile(0.5) / M, sim.quantile(0.9) / M, 0.0]})
-    rules = alt.Chart(q).mark_rule(strokeDash=[4, 3], color=TOTAL).encode(x="x:Q", tooltip=["label:N", alt.Tooltip("x:Q", format=",.2f")])
-    labels = alt.Chart(q).mark_text(align="left", dx=3, dy=-5, color=TOTAL).encode(x="x:Q", y=alt.value(8), text="label:N")
+    rules = alt.Chart(q).mark_rule(strokeDash=[4, 3], color=TOTAL).encode(x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=",.2f")])
+    labels = alt.Chart(q).mark_text(align="left", dx=3, dy=-5, color=TOTAL).encode(x=alt.X("x:Q"), y=alt.YValue(8), text=alt.Text("label:N"))
     return alt.layer(bars + rules + labels, cum).resolve_scale(y="independent").properties(
         title=f"NPV over {sim.draws:,} draws: P(NPV < 0) = {sim.prob_npv_negative:.1%}", height=320)
 
@@ -152,7 +152,7 @@ def contributions(sim: Simulation, top: int = 10) -> alt.Chart:
     return alt.Chart(df).mark_bar(color=BENEFIT).encode(
         y=alt.Y("driver:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("share:Q", axis=alt.Axis(title="Share of NPV variance explained", format=".0%")),
-        tooltip=["driver:N", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=[alt.Tooltip("driver:N"), alt.Tooltip("share:Q", format=".1%")],
     ).properties(title=f"Which inputs explain the spread (linear R² = {sim.r_squared:.2f})", height=alt.Step(22))
 
 
@@ -177,9 +177,9 @@ def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.Lay
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=series, range=colours),
                         legend=alt.Legend(orient="right", labelLimit=0)),
         size=alt.condition(alt.datum.series == "Programme", alt.value(3.5), alt.value(1.5)),
-        tooltip=["series:N", "month:Q", alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
+        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:Q"), alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     return (lines + zero).properties(
         title=alt.Title(f"What waiting costs: {currency} {curve.programme_cost_per_month:,.0f} of programme NPV "
                         "per month of delay",

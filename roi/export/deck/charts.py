@@ -18,7 +18,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.util import Emu, Pt
 
 from .. import textfit
-from ...charts import OKABE_ITO, QUADRANT_COLOURS, TOTAL, waterfall_frame
+from ...charts.case import waterfall_frame
+from ...palette import OKABE_ITO, QUADRANT_COLOURS, TOTAL
 from ...format import currency_symbol
 from ...model import BusinessCase
 from .template import FONT, nobreak
