@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from roi import charts
-from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from roi.references import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.evidence import evidence_source
 from ui import format as fmt
 from ui import exports, inputs, state

@@ -6,7 +6,7 @@ import streamlit as st
 
 from roi import charts
 from roi import uncertainty as unc
-from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
+from roi.references import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.verdict import MATERIAL_LOSS, verdict
 from ui import format as fmt
 from ui import analyses, exports, inputs, md, state

@@ -74,14 +74,7 @@ st.markdown(
 sweep = _sweep(scenario.model_dump_json())
 c1, c2 = st.columns([3, 2], gap="large")
 with c1:
-    curve = [maturity.at_index(scenario.process, i / 20) for i in range(21)] + [m]
-    frame = pd.DataFrame({
-        "maturity_index": [c.index for c in curve],
-        "realisation": [c.realisation for c in curve],
-        "ramp_months": [c.ramp_months for c in curve],
-        "current": [False] * (len(curve) - 1) + [True],
-    })
-    exports.chart(charts.maturity_curve(frame), "Maturity curve")
+    exports.chart(charts.maturity_curve(maturity.curve_frame(scenario.process)), "Maturity curve")
 with c2:
     st.dataframe(
         pd.DataFrame({

@@ -13,8 +13,12 @@ The rule (an assumption of this tool, stated to the user on the Process page):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .schema import Process
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCORE_FIELDS = ("alignment", "test_and_learn", "feedback_loop", "governance")
 
@@ -44,3 +48,23 @@ def at_index(process: Process, index: float) -> Maturity:
 def assess(process: Process) -> Maturity:
     """Apply the maturity rule in the module docstring to the process's own scores."""
     return at_index(process, maturity_index(process))
+
+
+def curve(process: Process, points: int = 21) -> list[Maturity]:
+    """The rule at ``points`` evenly spaced indices from 0 to 1, then at the process's own index
+    (last): what the Process page draws, the current organisation marked."""
+    return [at_index(process, k / (points - 1)) for k in range(points)] + [assess(process)]
+
+
+def curve_frame(process: Process, points: int = 21) -> "pd.DataFrame":
+    """:func:`curve` as a table: ``maturity_index``, ``realisation`` (0–1), ``ramp_months`` and
+    ``current`` (true on the last row only) — the input of :func:`roi.charts.maturity_curve`."""
+    import pandas as pd  # the model's hot path imports this module; only the page needs pandas
+
+    rows = curve(process, points)
+    return pd.DataFrame({
+        "maturity_index": [c.index for c in rows],
+        "realisation": [c.realisation for c in rows],
+        "ramp_months": [c.ramp_months for c in rows],
+        "current": [False] * (len(rows) - 1) + [True],
+    })

@@ -11,7 +11,7 @@ import pytest
 import roi
 from roi import charts, render
 from roi import prioritization as pr
-from roi.benchmarks import REVENUE_PER_CAMPAIGN_DOLLAR
+from roi.references import REVENUE_PER_CAMPAIGN_DOLLAR
 from roi.delay import cost_of_delay_per_month
 from roi.plan import recommend
 

@@ -77,6 +77,17 @@ def test_maturity_rule():
     assert (m3.index, m3.realisation, m3.ramp_months) == (0.5, 0.75, 7.5)
 
 
+def test_maturity_curve_frame_is_the_rule_at_each_index_then_yours():
+    # Scores 2, 3, 4, 5 → index (1 + 2 + 3 + 4) / 16 = 0.625; floor 0.5 → realised 0.8125;
+    # ramp 12 − 9 × 0.625 = 6.375 months. The curve: 21 points 0, 0.05, … 1, then yours.
+    from roi.maturity import curve_frame
+
+    f = curve_frame(Process(alignment=2, test_and_learn=3, feedback_loop=4, governance=5))
+    assert len(f) == 22 and list(f.current) == [False] * 21 + [True]
+    assert f.maturity_index.iloc[10] == pytest.approx(0.5) and f.realisation.iloc[10] == pytest.approx(0.75)
+    assert tuple(f.iloc[-1][["maturity_index", "realisation", "ramp_months"]]) == pytest.approx((0.625, 0.8125, 6.375))
+
+
 def test_same_lever_same_segment_combines_multiplicatively():
     # Two +10% conversion initiatives on one segment: 1 − 0.9 × 0.9 = 19%, not 20%.
     # Each keeps half: 9.5% of 100,000 = 9,500 a year; 500 a year removed from each.

@@ -7,7 +7,7 @@ import math
 import pytest
 
 import roi
-from roi.benchmarks import load_benchmarks
+from roi.references import load_benchmarks
 
 SAMPLES = roi.sample_paths()
 

@@ -16,7 +16,7 @@ in the business case, not among the customers the test treats).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -297,10 +297,6 @@ def _schedule(tests: list[InitiativeTest], tests_per_month: float, launch_day: d
     for t in tests:
         if t.initiative in slots:
             start = max(slots[t.initiative], launch_day[t.initiative])
-            t = _replace(t, start_day=start, readout_day=start + (t.run_days or 0.0))
+            t = replace(t, start_day=start, readout_day=start + (t.run_days or 0.0))
         out.append(t)
     return out
-
-
-def _replace(t: InitiativeTest, **changes: Any) -> InitiativeTest:
-    return InitiativeTest(**(asdict(t) | changes))

@@ -20,7 +20,7 @@ from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIB
 # would hide the function (tests/test_uncertainty_engine.py checks every name).
 _WHERE = {
     "PROGRAMME": "thresholds", "Breakeven": "thresholds", "breakeven": "thresholds",
-    "DelayCurve": "delay", "delay_curve": "delay",
+    "DelayCurve": "roi.delay", "delay_curve": "roi.delay",  # cost of delay lives in roi.delay
     "Driver": "ranges", "Ranges": "ranges", "drivers": "ranges", "grid_drivers": "ranges",
     "Contribution": "montecarlo", "Simulation": "montecarlo", "simulate": "montecarlo",
     "Cases": "sensitivity", "Grid": "sensitivity", "Tornado": "sensitivity", "TornadoRow": "sensitivity",
@@ -32,7 +32,8 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         import importlib
 
-        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        where = _WHERE[name]
+        return getattr(importlib.import_module(where if "." in where else f"{__name__}.{where}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

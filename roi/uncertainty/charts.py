@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..palette import BENEFIT, COST, OKABE_ITO, TOTAL
-from .delay import DelayCurve
+from ..delay import DelayCurve
 from .montecarlo import Simulation
 from .sensitivity import Grid, Tornado
 

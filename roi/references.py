@@ -1,4 +1,4 @@
-"""Published benchmarks: uplift ranges by lever (``data/benchmarks.csv``) and programme figures.
+"""Published reference figures: uplift ranges by lever (``data/benchmarks.csv``) and programme ratios.
 
 Uplifts are relative (0.05 = +5%). Rows whose source is ``assumption`` are tool defaults, not
 published figures, and are labelled so wherever they appear.
@@ -37,9 +37,3 @@ def load_benchmarks(path: Path = BENCHMARKS_CSV) -> pd.DataFrame:
     if not df.confidence.isin(["low", "medium", "high"]).all():
         raise ValueError(f"{path.name}: confidence must be low, medium or high")
     return df
-
-
-def for_lever(lever: str) -> pd.DataFrame:
-    """Benchmarks that apply to one lever (rows for programme-level revenue excluded)."""
-    df = load_benchmarks()
-    return df[df.lever == lever].reset_index(drop=True)
