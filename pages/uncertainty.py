@@ -13,8 +13,6 @@ from ui import format as fmt
 from roi.uncertainty.defaults import QUICK_DRAWS
 from ui import analyses, exports, inputs, state
 
-SLOW_SECONDS = 1.0
-_SECONDS_PER_ELEMENT = 3e-9  # rough cost of one draw × (pairs + initiatives) × year on this engine
 
 
 # ------------------------------------------------------------------ cached wrappers (UI side only)
@@ -95,19 +93,17 @@ with st.sidebar:
                             help="Over each driver's low / base / high. PERT weights the base case more.")
     inputs.number_field("settings.uplift_correlation", show_source=False)
 
-structure_size = (sum(len(i.segments) for i in scenario.initiatives) + len(scenario.initiatives)) * scenario.settings.horizon_years
+# The full run is computed in the background. When it takes longer than a moment (large cases,
+# many draws), the page shows the first QUICK_DRAWS draws of the same run — same seed and streams:
+# the same draws, fewer of them — and refreshes itself when all are done.
 try:
-    if draws * structure_size * _SECONDS_PER_ELEMENT > SLOW_SECONDS:
-        bar = st.progress(0.0, text=f"Running {draws:,} Monte Carlo draws…")
-        sim = analyses.simulation(sj, draws, seed, distribution, ranges,
-                                  _progress=lambda f: bar.progress(f, text=f"Running {draws:,} draws… {f:.0%}"))
-        bar.empty()
-    else:
-        with st.spinner(f"Running {draws:,} Monte Carlo draws…"):
-            sim = analyses.simulation(sj, draws, seed, distribution, ranges)
+    full = analyses.simulation_later(sj, draws, seed, distribution, ranges, wait=analyses.wait_seconds())
+    refining = full is None
+    sim = full or analyses.simulation(sj, min(draws, QUICK_DRAWS), seed, distribution, ranges)
     # The same draws with independent uplifts: what sharing causes does to the odds (the first
     # QUICK_DRAWS of them: a comparison, not the headline)
-    independent = sim if sim.correlation == 0 else analyses.simulation(
+    # (once the full run is in: while it runs, the cores are busy with it)
+    independent = sim if sim.correlation == 0 else None if refining else analyses.simulation(
         sj, min(draws, QUICK_DRAWS), seed, distribution, ranges, 0.0)
     t_npv = _tornado(sj, ranges, "npv")
     delay = _delay(sj)
@@ -115,12 +111,22 @@ except ValueError as exc:
     st.error(f"Cannot analyse this scenario: {exc}")
     st.stop()
 
+if refining:
+    @st.fragment(run_every=0.5)
+    def _wait_for_the_full_run() -> None:
+        st.info(f"Showing the first {sim.draws:,} of {draws:,} draws while the rest run — the same draws, "
+                "fewer of them; the page updates itself when all are done.", icon=":material/hourglass_top:")
+        if analyses.finished(sj, draws, seed, distribution, ranges):
+            st.rerun()
+
+    _wait_for_the_full_run()
+
 # ---- the three answers
 top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
 a, b, c = st.columns([1, 2, 1])
 a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
          help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
-if sim.correlation > 0:
+if independent is not None and sim.correlation > 0:
     a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
               f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
               "together.")

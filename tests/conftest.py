@@ -13,6 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_SCRIPT = ROOT / "scripts" / "postgres.sh"
 
 
+# Pages wait for every Monte Carlo run, so a test sees the full run's figures whatever the
+# machine's load (the page's own "first draws, then all" path is tested with a wait of 0).
+os.environ.setdefault("ROI_RISK_WAIT_SECONDS", "600")
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """SQLAlchemy URL of an empty-enough PostgreSQL database, ``roi_test``.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -40,6 +42,28 @@ def test_page_renders_every_sample_with_the_cli_numbers(sample):
                for c in at.caption)
     top = tornado(scenario).rows[0]
     assert any(m.value == f"#### {top.label}" for m in at.markdown)  # wraps instead of truncating
+
+
+def test_a_slow_full_run_shows_its_first_draws_then_all(monkeypatch):
+    """When the full run takes longer than the page waits, the page shows the first 20,000 draws
+    of the same run (each driver has its own stream: the same draws, fewer), then all of them."""
+    monkeypatch.setenv("ROI_RISK_WAIT_SECONDS", "0")
+    at = _open("european_retailer")
+    at.number_input(key="unc_seed").set_value(4_242).run()  # a run no other test has cached
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    cur = scenario.settings.currency
+    assert any("Showing the first 20,000 of 100,000 draws" in i.value for i in at.info)
+    first = simulate(scenario, draws=20_000, seed=4_242)
+    assert metric(at, "P50 NPV (median)") == fmt.money(first.quantile(0.5), cur)
+    deadline = time.monotonic() + 120
+    while any("Showing the first" in i.value for i in at.info):
+        assert time.monotonic() < deadline, "the full run never arrived"
+        time.sleep(0.2)
+        at.run()
+    full = simulate(scenario, draws=100_000, seed=4_242)  # `python -m roi simulate FILE --seed 4242`
+    assert metric(at, "P50 NPV (median)") == fmt.money(full.quantile(0.5), cur)
+    assert metric(at, "Chance of losing money") == fmt.pct(full.prob_npv_negative)
 
 
 def test_controls_change_the_answer():

@@ -7,6 +7,13 @@ page the same draws, without computing them twice. Cached values are results, ne
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
 import streamlit as st
 
 import roi
@@ -38,13 +45,10 @@ def ranges_key(ranges: unc.Ranges | None = None) -> Ranges:
 @st.cache_data(show_spinner=False, max_entries=16)
 def simulation(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
                distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
-               correlation: float | None = None, _progress=None) -> unc.Simulation:
+               correlation: float | None = None) -> unc.Simulation:
     """:func:`roi.uncertainty.simulate` — ``ranges`` by name (default: the tool's), ``correlation``
-    the scenario's unless given. ``_progress`` (not part of the key) reports the fraction done."""
-    return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed,
-                        distribution=distribution,  # type: ignore[arg-type]
-                        ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation,
-                        progress=_progress)
+    the scenario's unless given."""
+    return _run(scenario_json, draws, seed, distribution, ranges, correlation)
 
 
 def quick_range(scenario_json: str) -> unc.Simulation:
@@ -52,3 +56,79 @@ def quick_range(scenario_json: str) -> unc.Simulation:
     Risk page's default run — the same seed, distribution and ranges, so each draw is the same
     draw (equal to rounding; each driver has its own random stream), only fewer of them."""
     return simulation(scenario_json, QUICK_DRAWS)
+
+
+# ------------------------------------------------------------------ full runs in the background
+
+class _Background:
+    """Full Monte Carlo runs computed off the script thread, one at a time (the app's sessions
+    share the cores), remembered by their inputs for every session; the oldest are forgotten."""
+
+    KEEP = 8
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roi-monte-carlo")
+        self.jobs: OrderedDict[tuple[Any, ...], Future] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Future | None:
+        with self.lock:
+            return self.jobs.get(key)
+
+    def start(self, key: tuple[Any, ...], **kwargs: Any) -> Future:
+        with self.lock:
+            job = self.jobs.get(key)
+            if job is None:
+                job = self.jobs[key] = self.pool.submit(_run, **kwargs)
+                while len(self.jobs) > self.KEEP:
+                    old_key = next(iter(self.jobs))
+                    self.jobs.pop(old_key).cancel()  # not started yet: never run; done: forgotten
+            else:
+                self.jobs.move_to_end(key)
+            return job
+
+
+def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
+         correlation: float | None) -> unc.Simulation:
+    return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed,
+                        distribution=distribution,  # type: ignore[arg-type]
+                        ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation)
+
+
+@st.cache_resource(show_spinner=False)
+def _background() -> _Background:
+    return _Background()
+
+
+WAIT_SECONDS = 0.4  # how long a page waits for a full run before showing its first draws
+
+
+def wait_seconds() -> float:
+    """:data:`WAIT_SECONDS`, or ``ROI_RISK_WAIT_SECONDS`` (the tests wait for every run)."""
+    try:
+        return max(0.0, float(os.environ.get("ROI_RISK_WAIT_SECONDS", WAIT_SECONDS)))
+    except ValueError:
+        return WAIT_SECONDS
+
+
+def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
+                     distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
+                     correlation: float | None = None, *, wait: float = 0.0) -> unc.Simulation | None:
+    """The run of :func:`simulation`, computed in a background thread (started once, whichever
+    session asks first): the result if it finishes within ``wait`` seconds, else ``None`` — ask
+    again later. Errors of the run are raised."""
+    key = (scenario_json, draws, seed, distribution, ranges, correlation)
+    job = _background().start(key, scenario_json=scenario_json, draws=draws, seed=seed,
+                              distribution=distribution, ranges=ranges, correlation=correlation)
+    try:
+        return job.result(timeout=wait)
+    except FutureTimeout:
+        return None
+
+
+def finished(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
+             distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
+             correlation: float | None = None) -> bool:
+    """Whether the background run of these inputs has finished (or failed)."""
+    job = _background().get((scenario_json, draws, seed, distribution, ranges, correlation))
+    return job is None or job.done()
