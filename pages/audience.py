@@ -24,23 +24,18 @@ st.caption("Edit cells directly; add or delete rows at the bottom of the table. 
            "(80 = 80%), like the other fields. Visits and retention are per year; order value is per order; "
            "customers is a count. Invalid cells are named below the table and the results stay on the last "
            "valid scenario until they are fixed.")
-N = st.column_config.NumberColumn
-P = {"format": "%.1f%%", "step": 0.1, "min_value": 0.0, "max_value": 100.0, "width": 98}
+ROW = "segments[0]."  # the registry's field of every row
 columns = {
     "name": st.column_config.TextColumn("Segment", required=True, pinned=True, width=175,
                                         help="Unique segment name."),
-    "customers": N("Customers", format="localized", min_value=0, width=98, help="Active customers (count)."),
-    "identifiable_share": N("Identifiable", help="% of the segment's customers we can recognise "
-                            "(logged in, known e-mail or device), 0–100.", **P),
-    "consent_share": N("Consented", help="% of identifiable customers who consented to personalization, 0–100.",
-                       **P),
-    "visits_per_customer": N("Visits/yr", format="%.1f", width=98,
-                             help="Visits, sessions or contacts per customer per year."),
-    "baseline_conversion_rate": N("Conversion", help="Baseline orders per visit, in % (2.5 = 2.5%).", **P),
-    "average_order_value": N(f"Order value ({cur})", format="%.2f", width=98,
-                             help=f"Revenue per order, {cur}."),
-    "gross_margin": N("Gross margin", help="Gross profit per unit of revenue, in % (0–100).", **P),
-    "retention_rate": N("Retention/yr", help="% of customers still active a year later, 0–100.", **P),
+    "customers": inputs.column(ROW + "customers", format="localized", width=98, step=None),
+    "identifiable_share": inputs.column(ROW + "identifiable_share", width=98),
+    "consent_share": inputs.column(ROW + "consent_share", width=98),
+    "visits_per_customer": inputs.column(ROW + "visits_per_customer", format="%.1f", width=98),
+    "baseline_conversion_rate": inputs.column(ROW + "baseline_conversion_rate", width=98),
+    "average_order_value": inputs.column(ROW + "average_order_value", format="%.2f", width=98, step=None),
+    "gross_margin": inputs.column(ROW + "gross_margin", width=98),
+    "retention_rate": inputs.column(ROW + "retention_rate", width=98),
 }
 labels = {k: v["label"] for k, v in columns.items()}
 inputs.table_editor(

@@ -22,22 +22,14 @@ inputs.headline(case)
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Cost per asset")
-    inputs.number_field("content.cost_per_asset_generic", "Generic asset", f"{cur} per asset",
-                        "Cost of one asset shown to everyone.", step=50.0, money=True)
-    inputs.number_field("content.cost_per_asset_segment", "Segment-level asset", f"{cur} per asset per segment",
-                        "Cost of one asset made for one segment; multiplied by the segments an initiative targets.",
-                        step=50.0, money=True)
-    inputs.number_field("content.cost_per_asset_one_to_one", "1:1 template", f"{cur} per modular template",
-                        "Cost of one modular template that feeds 1:1 assembly from the product database.",
-                        step=100.0, money=True)
+    inputs.number_field("content.cost_per_asset_generic")
+    inputs.number_field("content.cost_per_asset_segment")
+    inputs.number_field("content.cost_per_asset_one_to_one")
 with right:
     st.subheader("Volume and reuse")
-    inputs.number_field("content.variants_per_asset", "Variants per asset", "versions, 1–1000",
-                        "Versions of each asset (A/B variants, sizes, languages).", step=1.0)
-    inputs.number_field("content.refreshes_per_year", "Refreshes per year", "times per year, 0–365",
-                        "How often the content is renewed.", step=1.0)
-    inputs.number_field("content.reuse_rate", "Reuse rate", "% of assets from the library", percent=True,
-                        help="Share of assets taken from the content library instead of made new.", step=5.0)
+    inputs.number_field("content.variants_per_asset")
+    inputs.number_field("content.refreshes_per_year")
+    inputs.number_field("content.reuse_rate")
 
 st.subheader("Content cost by initiative")
 costs = content_cost_per_year(scenario)

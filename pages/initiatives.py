@@ -39,16 +39,12 @@ with c1:
     st.markdown("**Uplift** (relative change of the lever; +5% = 5)")
     # An uplift's provenance is the initiative's evidence (assumed / benchmark / measured).
     evidence = inputs.evidence_line(ini.evidence)
-    for field, label, text in (("low", "Uplift, low", "Pessimistic relative uplift of the lever."),
-                               ("base", "Uplift, base", "Expected relative uplift used in the headline case."),
-                               ("high", "Uplift, high", "Optimistic relative uplift of the lever.")):
-        inputs.number_field(f"{p}.uplift.{field}", label, "% relative", percent=True, step=0.5, help=text,
-                            parent_problems=field == "base", source=evidence, show_source=False)
+    for field in ("low", "base", "high"):
+        inputs.number_field(f"{p}.uplift.{field}", parent_problems=field == "base", source=evidence,
+                            show_source=False)
     st.caption(f"Source of the uplift range: {evidence}")
-    inputs.select_field(f"{p}.evidence.kind", "Evidence", [e.value for e in EvidenceKind],
-                        "assumed: nobody has shown it; benchmark: published elsewhere; measured: our own test. It "
-                        "sets the benefit's risk adjustment.")
-    inputs.text_field(f"{p}.evidence.source", "Evidence source", "Publication or test name.")
+    inputs.select_field(f"{p}.evidence.kind")
+    inputs.text_field(f"{p}.evidence.source")
     inputs.number_field(f"{p}.benefit_risk", step=1.0)
     st.caption(f"Risk adjustment applied: **{fmt.pct(ic.benefit_risk, 0)}** of its benefits"
                + ("" if ini.benefit_risk is not None else f" (the rate for {ini.evidence.kind.value} uplifts)")
@@ -58,41 +54,28 @@ with c1:
     inputs.number_field(f"{p}.effect_decay", step=5.0)
 with c2:
     st.markdown("**Costs**")
-    inputs.number_field(f"{p}.one_time_cost", "One-time cost", f"{cur}, at year 0",
-                        "Implementation cost of the initiative.", step=10_000.0, money=True)
-    inputs.number_field(f"{p}.annual_running_cost", "Running cost", f"{cur} per year",
-                        "Licences, operations once launched.", step=10_000.0, money=True)
-    inputs.number_field(f"{p}.variable_campaign_cost", "Variable campaign cost", f"{cur} per year",
-                        "Sends, media and incentives at full run-rate (the denominator of revenue per "
-                        "campaign dollar).", step=10_000.0, money=True)
+    inputs.number_field(f"{p}.one_time_cost")
+    inputs.number_field(f"{p}.annual_running_cost")
+    inputs.number_field(f"{p}.variable_campaign_cost")
     if ini.lever == Lever.cost_saving:
-        inputs.number_field(f"{p}.cost_base", "Cost base addressed", f"{cur} per year",
-                            "Annual cost this efficiency initiative saves on.", step=10_000.0, money=True)
-    inputs.number_field(f"{p}.content_assets", "Content assets", "assets per refresh",
-                        "Distinct assets needed per refresh (priced on the Content page).", step=1.0)
+        inputs.number_field(f"{p}.cost_base")
+    inputs.number_field(f"{p}.content_assets")
 with c3:
     st.markdown("**Reach and delivery**")
-    inputs.multiselect_field(f"{p}.segments", "Target segments", segment_names,
-                             "Segments the initiative personalizes for (none for cost saving).")
+    inputs.multiselect_field(f"{p}.segments", options=segment_names)
     inputs.toggle_field(f"{p}.requires_identity")
-    inputs.number_field(f"{p}.channel_reach", "Channel reach",
-                        "% of " + ("personalizable customers" if ini.requires_identity else "all customers"),
-                        percent=True, step=5.0,
-                        help="Share of the eligible customers the channel reaches: identified and consented ones "
-                        "for personalization by profile, everyone for personalization by context.")
-    inputs.number_field(f"{p}.effort_fte_months", "Effort", "FTE-months",
-                        "Delivery effort: people × months to build and launch.", step=1.0)
-    inputs.number_field(f"{p}.months_to_launch", "Months to launch", "months, 0–120",
-                        "Months from programme start until the initiative goes live.", step=1.0)
+    # the unit says who is eligible, which depends on the identity switch above
+    inputs.number_field(f"{p}.channel_reach", unit="% of " + ("personalizable customers" if ini.requires_identity
+                                                               else "all customers"))
+    inputs.number_field(f"{p}.effort_fte_months")
+    inputs.number_field(f"{p}.months_to_launch")
 
 st.subheader("All initiatives")
 st.caption("Edit any cell; add or delete rows at the bottom. Uplifts and reach are typed in percent (5 = +5%), "
            "like the fields above. "
            "Problems are named below the table; results stay on the last valid scenario until fixed.")
-N = st.column_config.NumberColumn
 S = st.column_config.SelectboxColumn
-PCT = {"format": "%.1f%%", "step": 0.1}
-MONEY = {"format": "localized", "step": 1000}
+ROW = "initiatives[0]."  # the registry's field of every row
 columns = {
     "name": st.column_config.TextColumn("Initiative", required=True, width="medium", pinned=True),
     "outcome": S("Outcome", options=[o.value for o in Outcome], required=True),
@@ -100,21 +83,19 @@ columns = {
     "segments": st.column_config.MultiselectColumn("Segments", options=segment_names),
     "requires_identity": st.column_config.CheckboxColumn(
         "Needs identity", help="On: identified and consented customers only. Off: by context, everyone."),
-    "channel_reach": N("Reach", help="% of eligible customers the channel reaches, 0–100.",
-                       min_value=0.0, max_value=100.0, **PCT),
-    "uplift_low": N("Uplift low", help="Pessimistic relative uplift, in % (5 = +5%).", **PCT),
-    "uplift_base": N("Uplift base", help="Expected relative uplift, in % (5 = +5%).", **PCT),
-    "uplift_high": N("Uplift high", help="Optimistic relative uplift, in % (5 = +5%).", **PCT),
-    "effect_decay": N("Decay/yr", help="% of the effect lost each year after full ramp.", min_value=0.0,
-                      max_value=90.0, **PCT),
+    "channel_reach": inputs.column(ROW + "channel_reach"),
+    "uplift_low": inputs.column(ROW + "uplift.low", min_value=None, max_value=None),
+    "uplift_base": inputs.column(ROW + "uplift.base", min_value=None, max_value=None),
+    "uplift_high": inputs.column(ROW + "uplift.high", min_value=None, max_value=None),
+    "effect_decay": inputs.column(ROW + "effect_decay"),
     "depth": S("Depth", options=[d.value for d in Depth]),
-    "content_assets": N("Assets", format="%d"),
-    "one_time_cost": N(f"One-time ({cur})", **MONEY),
-    "annual_running_cost": N(f"Running/yr ({cur})", **MONEY),
-    "variable_campaign_cost": N(f"Campaign/yr ({cur})", **MONEY),
-    "cost_base": N(f"Cost base/yr ({cur})", **MONEY),
-    "effort_fte_months": N("Effort (FTE-mo)", format="%.1f"),
-    "months_to_launch": N("Launch (months)", format="%.1f"),
+    "content_assets": inputs.column(ROW + "content_assets", format="%d", step=None),
+    "one_time_cost": inputs.column(ROW + "one_time_cost"),
+    "annual_running_cost": inputs.column(ROW + "annual_running_cost"),
+    "variable_campaign_cost": inputs.column(ROW + "variable_campaign_cost"),
+    "cost_base": inputs.column(ROW + "cost_base"),
+    "effort_fte_months": inputs.column(ROW + "effort_fte_months", format="%.1f", step=None),
+    "months_to_launch": inputs.column(ROW + "months_to_launch", format="%.1f", step=None),
     "evidence_kind": S("Evidence", options=[e.value for e in EvidenceKind]),
     "evidence_source": st.column_config.TextColumn("Evidence source"),
 }

@@ -42,24 +42,16 @@ with left:
                        "Decisions made at the right speed. " + SCORE + ".")
 with mid:
     st.subheader("Programme costs")
-    inputs.number_field("process.team_annual_cost", "Programme team", f"{cur} per year",
-                        "Shared personalization team (not attributed to any initiative).", step=10_000.0, money=True)
-    inputs.number_field("process.platform_annual_cost", "Platform licences and hosting", f"{cur} per year",
-                        "Shared personalization platform, per year.", step=10_000.0, money=True)
-    inputs.number_field("process.platform_one_time_cost", "Platform implementation", f"{cur}, at year 0",
-                        "One-time implementation of the platform.", step=10_000.0, money=True)
-    inputs.number_field("process.fte_month_cost", step=1_000.0, money=True)
-    inputs.number_field("process.tests_per_month", "Test capacity", "experiments per month",
-                        "Experiments the team can run per month.", step=1.0)
+    inputs.number_field("process.team_annual_cost")
+    inputs.number_field("process.platform_annual_cost")
+    inputs.number_field("process.platform_one_time_cost")
+    inputs.number_field("process.fte_month_cost")
+    inputs.number_field("process.tests_per_month")
 with right:
     st.subheader("Maturity rule")
-    inputs.number_field("process.realisation_floor", "Realised at maturity 1", "% of theoretical benefit",
-                        percent=True, step=5.0,
-                        help="Share of the theoretical uplift an ad-hoc organisation realises; 100% at maturity 5.")
-    inputs.number_field("process.ramp_months_slowest", "Ramp at maturity 1", "months to full effect",
-                        "Months from launch to full effect for an ad-hoc organisation.", step=1.0)
-    inputs.number_field("process.ramp_months_fastest", "Ramp at maturity 5", "months to full effect",
-                        "Months from launch to full effect for a leading organisation.", step=1.0)
+    inputs.number_field("process.realisation_floor")
+    inputs.number_field("process.ramp_months_slowest")
+    inputs.number_field("process.ramp_months_fastest")
 
 st.subheader("How maturity changes the realised benefit and ramp")
 m = case.maturity

@@ -24,13 +24,16 @@ from .schema import Scenario
 @dataclass(frozen=True)
 class FieldSpec:
     """What a field is, for people: ``title`` (label), ``unit``, ``help``, whether it is a
-    share typed as a percentage, its natural step, and its bounds (in the stored unit)."""
+    share typed as a percentage or an amount of money, its natural step, and its bounds (in the
+    stored unit)."""
 
     name: str
     title: str
     unit: str = ""
     help: str = ""
     percent: bool = False
+    money: bool = False
+    short: str = ""  # a table column's header when the title is too long; "" → the title
     step: float | None = None
     lower: float | None = None
     upper: float | None = None
@@ -74,6 +77,8 @@ def _spec(model: type[BaseModel], name: str) -> FieldSpec:
         unit=str(extra.get("unit", "")),
         help=info.description or "",
         percent=bool(extra.get("percent", False)),
+        money=bool(extra.get("money", False)),
+        short=str(extra.get("short", "")),
         step=extra.get("step"),  # type: ignore[arg-type]
         lower=lower,
         upper=upper,

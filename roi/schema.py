@@ -104,13 +104,17 @@ Sources = dict[Annotated[str, Field(max_length=100), AfterValidator(_text)], Sou
 
 
 def field(default: Any = ..., *, title: str, unit: str = "", help: str = "", percent: bool = False,
-          step: float | None = None, **kwargs: Any) -> Any:
+          step: float | None = None, money: bool = False, short: str = "", **kwargs: Any) -> Any:
     """A field with its label, unit and help written once (read through :mod:`roi.fields`).
 
     ``percent``: stored as a fraction 0–1, typed and shown as a percentage. ``step``: the
-    natural increment of an input box (in the displayed unit).
+    natural increment of an input box (in the displayed unit). ``money``: an amount in the
+    scenario's currency (the unit is then said after the currency: "EUR per year"). ``short``: the
+    header of the field's column in a table, when the title is too long for one.
     """
-    extra: dict[str, Any] = {"unit": unit, "percent": percent}
+    extra: dict[str, Any] = {"unit": unit, "percent": percent, "money": money}
+    if short:
+        extra["short"] = short
     if step is not None:
         extra["step"] = step
     return Field(default, title=title, description=help, json_schema_extra=extra, **kwargs)
@@ -236,14 +240,16 @@ class Segment(_Model):
     name: Name() = field(title="Segment")  # type: ignore[valid-type]
     customers: NonNegative = field(title="Customers", unit="active customers", step=1000,
                                    help="Active customers in the segment.")
-    visits_per_customer: NonNegative = field(title="Visits per customer", unit="per customer per year",
+    visits_per_customer: NonNegative = field(title="Visits per customer", short="Visits/yr",
+                                             unit="per customer per year",
                                              help="Visits, sessions or contacts per customer per year.")
     baseline_conversion_rate: Fraction = field(title="Conversion", unit="orders per visit", percent=True, step=0.1,
                                                help="Orders per visit today.")
-    average_order_value: Money = field(title="Order value", unit="per order", help="Revenue per order.")
+    average_order_value: Money = field(title="Order value", unit="per order", money=True, help="Revenue per order.")
     gross_margin: Fraction = field(title="Gross margin", unit="share of revenue", percent=True,
                                    help="Gross profit per unit of revenue.")
-    retention_rate: Fraction = field(title="Retention", unit="still active a year later", percent=True,
+    retention_rate: Fraction = field(title="Retention", short="Retention/yr", unit="still active a year later",
+                                     percent=True,
                                      help="Share of customers still active a year later.")
     identifiable_share: Fraction = field(title="Identifiable", unit="share of customers", percent=True,
                                          help="Share of customers we can recognise (logged in, known).")
@@ -271,18 +277,22 @@ class Segment(_Model):
 class Content(_Model):
     """What must be produced to personalize, and what it costs per asset."""
 
-    cost_per_asset_generic: Money = field(500.0, title="Generic asset", unit="per asset",
-                                          help="Cost to produce one generic asset.")
-    cost_per_asset_segment: Money = field(1_500.0, title="Segment-level asset", unit="per asset",
-                                          help="Cost to produce one asset for one segment.")
-    cost_per_asset_one_to_one: Money = field(4_000.0, title="1:1 template", unit="per modular template",
-                                             help="Cost of one modular template feeding 1:1 assembly.")
+    cost_per_asset_generic: Money = field(500.0, title="Generic asset", unit="per asset", money=True, step=50.0,
+                                          help="Cost of one asset shown to everyone.")
+    cost_per_asset_segment: Money = field(
+        1_500.0, title="Segment-level asset", unit="per asset per segment", money=True, step=50.0,
+        help="Cost of one asset made for one segment; multiplied by the segments an initiative targets.")
+    cost_per_asset_one_to_one: Money = field(
+        4_000.0, title="1:1 template", unit="per modular template", money=True, step=100.0,
+        help="Cost of one modular template that feeds 1:1 assembly from the product database.")
     variants_per_asset: Annotated[Number, _between(1, 1000)] = field(
-        2, title="Variants per asset", unit="versions", help="Versions of each asset (A/B, sizes, channels).")
+        2, title="Variants per asset", unit="versions, 1–1000", step=1.0,
+        help="Versions of each asset (A/B variants, sizes, languages).")
     refreshes_per_year: Annotated[Number, _between(0, 365)] = field(
-        4, title="Refreshes per year", unit="per year", help="How often the content set is renewed.")
-    reuse_rate: Fraction = field(0.2, title="Reuse rate", unit="share from the library", percent=True,
-                                 help="Share of assets taken from the content library instead of made.")
+        4, title="Refreshes per year", unit="times per year, 0–365", step=1.0,
+        help="How often the content is renewed.")
+    reuse_rate: Fraction = field(0.2, title="Reuse rate", unit="of assets from the library", percent=True, step=5.0,
+                                 help="Share of assets taken from the content library instead of made new.")
     sources: Sources = {}
 
     def cost_per_asset(self, depth: Depth) -> float:
@@ -303,32 +313,40 @@ class Process(_Model):
     feedback_loop: Score = field(3, title="Feedback loop", unit="score 1–5",
                                  help="Test results are turned into changes.")
     governance: Score = field(3, title="Governance", unit="score 1–5", help="Decisions at the right speed.")
-    team_annual_cost: Money = field(0.0, title="Programme team", unit="per year",
-                                    help="The personalization team, shared by every initiative.")
-    platform_annual_cost: Money = field(0.0, title="Platform licences and hosting", unit="per year")
-    platform_one_time_cost: Money = field(0.0, title="Platform implementation", unit="at year 0")
+    team_annual_cost: Money = field(0.0, title="Programme team", unit="per year", money=True, step=10_000.0,
+                                    help="Shared personalization team (not attributed to any initiative).")
+    platform_annual_cost: Money = field(0.0, title="Platform licences and hosting", unit="per year", money=True,
+                                        step=10_000.0, help="Shared personalization platform, per year.")
+    platform_one_time_cost: Money = field(0.0, title="Platform implementation", unit="at year 0", money=True,
+                                          step=10_000.0, help="One-time implementation of the platform.")
     fte_month_cost: Money = field(
-        0.0, title="Cost of an FTE-month", unit="per FTE-month",
+        0.0, title="Cost of an FTE-month", unit="per FTE-month", money=True, step=1_000.0,
         help="When set, each initiative's effort (FTE-months × this) becomes a one-time cost of that "
              "initiative; 0 means effort is paid from the programme team's cost.")
     tests_per_month: Annotated[Number, _between(0, 1_000)] = field(
-        2, title="Test capacity", unit="experiments per month")
-    realisation_floor: Fraction = field(0.5, title="Realised at maturity 1", unit="share (100% at maturity 5)",
-                                        percent=True, help="Share of the theoretical uplift an ad-hoc "
-                                                           "organisation realises.")
+        2, title="Test capacity", unit="experiments per month", step=1.0,
+        help="Experiments the team can run per month.")
+    realisation_floor: Fraction = field(
+        0.5, title="Realised at maturity 1", unit="of theoretical benefit", percent=True, step=5.0,
+        help="Share of the theoretical uplift an ad-hoc organisation realises; 100% at maturity 5.")
     ramp_months_slowest: Annotated[Number, _between(0, 60)] = field(
-        12, title="Ramp at maturity 1", unit="months", help="Months from launch to full effect at maturity 1.")
+        12, title="Ramp at maturity 1", unit="months to full effect", step=1.0,
+        help="Months from launch to full effect for an ad-hoc organisation.")
     ramp_months_fastest: Annotated[Number, _between(0, 60)] = field(
-        3, title="Ramp at maturity 5", unit="months", help="Months from launch to full effect at maturity 5.")
+        3, title="Ramp at maturity 5", unit="months to full effect", step=1.0,
+        help="Months from launch to full effect for a leading organisation.")
     sources: Sources = {}
 
 
 class UpliftRange(_Model):
     """Expected relative uplift of the lever (0.05 = +5%) as low / base / high."""
 
-    low: Uplift = field(title="Uplift, low", unit="relative", percent=True)
-    base: Uplift = field(title="Uplift, base", unit="relative", percent=True)
-    high: Uplift = field(title="Uplift, high", unit="relative", percent=True)
+    low: Uplift = field(title="Uplift, low", short="Uplift low", unit="relative", percent=True, step=0.5,
+                        help="Pessimistic relative uplift of the lever.")
+    base: Uplift = field(title="Uplift, base", short="Uplift base", unit="relative", percent=True, step=0.5,
+                         help="Expected relative uplift used in the headline case.")
+    high: Uplift = field(title="Uplift, high", short="Uplift high", unit="relative", percent=True, step=0.5,
+                         help="Optimistic relative uplift of the lever.")
 
     @model_validator(mode="after")
     def _ordered(self) -> "UpliftRange":
@@ -367,8 +385,8 @@ class Evidence(_Model):
     """Why we believe the uplift: an assumption, a published benchmark, or our own test."""
 
     kind: EvidenceKind = field(EvidenceKind.assumed, title="Evidence",
-                               help="assumed, benchmark (a published figure) or measured (our own test); it "
-                                    "sets the benefit's risk adjustment.")
+                               help="assumed: nobody has shown it; benchmark: published elsewhere; measured: our own "
+                                    "test. It sets the benefit's risk adjustment.")
     source: SourceLine = field("", title="Evidence source", help="Publication or test name.")
     year: Annotated[Int, _between(1900, 2200)] | None = field(None, title="Evidence year")
     note: Text = ""
@@ -383,32 +401,44 @@ class Initiative(_Model):
     lever: Lever = field(title="Lever", help="What the initiative moves: conversion_rate, order_value, "
                                              "purchase_frequency, retention or cost_saving.")
     segments: list[str] = field([], title="Target segments", max_length=MAX_SEGMENTS,
-                                help="Segments the initiative targets; empty only for cost_saving.")
-    channel_reach: Fraction = field(1.0, title="Channel reach", unit="share reached", percent=True,
-                                    help="Share of the eligible customers the initiative's channel reaches.")
+                                help="Segments the initiative personalizes for (none for cost saving).")
+    channel_reach: Fraction = field(
+        1.0, title="Channel reach", short="Reach", unit="of eligible customers", percent=True, step=5.0,
+        help="Share of the eligible customers the channel reaches: identified and consented ones for "
+             "personalization by profile, everyone for personalization by context.")
     requires_identity: bool = field(
         True, title="Needs identity",
         help="On: personalization by profile, for identified and consented customers only. Off: by context "
              "(device, location, journey stage, the page) — reaches everyone, identified or not.")
     uplift: UpliftRange
     effect_decay: Annotated[Number, _between(0, MAX_DECAY)] = field(
-        0.0, title="Effect decay", unit="per year after full ramp", percent=True,
+        0.0, title="Effect decay", short="Decay/yr", unit="per year after full ramp", percent=True,
         help="Share of the effect that fades each year once at full effect (novelty wearing off).")
     benefit_risk: Fraction | None = field(
         None, title="Benefit risk override", unit="benefits reduced by", percent=True,
         help="This initiative's own risk adjustment; empty uses the rate for its evidence kind.")
-    depth: Depth = field(Depth.segment, title="Content depth", help="generic, segment or one_to_one.")
-    content_assets: NonNegative = field(0, title="Content assets", unit="distinct assets per refresh")
-    one_time_cost: Money = field(0.0, title="One-time cost", unit="at year 0")
-    annual_running_cost: Money = field(0.0, title="Running cost", unit="per year once launched")
-    variable_campaign_cost: Money = field(0.0, title="Variable campaign cost", unit="per year at full run-rate",
-                                          help="Sends, media, incentives: the cost that scales with the campaign.")
-    cost_base: Money = field(0.0, title="Cost base addressed", unit="per year",
-                             help="Annual cost a cost_saving initiative saves on.")
+    depth: Depth = field(Depth.segment, title="Content depth", short="Depth", help="generic, segment or one_to_one.")
+    content_assets: NonNegative = field(0, title="Content assets", short="Assets", unit="assets per refresh", step=1.0,
+                                        help="Distinct assets needed per refresh (priced on the Content page).")
+    one_time_cost: Money = field(0.0, title="One-time cost", short="One-time", unit="at year 0", money=True,
+                                 step=10_000.0,
+                                 help="Implementation cost of the initiative.")
+    annual_running_cost: Money = field(0.0, title="Running cost", short="Running/yr", unit="per year once launched",
+                                       money=True,
+                                       step=10_000.0, help="Licences, operations once launched.")
+    variable_campaign_cost: Money = field(
+        0.0, title="Variable campaign cost", short="Campaign/yr", unit="per year at full run-rate", money=True,
+        step=10_000.0,
+        help="Sends, media and incentives at full run-rate (the denominator of revenue per campaign dollar).")
+    cost_base: Money = field(0.0, title="Cost base addressed", short="Cost base/yr", unit="per year", money=True,
+                             step=10_000.0,
+                             help="Annual cost this efficiency initiative saves on.")
     effort_fte_months: Annotated[Number, _between(0, MAX_EFFORT_FTE_MONTHS)] = field(
-        0.0, title="Effort", unit="FTE-months", help="Delivery effort to build and launch it.")
+        0.0, title="Effort", short="Effort (FTE-mo)", unit="FTE-months", step=1.0,
+        help="Delivery effort: people × months to build and launch.")
     months_to_launch: Annotated[Number, _between(0, 120)] = field(
-        0.0, title="Months to launch", unit="months from the start of year 1")
+        0.0, title="Months to launch", short="Launch (months)", unit="months, 0–120", step=1.0,
+        help="Months from programme start until the initiative goes live.")
     evidence: Evidence = Evidence()
     description: Text = field("", title="Description")
     sources: Sources = {}

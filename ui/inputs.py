@@ -83,16 +83,17 @@ def _on_number(path: str, key: str, scale: float, integer: bool) -> None:
 
 
 def _registered(path: str, label: str | None, unit: str | None, help: str | None, percent: bool | None,
-                money: bool, step: float | None) -> tuple[str, str, str, bool, float | None]:
+                money: bool, step: float | None) -> tuple[str, str, str, bool, float | None, bool]:
     """Label, unit, help, percent-ness and step of ``path``: given ones, else the field registry's
     (:mod:`roi.fields`), so a field is written once on its model. Money units get the currency."""
     spec = fields.spec(path)
     percent = spec.percent if percent is None else percent
+    money = money or spec.money
     if unit is None:
         unit = f"{state.currency()} {spec.unit}".strip() if money else (
             f"% {spec.unit}".strip() if percent else spec.unit)
     return (spec.title if label is None else label, unit, spec.help if help is None else help, percent,
-            step if step is not None else spec.step)
+            step if step is not None else spec.step, money)
 
 
 def number_field(
@@ -116,7 +117,7 @@ def number_field(
     its initiative's evidence. Plain numbers show without trailing zeros (``18``, ``2.5``); money
     without decimals; percentages with two. An optional field (``None`` allowed) starts empty.
     """
-    label, unit, help, percent, step = _registered(path, label, unit, help, percent, money, step)
+    label, unit, help, percent, step, money = _registered(path, label, unit, help, percent, money, step)
     key = _key(path)
     scale = 100.0 if percent else 1.0
     if source is None:
@@ -194,7 +195,10 @@ def _enum_values(path: str) -> list[str]:
     return [e.value for e in type(value)] if hasattr(value, "value") else []
 
 
-def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:
+def text_field(path: str, label: str | None = None, help: str | None = None, *, area: bool = False) -> None:
+    """A text input for ``path``; label and help from the field registry by default."""
+    spec = fields.spec(path)
+    label, help = label or spec.title, help if help is not None else spec.help
     key = _key(path)
     if presenting():
         st.markdown(f"**{label}**: {_current(path) or fmt.DASH}")
@@ -206,7 +210,11 @@ def text_field(path: str, label: str, help: str, *, area: bool = False) -> None:
     field_problems(path, label)
 
 
-def multiselect_field(path: str, label: str, options: Sequence[str], help: str) -> None:
+def multiselect_field(path: str, label: str | None = None, options: Sequence[str] = (),
+                      help: str | None = None) -> None:
+    """A choice of several ``options`` for a list field; label and help from the field registry by default."""
+    spec = fields.spec(path)
+    label, help = label or spec.title, help if help is not None else spec.help
     key = _key(path)
     if presenting():
         st.markdown(f"**{label}**: {', '.join(_current(path) or []) or fmt.DASH}")
@@ -251,6 +259,28 @@ def apply_editor_delta(rows: list[dict[str, Any]], delta: dict[str, Any]) -> lis
         new.update(added)
         out.append(new)
     return out
+
+
+def column(path: str, **overrides: Any) -> Any:
+    """A ``st.column_config`` column for the field at ``path`` (``initiatives[0].one_time_cost``),
+    from the field registry: its short header (the currency after money), help, and for
+    percentages a 0–100 % format with the field's bounds. ``overrides`` win (width, format…)."""
+    spec = fields.spec(path)
+    label = spec.short or spec.title
+    options: dict[str, Any] = {"help": spec.help or None}
+    if spec.money:
+        label = f"{label} ({state.currency()})"
+        options.update(format="localized", step=1000, min_value=spec.lower)
+    elif spec.percent:
+        options.update(format="%.1f%%", step=0.1,
+                       min_value=None if spec.lower is None else spec.lower * 100,
+                       max_value=None if spec.upper is None else spec.upper * 100)
+    else:
+        options.update(min_value=spec.lower, max_value=spec.upper)
+        if spec.step:
+            options["step"] = spec.step
+    options.update(overrides)
+    return st.column_config.NumberColumn(label, **options)
 
 
 def table_editor(

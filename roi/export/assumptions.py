@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .. import fields
 from ..evidence import evidence_text
 from ..maturity import SCORE_FIELDS
 from ..schema import Depth, EvidenceKind, LeverCombination, Lever, Outcome, RetentionTiming, Scenario
@@ -76,6 +77,11 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
 
     def add(area, item, label, key, value, kind, unit="", fmt=None, owner=None, field=None,
             model=None, role="live", name=None, evidence="", choices=()):
+        # label and unit None: the field registry's (roi.fields), money units after the currency
+        if label is None or unit is None:
+            spec = fields.spec(key)
+            label = spec.title if label is None else label
+            unit = (f"{cur} {spec.unit}".strip() if spec.money else spec.unit) if unit is None else unit
         source = _src(model, field) if (model is not None and field) else ""
         rows.append(Row(area, item, label, key, value, kind, unit, fmt, owner, field, source,
                         evidence, role, name, tuple(choices)))
@@ -86,16 +92,16 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
         field="description", model=st, role="text")
     add("Settings", "", "Currency", f"{S}.currency", st.currency, "text", "ISO 4217 code", owner=S,
         field="currency", model=st, role="text")
-    add("Settings", "", "Horizon", f"{S}.horizon_years", st.horizon_years, "int", "years", NUMBER, S,
+    add("Settings", "", None, f"{S}.horizon_years", st.horizon_years, "int", None, NUMBER, S,
         "horizon_years", st, role="structural", name="HorizonYears")
-    add("Settings", "", "Discount rate", f"{S}.discount_rate", st.discount_rate, "number", "per year",
+    add("Settings", "", None, f"{S}.discount_rate", st.discount_rate, "number", None,
         PERCENT, S, "discount_rate", st, name="DiscountRate")
     for kind in EvidenceKind:
         field = f"benefit_risk_{kind.value}"
-        add("Settings", "", f"Benefit risk adjustment, {kind.value} uplifts", f"{S}.{field}", getattr(st, field),
-            "number", "benefits reduced by", PERCENT, S, field, st, name=f"BenefitRisk{kind.value.title()}")
-    add("Settings", "", "Cost risk adjustment", f"{S}.cost_risk", st.cost_risk, "number",
-        "costs raised by", PERCENT, S, "cost_risk", st, name="CostRisk")
+        add("Settings", "", None, f"{S}.{field}", getattr(st, field),
+            "number", None, PERCENT, S, field, st, name=f"BenefitRisk{kind.value.title()}")
+    add("Settings", "", None, f"{S}.cost_risk", st.cost_risk, "number",
+        None, PERCENT, S, "cost_risk", st, name="CostRisk")
     add("Settings", "", "Retention timing", f"{S}.retention_timing", st.retention_timing.value, "enum",
         "mid_year or start_of_year", None, S, "retention_timing", st, name="RetentionTiming",
         choices=[e.value for e in RetentionTiming])
@@ -112,63 +118,50 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
         "number", "ρ, 0–1", DECIMAL, S, "uplift_correlation", st, role="reference")
 
     seg_fields = [
-        ("customers", "Active customers", "customers", NUMBER),
-        ("visits_per_customer", "Visits per customer", "per customer per year", DECIMAL),
-        ("baseline_conversion_rate", "Baseline conversion rate", "orders per visit", PERCENT_FINE),
-        ("average_order_value", "Average order value", f"{cur} per order", money.replace("#,##0", "#,##0.00")),
-        ("gross_margin", "Gross margin", "share of revenue", PERCENT),
-        ("retention_rate", "Retention rate", "share still active a year later", PERCENT),
-        ("identifiable_share", "Identifiable share", "share of customers", PERCENT),
-        ("consent_share", "Consent share", "share of identifiable customers", PERCENT),
+        ("customers", NUMBER),
+        ("visits_per_customer", DECIMAL),
+        ("baseline_conversion_rate", PERCENT_FINE),
+        ("average_order_value", money.replace("#,##0", "#,##0.00")),
+        ("gross_margin", PERCENT),
+        ("retention_rate", PERCENT),
+        ("identifiable_share", PERCENT),
+        ("consent_share", PERCENT),
     ]
     for k, seg in enumerate(scenario.segments):
         owner = f"segments[{k}]"
-        for field, label, unit, fmt in seg_fields:
-            add("Segment", seg.name, label, f"{owner}.{field}", getattr(seg, field), "number", unit, fmt,
+        for field, fmt in seg_fields:
+            add("Segment", seg.name, None, f"{owner}.{field}", getattr(seg, field), "number", None, fmt,
                 owner, field, seg)
 
     C = "content"
     content_fields = [
-        ("cost_per_asset_generic", "Cost per asset, generic", f"{cur} per asset", money, "CostPerAssetGeneric"),
-        ("cost_per_asset_segment", "Cost per asset, segment-level", f"{cur} per asset", money,
-         "CostPerAssetSegment"),
-        ("cost_per_asset_one_to_one", "Cost per template, 1:1", f"{cur} per modular template", money,
-         "CostPerAssetOneToOne"),
-        ("variants_per_asset", "Variants per asset", "versions (A/B, sizes)", DECIMAL, "VariantsPerAsset"),
-        ("refreshes_per_year", "Refreshes per year", "per year", DECIMAL, "RefreshesPerYear"),
-        ("reuse_rate", "Reuse rate", "share taken from the content library", PERCENT, "ReuseRate"),
+        ("cost_per_asset_generic", money, "CostPerAssetGeneric"),
+        ("cost_per_asset_segment", money, "CostPerAssetSegment"),
+        ("cost_per_asset_one_to_one", money, "CostPerAssetOneToOne"),
+        ("variants_per_asset", DECIMAL, "VariantsPerAsset"),
+        ("refreshes_per_year", DECIMAL, "RefreshesPerYear"),
+        ("reuse_rate", PERCENT, "ReuseRate"),
     ]
-    for field, label, unit, fmt, name in content_fields:
-        add("Content", "", label, f"{C}.{field}", getattr(c, field), "number", unit, fmt, C, field, c, name=name)
+    for field, fmt, name in content_fields:
+        add("Content", "", None, f"{C}.{field}", getattr(c, field), "number", None, fmt, C, field, c, name=name)
 
     P = "process"
-    score_labels = {
-        "alignment": "Maturity: cross-team alignment",
-        "test_and_learn": "Maturity: test-and-learn culture",
-        "feedback_loop": "Maturity: feedback loop",
-        "governance": "Maturity: governance",
-    }
     for field in SCORE_FIELDS:
-        add("Process", "", score_labels[field], f"{P}.{field}", getattr(p, field), "number",
-            "score 1 (ad hoc) – 5 (leading)", SCORE, P, field, p, name="Score" + field.title().replace("_", ""))
+        add("Process", "", f"Maturity: {fields.label(f'{P}.{field}').lower()}", f"{P}.{field}", getattr(p, field),
+            "number", "score 1 (ad hoc) – 5 (leading)", SCORE, P, field, p,
+            name="Score" + field.title().replace("_", ""))
     process_fields = [
-        ("team_annual_cost", "Programme team cost", f"{cur} per year", money, "TeamAnnualCost", "number"),
-        ("platform_annual_cost", "Platform cost (licences, hosting)", f"{cur} per year", money,
-         "PlatformAnnualCost", "number"),
-        ("platform_one_time_cost", "Platform implementation", f"{cur} at year 0", money, "PlatformOneTimeCost",
-         "number"),
-        ("fte_month_cost", "Cost of an FTE-month", f"{cur} per FTE-month (0: effort is in the team cost)", money,
-         "FteMonthCost", "number"),
-        ("tests_per_month", "Tests per month", "experiments per month", DECIMAL, None, "number"),
-        ("realisation_floor", "Benefit realised at maturity 1", "share (100% at maturity 5)", PERCENT,
-         "RealisationFloor", "number"),
-        ("ramp_months_slowest", "Ramp to full effect at maturity 1", "months", DECIMAL, "RampMonthsSlowest",
-         "number"),
-        ("ramp_months_fastest", "Ramp to full effect at maturity 5", "months", DECIMAL, "RampMonthsFastest",
-         "number"),
+        ("team_annual_cost", money, "TeamAnnualCost", "number"),
+        ("platform_annual_cost", money, "PlatformAnnualCost", "number"),
+        ("platform_one_time_cost", money, "PlatformOneTimeCost", "number"),
+        ("fte_month_cost", money, "FteMonthCost", "number"),
+        ("tests_per_month", DECIMAL, None, "number"),
+        ("realisation_floor", PERCENT, "RealisationFloor", "number"),
+        ("ramp_months_slowest", DECIMAL, "RampMonthsSlowest", "number"),
+        ("ramp_months_fastest", DECIMAL, "RampMonthsFastest", "number"),
     ]
-    for field, label, unit, fmt, name, kind in process_fields:
-        add("Process", "", label, f"{P}.{field}", getattr(p, field), kind, unit, fmt, P, field, p,
+    for field, fmt, name, kind in process_fields:
+        add("Process", "", None, f"{P}.{field}", getattr(p, field), kind, None, fmt, P, field, p,
             role="reference" if field == "tests_per_month" else "live", name=name)
 
     for j, ini in enumerate(scenario.initiatives):
@@ -181,37 +174,37 @@ def assumption_rows(scenario: Scenario) -> list[Row]:
             role="structural", choices=[e.value for e in Lever])
         add("Initiative", n, "Target segments", f"{o}.segments", json.dumps(ini.segments, ensure_ascii=False),
             "list", "JSON list of segment names", None, o, "segments", ini, role="structural")
-        add("Initiative", n, "Channel reach", f"{o}.channel_reach", ini.channel_reach, "number",
-            "share of eligible customers reached", PERCENT, o, "channel_reach", ini)
+        add("Initiative", n, None, f"{o}.channel_reach", ini.channel_reach, "number",
+            None, PERCENT, o, "channel_reach", ini)
         add("Initiative", n, "Needs identity", f"{o}.requires_identity", ini.requires_identity, "bool",
             "TRUE: identified and consented customers only; FALSE: everyone (by context)", None, o,
             "requires_identity", ini, choices=BOOL_CHOICES)
-        add("Initiative", n, "Uplift, low", f"{o}.uplift.low", ini.uplift.low, "number", "relative uplift",
+        add("Initiative", n, None, f"{o}.uplift.low", ini.uplift.low, "number", None,
             PERCENT, evidence=ev)  # live through the workbook's Low / Base / High switch
-        add("Initiative", n, "Uplift, base", f"{o}.uplift.base", ini.uplift.base, "number", "relative uplift",
+        add("Initiative", n, None, f"{o}.uplift.base", ini.uplift.base, "number", None,
             PERCENT, o, "uplift", ini, evidence=ev)
-        add("Initiative", n, "Uplift, high", f"{o}.uplift.high", ini.uplift.high, "number", "relative uplift",
+        add("Initiative", n, None, f"{o}.uplift.high", ini.uplift.high, "number", None,
             PERCENT, evidence=ev)
-        add("Initiative", n, "Effect decay", f"{o}.effect_decay", ini.effect_decay, "number",
-            "share of the effect lost per year after full ramp", PERCENT, o, "effect_decay", ini)
-        add("Initiative", n, "Benefit risk override", f"{o}.benefit_risk", ini.benefit_risk, "optional",
-            "benefits reduced by; empty: the rate for its evidence", PERCENT, o, "benefit_risk", ini)
+        add("Initiative", n, None, f"{o}.effect_decay", ini.effect_decay, "number",
+            None, PERCENT, o, "effect_decay", ini)
+        add("Initiative", n, None, f"{o}.benefit_risk", ini.benefit_risk, "optional",
+            None, PERCENT, o, "benefit_risk", ini)
         add("Initiative", n, "Content depth", f"{o}.depth", ini.depth.value, "enum",
             "generic, segment or one_to_one", None, o, "depth", ini, choices=[e.value for e in Depth])
-        add("Initiative", n, "Content assets", f"{o}.content_assets", ini.content_assets, "number",
-            "distinct assets per refresh", DECIMAL, o, "content_assets", ini)
-        add("Initiative", n, "One-time cost", f"{o}.one_time_cost", ini.one_time_cost, "number",
-            f"{cur} at year 0", money, o, "one_time_cost", ini)
-        add("Initiative", n, "Running cost", f"{o}.annual_running_cost", ini.annual_running_cost, "number",
-            f"{cur} per year once launched", money, o, "annual_running_cost", ini)
-        add("Initiative", n, "Variable campaign cost", f"{o}.variable_campaign_cost", ini.variable_campaign_cost,
-            "number", f"{cur} per year at full run-rate", money, o, "variable_campaign_cost", ini)
-        add("Initiative", n, "Cost base addressed", f"{o}.cost_base", ini.cost_base, "number",
-            f"{cur} per year (cost-saving initiatives)", money, o, "cost_base", ini)
-        add("Initiative", n, "Effort", f"{o}.effort_fte_months", ini.effort_fte_months, "number", "FTE-months",
+        add("Initiative", n, None, f"{o}.content_assets", ini.content_assets, "number",
+            None, DECIMAL, o, "content_assets", ini)
+        add("Initiative", n, None, f"{o}.one_time_cost", ini.one_time_cost, "number",
+            None, money, o, "one_time_cost", ini)
+        add("Initiative", n, None, f"{o}.annual_running_cost", ini.annual_running_cost, "number",
+            None, money, o, "annual_running_cost", ini)
+        add("Initiative", n, None, f"{o}.variable_campaign_cost", ini.variable_campaign_cost,
+            "number", None, money, o, "variable_campaign_cost", ini)
+        add("Initiative", n, None, f"{o}.cost_base", ini.cost_base, "number",
+            None, money, o, "cost_base", ini)
+        add("Initiative", n, None, f"{o}.effort_fte_months", ini.effort_fte_months, "number", None,
             DECIMAL, o, "effort_fte_months", ini)
-        add("Initiative", n, "Months to launch", f"{o}.months_to_launch", ini.months_to_launch, "number",
-            "months from the start of year 1", DECIMAL, o, "months_to_launch", ini)
+        add("Initiative", n, None, f"{o}.months_to_launch", ini.months_to_launch, "number",
+            None, DECIMAL, o, "months_to_launch", ini)
         add("Initiative", n, "Evidence kind", f"{o}.evidence.kind", ini.evidence.kind.value, "enum",
             "sets the benefit risk adjustment", None, choices=[e.value for e in EvidenceKind])
         add("Initiative", n, "Evidence source", f"{o}.evidence.source", ini.evidence.source, "text", role="text")
