@@ -9,18 +9,38 @@ it runs (:func:`single_blas_thread`), so library callers get the same behaviour.
 
 from __future__ import annotations
 
+import sys
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
+
+_found: tuple[int, ThreadpoolController] | None = None  # (len(sys.modules) when found, controller)
+
+
+def _blas() -> ThreadpoolController:
+    """The thread-pool libraries loaded in the process, found again only after a new import.
+
+    Finding them walks every loaded shared library: about 5 ms of CPU in the app's server, paid on
+    every rerun and every simulation before this was kept (a tenth of a small page's rerun). A new
+    BLAS library is only ever loaded by importing an extension module, so the number of imported
+    modules says when to look again. Two threads racing here both build a correct controller.
+    """
+    global _found
+    from threadpoolctl import ThreadpoolController
+
+    imported = len(sys.modules)
+    if _found is None or _found[0] != imported:
+        _found = (imported, ThreadpoolController())
+    return _found[1]
 
 
 def single_blas_thread() -> AbstractContextManager:
     """A context in which BLAS (OpenBLAS, MKL …) uses one thread."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def limit_blas_threads() -> None:
     """Limit BLAS to one thread for the rest of the process (the app's and the CLI's start-up)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
+    _blas().limit(limits=1, user_api="blas")

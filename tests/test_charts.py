@@ -191,3 +191,77 @@ def test_place_labels_separates_coincident_markers():
     xs, ys = np.array([100.0] * 6), np.array([100.0] * 6)
     offsets = charts.place_labels(xs, ys, [str(k) for k in range(1, 7)])
     assert len(set(offsets)) == 6
+
+
+def _risk_charts(sample: str) -> dict:
+    from roi import uncertainty as unc
+    from roi.uncertainty import charts as uch
+
+    s = roi.load_sample(sample)
+    cur = s.settings.currency
+    sim = unc.simulate(s, draws=2_000)
+    return {"tornado": uch.tornado(unc.tornado(s, unc.Ranges(), "npv"), cur),
+            "heatmap": uch.heatmap(unc.grid(s, "uplift_scale", "costs", ranges=unc.Ranges(), n=9), cur),
+            "histogram": uch.histogram(sim, cur), "contributions": uch.contributions(sim),
+            "delay": uch.delay(unc.delay_curve(s), cur)}
+
+
+def test_layered_builds_the_spec_of_adding_layers():
+    """``layered`` skips Altair's copying, not its rule: a frame the first layers share becomes the
+    chart's data up to the first layer with other data; later layers keep theirs."""
+    import altair as alt
+    import pandas as pd
+
+    from roi.charts.text import layered
+
+    a = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    b = pd.DataFrame({"x": [0], "y": [0]})
+    base = alt.Chart(a).encode(x="x:Q", y="y:Q")
+    bar, dot, line = base.mark_bar(), base.mark_point(), base.mark_line()
+    rule = alt.Chart(b).mark_rule().encode(y="y:Q")
+    blank = alt.Chart().mark_text(text="t")
+    for parts in ((bar, dot), (bar, dot, rule, line), (bar, blank, dot, rule), (rule, bar, dot)):
+        stepwise = parts[0]
+        for part in parts[1:]:
+            stepwise = stepwise + part
+        assert layered(*parts, title="T", height=100).to_dict() == stepwise.properties(title="T", height=100).to_dict()
+    # one layer; a layered chart as a layer (``+`` would flatten it, ``alt.layer`` nests it)
+    assert layered(bar, title="T").to_dict() == alt.layer(bar).properties(title="T").to_dict()
+    assert (layered(layered(bar, rule), dot, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))).to_dict()
+            == alt.layer(bar + rule, dot).resolve_scale(y="independent").to_dict())
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_pages_send_each_chart_with_the_rows_altair_would(sample):
+    """``ui.exports.vega_lite_spec`` hands Streamlit the frames as Arrow instead of Altair's records:
+    what reaches the browser — the spec, and each dataset's rows and column types after Streamlit
+    turned them into Arrow — is the same, and the chart (serialised again by the downloads) is
+    unchanged."""
+    import pyarrow as pa
+    from streamlit.elements.vega_charts import _marshall_chart_data
+    from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
+
+    from ui.exports import vega_lite_spec
+
+    def sent(spec: dict) -> tuple[str, list]:
+        proto = VegaLiteChart()
+        _marshall_chart_data(proto, spec)  # what st.vega_lite_chart does with the spec
+        tables = {d.name: pa.ipc.open_stream(d.data.data).read_all() for d in proto.datasets}
+        order = {name: k for k, name in enumerate(tables)}  # names differ: refer to datasets by order
+
+        def plain(node):
+            if isinstance(node, dict):
+                if set(node) == {"name"} and node["name"] in order:
+                    return {"dataset": order[node["name"]]}
+                return {k: plain(v) for k, v in node.items()}
+            return [plain(v) for v in node] if isinstance(node, list) else node
+
+        rows = [(str(t.schema), t.to_pylist()) for t in tables.values()]
+        return json.dumps(plain(spec), sort_keys=True), rows
+
+    case = roi.evaluate(roi.load_sample(sample))
+    for name, chart in {**_all_charts(case), **_risk_charts(sample)}.items():
+        before = chart.to_dict(validate=False)
+        ours = sent(vega_lite_spec(chart))
+        assert ours == sent(chart.to_dict(validate=False)), name
+        assert chart.to_dict(validate=False) == before, name

@@ -9,12 +9,15 @@ The workbook, the deck and the CSV files share one Monte Carlo run per scenario
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
 
 import altair as alt
+import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from ui import md
 
@@ -101,14 +104,58 @@ def chart_download_buttons(chart: alt.TopLevelMixin, name: str) -> None:
                        help=f"Download “{name}” as an SVG (vector) image")
 
 
-def chart(chart_: alt.TopLevelMixin, name: str, **kwargs) -> None:
-    """The chart (its Vega-Lite spec) followed by its PNG/SVG download buttons.
+def _named_frames(node: alt.SchemaBase, datasets: dict[str, bytes], names: dict[int, str],
+                  swapped: list[tuple[alt.SchemaBase, pd.DataFrame]]) -> None:
+    """Replace the data frames of a chart and of its layers, in place, by references to
+    ``datasets``: Arrow tables named by a hash of their bytes, as ``st.altair_chart`` names them.
+    ``names`` maps a frame already stored (by ``id``) to its name, so a shared frame is sent once;
+    ``swapped`` records each replacement so the caller can put the frames back."""
+    data = node._get("data")
+    if isinstance(data, pd.DataFrame):
+        if id(data) not in names:
+            # without the index, as Altair's records are: a filtered frame's would be an extra column
+            arrow = dataframe_util.convert_anything_to_arrow_bytes(data.reset_index(drop=True))
+            names[id(data)] = "data-" + hashlib.md5(arrow, usedforsecurity=False).hexdigest()
+            datasets[names[id(data)]] = arrow
+        swapped.append((node, data))
+        node.data = alt.NamedData(name=names[id(data)])
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        parts = node._get(key)
+        if isinstance(parts, list):
+            for part in parts:
+                if isinstance(part, alt.SchemaBase):
+                    _named_frames(part, datasets, names, swapped)
+
+
+def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec as the page sends it: its data as Arrow tables in ``datasets``.
+
+    Altair would turn each frame into a list of records (sanitising every value) that Streamlit then
+    turns back into a frame to send it as Arrow; that round trip was half the time of turning a chart
+    into its spec (``benchmarks/bench_load.py``). The browser gets the same rows and the same spec
+    (``tests/test_charts.py`` compares the two). The frames are swapped for references in place,
+    not in a copy (copying a layered chart re-runs Altair's layer merging, which costs more than the
+    round trip), and put back before returning: the download buttons serialise the chart later.
 
     The spec is built without Altair's schema validation: the test suite validates every chart
     the pages draw (``tests/test_charts.py``), and on a page rerun validation cost about 40% of the
     time spent turning each chart into its spec.
     """
-    st.vega_lite_chart(chart_.to_dict(validate=False), **({"width": "stretch"} | kwargs))
+    datasets: dict[str, bytes] = {}
+    swapped: list[tuple[alt.SchemaBase, pd.DataFrame]] = []
+    try:
+        _named_frames(chart_, datasets, {}, swapped)
+        spec = chart_.to_dict(validate=False)
+    finally:
+        for node, frame in swapped:
+            node.data = frame
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def chart(chart_: alt.TopLevelMixin, name: str, **kwargs) -> None:
+    """The chart (its Vega-Lite spec, :func:`vega_lite_spec`) followed by its PNG/SVG download buttons."""
+    st.vega_lite_chart(vega_lite_spec(chart_), **({"width": "stretch"} | kwargs))
     chart_download_buttons(chart_, name)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..model import BusinessCase
 from ..palette import BENEFIT, COST, OKABE_ITO, OUTCOME_COLOURS, OUTCOME_LABELS, TOTAL
-from .text import MULTILINE_LABELS, money_axis, money_texts, wrap_label
+from .text import MULTILINE_LABELS, layered, money_axis, money_texts, wrap_label
 
 
 def waterfall_frame(case: BusinessCase) -> pd.DataFrame:
@@ -69,7 +69,8 @@ def waterfall(case: BusinessCase) -> alt.LayerChart:
         y=alt.Y("hi:Q"), text=alt.Text("value_m:Q", format="+,.2f"),
     ).transform_calculate(hi="max(datum.start_m, datum.end_m)")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
-    return (bars + labels + zero).properties(
+    return layered(
+        bars, labels, zero,
         title=alt.Title(f"From programme costs to NPV ({cur} millions, risk-adjusted)",
                         subtitle="Each bar is an initiative's NPV; shared programme costs first"),
         height=380,
@@ -111,7 +112,8 @@ def cash_flow(case: BusinessCase) -> alt.LayerChart:
                  alt.Tooltip("cumulative_text:N", title="Cumulative net")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
-    return (bars + line + zero).properties(
+    return layered(
+        bars, line, zero,
         title=alt.Title(f"Cash flow by year ({cur} millions, risk-adjusted)",
                         subtitle="Payback is where the cumulative line crosses zero"),
         height=320,
@@ -173,7 +175,8 @@ def revenue_per_campaign_dollar(case: BusinessCase, benchmark: float) -> alt.Lay
     line = rule.mark_rule(color=OKABE_ITO["orange"], strokeWidth=2, strokeDash=[6, 3]).encode(x=alt.X("x:Q"))
     text = rule.mark_text(align="left", dx=4, dy=-6, color=OKABE_ITO["orange"]).encode(
         x=alt.X("x:Q"), text=alt.Text("label:N"), y=alt.YValue(0))
-    return (bars + line + text).properties(
+    return layered(
+        bars, line, text,
         title=alt.Title("Incremental revenue per unit of variable campaign cost",
                         subtitle=f"Benchmark: consultancy figure quoted by MarTech (about {benchmark:g} : 1)"),
         height=alt.Step(28),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..palette import BENEFIT, QUADRANT_COLOURS, TOTAL
-from .text import money_axis, money_texts
+from .text import layered, money_axis, money_texts
 
 
 MATRIX_MIN_WIDTH, MATRIX_HEIGHT = 420, 440  # px: the matrix is laid out for its narrowest width
@@ -115,10 +115,8 @@ def impact_effort(
             quad_labels.append(alt.Chart(part).mark_text(
                 align=align, baseline="top" if top else "bottom", dy=6 if top else -6,
                 fontSize=12, fontWeight="bold", color="#555555").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N")))
-    chart = points + vline + hline
-    for layer in labels + quad_labels:
-        chart = chart + layer
-    return chart.properties(
+    return layered(
+        points, vline, hline, *labels, *quad_labels,
         title=alt.Title("Impact vs resource cost",
                         subtitle="Numbers are the plan's rows; dashed lines: portfolio medians (impact never "
                                  "below zero); on a line counts as high impact / low cost"),
@@ -148,7 +146,8 @@ def plan_gantt(table: pd.DataFrame, capacity_fte: float) -> alt.Chart:
     wait = base.mark_bar(color="#BBD4EA", cornerRadius=3, height=alt.RelativeBandSize(0.7)).encode(
         x=alt.X("built:Q"), x2=alt.X2("launch_month:Q"), tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, color=TOTAL, fontSize=12).encode(x=alt.X("launch_month:Q"), text=alt.Text("launch_text:N"))
-    return (build + wait + text).properties(
+    return layered(
+        build, wait, text,
         title=alt.Title(f"The recommended plan under {capacity_fte:g} FTEs per quarter",
                         subtitle="Dark: the team builds it; light: the rest of its lead time; each bar ends at launch"),
         height=alt.Step(34),

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from ..palette import BENEFIT, COST
+from .text import layered
 
 
 def maturity_curve(frame: pd.DataFrame) -> alt.Chart:
@@ -26,7 +27,8 @@ def maturity_curve(frame: pd.DataFrame) -> alt.Chart:
         x=alt.X("maturity_pct:Q"), y=alt.Y("realised_pct:Q"),
         tooltip=[alt.Tooltip("realised_pct:Q", title="You: realised (%)", format=".0f"),
                  alt.Tooltip("ramp_months:Q", title="You: ramp (months)", format=".1f")])
-    return (line + dot).properties(
+    return layered(
+        line, dot,
         title=alt.Title("How maturity changes the benefit you realise",
                         subtitle="Large dot: your process scores", offset=12),
         height=280,

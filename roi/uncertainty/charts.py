@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..charts.text import layered
 from ..palette import BENEFIT, COST, OKABE_ITO, TOTAL
 from ..delay import DelayCurve
 from .montecarlo import Simulation
@@ -67,7 +68,7 @@ def tornado(t: Tornado, currency: str, metric: str = "npv", top: int = 15) -> al
     )
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(x=alt.X("base:Q"))
     title = "Which assumption decides the case: " + ("NPV" if metric == "npv" else "ROI") + " swing, low → high"
-    return (bars + rule).properties(title=title, height=alt.Step(22))
+    return layered(bars, rule, title=title, height=alt.Step(22))
 
 
 def heatmap_frame(g: Grid) -> pd.DataFrame:
@@ -109,7 +110,7 @@ def heatmap(g: Grid, currency: str) -> alt.LayerChart:
     base = alt.Chart(pd.DataFrame({"x": [g.x.base], "y": [g.y.base], "label": ["base case"]})).mark_point(
         shape="diamond", size=120, filled=True, color=OKABE_ITO["yellow"], stroke="black").encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"), tooltip=[alt.Tooltip("label:N")])
-    return (cells + contour + base).properties(title="NPV over two drivers; black line: NPV = 0", height=380)
+    return layered(cells, contour, base, title="NPV over two drivers; black line: NPV = 0", height=380)
 
 
 def histogram_frame(sim: Simulation, bins: int = 60) -> pd.DataFrame:
@@ -140,8 +141,8 @@ def histogram(sim: Simulation, currency: str, bins: int = 60) -> alt.LayerChart:
                       "x": [sim.quantile(0.1) / M, sim.quantile(0.5) / M, sim.quantile(0.9) / M, 0.0]})
     rules = alt.Chart(q).mark_rule(strokeDash=[4, 3], color=TOTAL).encode(x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=",.2f")])
     labels = alt.Chart(q).mark_text(align="left", dx=3, dy=-5, color=TOTAL).encode(x=alt.X("x:Q"), y=alt.YValue(8), text=alt.Text("label:N"))
-    return alt.layer(bars + rules + labels, cum).resolve_scale(y="independent").properties(
-        title=f"NPV over {sim.draws:,} draws: P(NPV < 0) = {sim.prob_npv_negative:.1%}", height=320)
+    return layered(layered(bars, rules, labels), cum, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+                   title=f"NPV over {sim.draws:,} draws: P(NPV < 0) = {sim.prob_npv_negative:.1%}", height=320)
 
 
 def contributions(sim: Simulation, top: int = 10) -> alt.Chart:
@@ -180,7 +181,8 @@ def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.Lay
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:Q"), alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
-    return (lines + zero).properties(
+    return layered(
+        lines, zero,
         title=alt.Title(f"What waiting costs: {currency} {curve.programme_cost_per_month:,.0f} of programme NPV "
                         "per month of delay",
                         subtitle="Programme NPV (thick line) and each initiative's NPV by start month"),
