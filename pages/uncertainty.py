@@ -10,8 +10,10 @@ import roi
 from roi import uncertainty as unc
 from roi.uncertainty import charts
 from ui import format as fmt
+from roi.budget import MEMORY_BUDGET_BYTES, mib
 from roi.uncertainty.defaults import QUICK_DRAWS
-from ui import analyses, exports, inputs, state
+from roi.uncertainty.montecarlo import max_draws, varying_drivers
+from ui import analyses, exports, inputs, md, state
 
 
 
@@ -85,7 +87,13 @@ ranges = tuple(vars(chosen).items())
 # ---- Monte Carlo settings first: the headline needs its answer
 with st.sidebar:
     st.markdown("##### Monte Carlo")
-    draws = int(st.number_input("Draws", 1_000, 1_000_000, unc.DEFAULT_DRAWS, step=10_000, key="unc_draws"))
+    # the draws are kept for the variance shares: a large case fits fewer in the memory budget
+    draw_limit = max_draws(len(varying_drivers(scenario, chosen)))
+    if st.session_state.get("unc_draws", 0) > draw_limit:  # the case grew since: a value above the box's max raises
+        st.session_state["unc_draws"] = draw_limit
+    draws = int(st.number_input("Draws", 1_000, draw_limit, min(unc.DEFAULT_DRAWS, draw_limit), step=10_000,
+                                key="unc_draws", help=f"At most {draw_limit:,} for this case: the draws of every "
+                                f"uncertain driver are kept, within the {mib(MEMORY_BUDGET_BYTES)} a run may use."))
     seed = int(st.number_input("Seed", 0, 2**31 - 1, 1, step=1, key="unc_seed",
                                help="The same seed gives the same answer."))
     distribution = st.radio("Distribution", unc.DISTRIBUTIONS, key="unc_distribution", horizontal=True,
@@ -108,7 +116,7 @@ try:
     t_npv = _tornado(sj, ranges, "npv")
     delay = _delay(sj)
 except ValueError as exc:
-    st.error(f"Cannot analyse this scenario: {exc}")
+    st.error(f"Cannot analyse this scenario: {md.escape(exc)}")
     st.stop()
 
 if refining:

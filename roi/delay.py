@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from . import engine
+from .engine.chunks import by_chunks, chunk_draws
+from .uncertainty.defaults import MAX_DELAY_MONTHS
 from .model import evaluate
 from .schema import Scenario
 
@@ -28,14 +30,17 @@ DEFAULT_MONTHS = np.arange(0, 25, dtype=float)  # start now … two years later
 def npv_by_start_delay(scenario: Scenario, delays_months: np.ndarray) -> np.ndarray:
     """Risk-adjusted initiative NPVs when every initiative starts ``delay`` months later.
 
-    Returns ``[len(delays), J]`` in the scenario's currency; one engine call with one draw per
-    delay (no Python loop over delays).
+    Returns ``[len(delays), J]`` in the scenario's currency; one draw per delay, evaluated a
+    memory-bounded chunk of delays at a time (:mod:`roi.engine.chunks`).
     """
     structure, x = engine.build(scenario)
     delays = np.asarray(delays_months, dtype=float)
-    xs = x.tiled(len(delays))
-    xs = xs.with_(launch_months=xs.launch_months + delays[:, None])
-    return engine.initiative_npv(structure, xs)
+
+    def part(start: int, stop: int) -> np.ndarray:
+        xs = x.tiled(stop - start)
+        return engine.initiative_npv(structure, xs.with_(launch_months=xs.launch_months + delays[start:stop, None]))
+
+    return by_chunks(len(delays), chunk_draws(structure), part)
 
 
 def cost_of_delay_per_month(scenario: Scenario, months: float = 1.0) -> dict[str, float]:
@@ -81,8 +86,10 @@ def delay_curve(scenario: Scenario, months: np.ndarray | None = None) -> DelayCu
     with one draw per delay.
     """
     m = DEFAULT_MONTHS if months is None else np.asarray(months, dtype=float)
-    if m.ndim != 1 or m.size == 0 or (m < 0).any():
-        raise ValueError("months: must be a non-empty list of delays ≥ 0")
+    if m.ndim != 1 or m.size == 0 or not ((m >= 0) & (m <= MAX_DELAY_MONTHS)).all():
+        raise ValueError(f"months: must be a non-empty list of delays from 0 to {MAX_DELAY_MONTHS} months")
+    if m.size > MAX_DELAY_MONTHS + 1:
+        raise ValueError(f"months: at most {MAX_DELAY_MONTHS + 1} delays (every month from 0 to {MAX_DELAY_MONTHS})")
     ini = npv_by_start_delay(scenario, m)
     per_month = cost_of_delay_per_month(scenario)
     return DelayCurve(

@@ -13,7 +13,9 @@ from typing import Any
 
 from ..experiments import options as opt
 from ..io import load_scenario
+from ..schema import MAX_AMOUNT, UPLIFT_MAX
 from .core import print_json
+from .flags import whole_number
 
 # Parameter names used in roi.experiments error messages → the flags users typed.
 _FLAGS = {
@@ -26,7 +28,8 @@ _FLAGS = {
     "order_value_cv": "--order-value-cv", "looks": "--looks", "spending": "--spending",
     "cuped_rho": "--cuped-rho", "design_effect": "--design-effect", "holdout_share": "--holdout-share",
     "revenue_sd": "--revenue-sd", "revenue_mean": "--revenue-mean", "exposed": "--exposed", "holdout": "--holdout",
-    "days": "--period-days",
+    "days": "--period-days", "draws": "--draws", "seed": "--seed", "correlation": "--correlation",
+    "months": "--months",
 }
 
 
@@ -41,14 +44,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--absolute", action="store_true", help="--mde is absolute (0.01 = +1 point)")
     p.add_argument("--alpha", type=float, default=0.05, help="family-wise significance level (default 0.05)")
     p.add_argument("--power", type=float, default=0.8, help="statistical power (default 0.8)")
-    p.add_argument("--variants", type=int, default=2, help="arms including the control (default 2)")
+    p.add_argument("--variants", type=whole_number, default=2, help="arms including the control (default 2)")
     p.add_argument("--correction", choices=opt.CORRECTIONS, default="sidak",
                    help="multiple-comparison correction for more than one treatment (default sidak)")
     p.add_argument("--one-sided", action="store_true", help="one-sided test (treatment better than control)")
     p.add_argument("--method", choices=opt.METHODS, default="evan-miller", help="sample-size formula")
     p.add_argument("--daily-traffic", type=float, help="eligible visitors per day: adds days and weeks")
     p.add_argument("--allocation", type=float, default=1.0, help="share of traffic in the test (default 1)")
-    p.add_argument("--looks", type=int, default=1,
+    p.add_argument("--looks", type=whole_number, default=1,
                    help=f"analyses including the final one, 1 to {opt.MAX_LOOKS} (group-sequential; default 1)")
     p.add_argument("--spending", choices=opt.SPENDING, default="obrien-fleming",
                    help="Lan-DeMets alpha-spending function for --looks above 1 (default obrien-fleming)")
@@ -61,8 +64,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("analyze-test", help="z-test of A/B test results (A = control)")
     for arm in ("a", "b"):
-        p.add_argument(f"--visitors-{arm}", type=int, required=True, help=f"visitors in arm {arm.upper()}")
-        p.add_argument(f"--conversions-{arm}", type=int, required=True, help=f"conversions in arm {arm.upper()}")
+        p.add_argument(f"--visitors-{arm}", type=whole_number, required=True, help=f"visitors in arm {arm.upper()}")
+        p.add_argument(f"--conversions-{arm}", type=whole_number, required=True, help=f"conversions in arm {arm.upper()}")
     p.add_argument("--alpha", type=float, default=0.05, help="significance threshold (default 0.05)")
     p.add_argument("--one-sided", action="store_true", help="H1: B converts better than A")
     p.add_argument("--expected-share-b", type=float, default=0.5,
@@ -92,31 +95,42 @@ def _between(lo: float, hi: float, *, open_lo: bool = False, open_hi: bool = Fal
     return ok, f"must be between {lo:g} and {hi:g}" + (" (exclusive)" if open_lo and open_hi else "")
 
 
+def _positive_up_to(hi: float) -> tuple[Any, str]:
+    return (lambda v: 0 < v <= hi), f"must be greater than 0 and at most {hi:g}"
+
+
+def _counts_up_to(hi: float) -> tuple[Any, str]:
+    return (lambda v: 0 <= v <= hi), f"must be zero or more and at most {hi:g}"
+
+
 # Simple range checks on flags, run first so that every bad flag is reported at once (the roi
 # functions stop at the first problem). Deeper checks (e.g. conversions ≤ visitors) stay in roi.
 _CHECKS: dict[str, tuple[Any, str]] = {
     "baseline": _between(0, 1, open_lo=True, open_hi=True),
-    "mde": (lambda v: v > 0, "must be greater than 0 (an effect of zero cannot be detected)"),
+    "mde": _positive_up_to(MAX_AMOUNT),
     "alpha": _between(0, 1, open_lo=True, open_hi=True),
     "power": _between(0, 1, open_lo=True, open_hi=True),
-    "variants": (lambda v: v >= 2, "must be at least 2 (a control and a treatment)"),
+    "variants": (lambda v: 2 <= v <= opt.MAX_VARIANTS,
+                 f"must be a whole number from 2 (a control and a treatment) to {opt.MAX_VARIANTS}"),
     "allocation": _between(0, 1, open_lo=True),
-    "daily_traffic": (lambda v: v > 0, "must be greater than 0"),
-    "sd": (lambda v: v > 0, "must be greater than 0"),
-    "mean": (lambda v: v > 0, "must be greater than 0"),
-    "visitors_a": (lambda v: v >= 0, "must be zero or more"),
-    "visitors_b": (lambda v: v >= 0, "must be zero or more"),
-    "conversions_a": (lambda v: v >= 0, "must be zero or more"),
-    "conversions_b": (lambda v: v >= 0, "must be zero or more"),
+    "daily_traffic": _positive_up_to(MAX_AMOUNT),
+    "sd": _positive_up_to(MAX_AMOUNT),
+    "mean": _positive_up_to(MAX_AMOUNT),
+    "visitors_a": _counts_up_to(MAX_AMOUNT),
+    "visitors_b": _counts_up_to(MAX_AMOUNT),
+    "conversions_a": _counts_up_to(MAX_AMOUNT),
+    "conversions_b": _counts_up_to(MAX_AMOUNT),
     "expected_share_b": _between(0, 1, open_lo=True, open_hi=True),
-    "horizon_weeks": (lambda v: v > 0, "must be greater than 0"),
+    "shrinkage_prior_sd": _positive_up_to(UPLIFT_MAX),
+    "horizon_weeks": _positive_up_to(opt.MAX_HORIZON_WEEKS),
+    "order_value_cv": _positive_up_to(opt.MAX_ORDER_VALUE_CV),
     "looks": (lambda v: 1 <= v <= opt.MAX_LOOKS, f"must be a whole number from 1 to {opt.MAX_LOOKS}"),
     "cuped_rho": (lambda v: -1 < v < 1, "must be between -1 and 1 (exclusive)"),
     "design_effect": (lambda v: 0 < v <= opt.MAX_DESIGN_EFFECT, f"must be greater than 0 and at most {opt.MAX_DESIGN_EFFECT:g}"),
     "holdout_share": _between(0, 1, open_lo=True, open_hi=True),
-    "revenue_sd": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
-    "revenue_mean": (lambda v: 0 < v <= 1e13, "must be greater than 0 and at most 1e13"),
-    "period_days": (lambda v: v > 0, "must be greater than 0"),
+    "revenue_sd": _positive_up_to(MAX_AMOUNT),
+    "revenue_mean": _positive_up_to(MAX_AMOUNT),
+    "period_days": _positive_up_to(opt.MAX_PERIOD_DAYS),
 }
 
 
@@ -124,7 +138,9 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
     problems = []
     for name, (ok, message) in _CHECKS.items():
         value = getattr(args, name, None)
-        if isinstance(value, (int, float)) and not (math.isfinite(value) and ok(value)):
+        # an int is compared exactly (10**400 would overflow a float); a float must be finite
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if isinstance(value, (int, float)) and not (finite and ok(value)):
             problems.append(f"{_FLAGS.get(name, '--' + name.replace('_', '-'))}: {message}")
     return problems
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..io import dumps_scenario, load_scenario
 from .core import print_json
+from .flags import whole_number
 
 
 class _Store:
@@ -48,7 +49,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--name", required=True, help="the scenario's name in the library")
     c.add_argument("--author", help="who saves (default: your login name)")
     c.add_argument("--reason", default="", help="why (shown in the change log)")
-    c.add_argument("--base-version", type=int, metavar="N",
+    c.add_argument("--base-version", type=whole_number, metavar="N",
                    help="the version your file was based on; refused (exit 3) if it is not the latest")
     c.set_defaults(handler=_save)
 
@@ -65,13 +66,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     c = cmds.add_parser("show", help="print a version's scenario JSON")
     c.add_argument("name")
-    c.add_argument("--version", type=int, metavar="N", help="default: the latest")
+    c.add_argument("--version", type=whole_number, metavar="N", help="default: the latest")
     c.set_defaults(handler=_show)
 
     c = cmds.add_parser("diff", help="what changed between two versions")
     c.add_argument("name")
-    c.add_argument("a", type=int, help="version")
-    c.add_argument("b", type=int, help="version")
+    c.add_argument("a", type=whole_number, help="version")
+    c.add_argument("b", type=whole_number, help="version")
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=_diff)
 
@@ -83,7 +84,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c = cmds.add_parser("duplicate", help="branch a scenario: a new scenario from one of its versions")
     c.add_argument("name")
     c.add_argument("new_name")
-    c.add_argument("--version", type=int, metavar="N", help="default: the latest")
+    c.add_argument("--version", type=whole_number, metavar="N", help="default: the latest")
     c.add_argument("--author")
     c.add_argument("--reason", default="")
     c.set_defaults(handler=_duplicate)
@@ -98,7 +99,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c = cmds.add_parser("export", help="the Excel model of a version, with its Change log sheet")
     c.add_argument("name")
     c.add_argument("--xlsx", required=True, metavar="OUT.xlsx")
-    c.add_argument("--version", type=int, metavar="N", help="default: the latest")
+    c.add_argument("--version", type=whole_number, metavar="N", help="default: the latest")
     c.set_defaults(handler=_export)
 
 

@@ -14,23 +14,16 @@ import argparse
 
 from ..io import load_scenario
 from ..uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
+from ..uncertainty.defaults import MAX_DELAY_MONTHS, MAX_DRAWS, MAX_SEED
 from .core import print_json
+from .experiments import guard
+from .flags import whole
 
 
 def _ranges(args: argparse.Namespace):  # -> Ranges | None
     from ..uncertainty import Ranges
 
     return Ranges.none() if args.stated_ranges_only else None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
 
 
 def _fraction(text: str) -> float:
@@ -48,16 +41,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("simulate", help="Monte Carlo: NPV distribution, P10/P50/P90, odds of losing money")
     p.add_argument("file")
-    p.add_argument("--draws", type=_positive_int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS:,})")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                   help=f"random seed (default {DEFAULT_SEED}); same seed, same answer")
+    p.add_argument("--draws", type=whole(1, MAX_DRAWS), default=DEFAULT_DRAWS,
+                   help=f"number of draws, 1 to {MAX_DRAWS:,} (default {DEFAULT_DRAWS:,}; fewer for a large case: "
+                        "the draws must fit the memory budget)")
+    p.add_argument("--seed", type=whole(0, MAX_SEED), default=DEFAULT_SEED,
+                   help=f"random seed, 0 to {MAX_SEED:,} (default {DEFAULT_SEED}); same seed, same answer")
     p.add_argument("--distribution", choices=DISTRIBUTIONS, default="pert", help="distribution over low/base/high")
     p.add_argument("--stated-ranges-only", action="store_true", help=ranges_help)
     p.add_argument("--correlation", type=_fraction, default=None,
                    help="correlation ρ (0–1) between uplifts, drawn through a common factor "
                    "(default: the scenario's settings.uplift_correlation)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=_simulate)
+    p.set_defaults(handler=guard(_simulate))
 
     p = sub.add_parser("sensitivity", help="tornado: NPV swing per driver, largest first")
     p.add_argument("file")
@@ -73,9 +68,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("delay", help="cost of delay: NPV forgone per month, and NPV by start month")
     p.add_argument("file")
-    p.add_argument("--months", type=_positive_int, default=24, help="longest delay shown (default 24)")
+    p.add_argument("--months", type=whole(1, MAX_DELAY_MONTHS), default=24,
+                   help=f"longest delay shown, 1 to {MAX_DELAY_MONTHS} months (default 24)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(handler=_delay)
+    p.set_defaults(handler=guard(_delay))
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -21,12 +21,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from statsmodels.stats.power import NormalIndPower
 
 from ..io import ScenarioError, parse_scenario
 from ..model import evaluate
 from ..schema import Lever, Scenario
 from .options import DEFAULT_HORIZON_DAYS, DEFAULT_REVENUE_CV  # noqa: F401  (defined once, light to import)
+from .power import standardised_effect
 from .cuped import CupedComparison, MeanDifference, check_alternative, compare_means, difference, variance_factor
 from .uploads import CustomerData
 
@@ -225,8 +225,7 @@ def detectable_lift(
     _, _ = check_alternative(alpha, alternative)
     if not (0 < power < 1):
         raise ValueError(f"power: must be in (0, 1) as a fraction (e.g. 0.8), got {power:g}")
-    es = float(NormalIndPower().solve_power(effect_size=None, nobs1=n_h, alpha=alpha, power=power, ratio=n_e / n_h,
-                                            alternative="two-sided" if alternative == "two-sided" else "larger"))
+    es = standardised_effect(n_h, alpha, power, "two-sided" if alternative == "two-sided" else "larger", n_e / n_h)
     return es * (sd / mean) * math.sqrt(DAYS_PER_YEAR / t) * math.sqrt(factor)
 
 

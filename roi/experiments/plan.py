@@ -250,6 +250,10 @@ def _plan_one(ini: Initiative, row: Any, *, alpha: float, power: float, method: 
                               run_days=RETENTION_DAYS, within_horizon=RETENTION_DAYS <= horizon,
                               reason="a retention rate reads out a year after assignment; prove it sooner with a leading proxy (e.g. 90-day activity)")
 
+    if 2 * n / (traffic * allocation) > pw.MAX_DAYS:  # a valid case, not a bad input: say so, no error
+        return InitiativeTest(**common, testable=False, n_per_variant=n,
+                              reason=f"needs {2 * n:,} {unit.split('/')[0]}, more than "
+                                     f"{pw.MAX_DAYS / DAYS_PER_YEAR:,.0f} years of its eligible traffic")
     days = pw.duration(n, traffic, allocation=allocation).days_exact
     mdes = []
     for d in (14.0, 28.0):

@@ -17,6 +17,8 @@ from .cuped import variance_factor
 from .design_effect import check_design_effect, unit_description
 from .history import TrafficHistory, WeeklyDuration, weekly_duration
 
+MAX_UNITS = 1e15  # per variant: a million visitors a day for 2,700 years; beyond, no test reads out
+
 
 @dataclass(frozen=True)
 class TestDesignPlan:
@@ -124,7 +126,11 @@ def plan_test(
                     alternative=size.design.alternative, spending=spending)
     n = size.n_exact * factor * d
     n_max = n * seq.inflation
-    if not math.isfinite(n_max) or n_max > 1e15:
+    if not math.isfinite(n_max) or n_max > MAX_UNITS:
+        if size.metric == "conversion" and pw.culprit(size.baseline, size.rel_effect, True, size.design,
+                                                       MAX_UNITS)[0] == "baseline":
+            raise ValueError(f"baseline: at {size.baseline:g} the test needs more than 1e15 units per variant; "
+                             "a rate this small cannot be tested")
         raise ValueError("mde: the test needs more than 1e15 units per variant; no traffic can read it out "
                          "(raise the effect to detect)")
     n_per_variant = math.ceil(n - 1e-9)

@@ -210,14 +210,43 @@ def _sm_alternative(d: Design) -> str:
     return "two-sided" if d.alternative == "two-sided" else "larger"
 
 
+# statsmodels' NormalIndPower is solved at these reference values and the answer scaled (see
+# :func:`standardised_effect`): its root finder fails far from them ("f(a) and f(b) must have
+# different signs" for a test of 1e16 visitors, or an effect of 1e-9).
+_REF_NOBS = 1_000.0
+_REF_EFFECT = 0.1
+
+
+def standardised_effect(nobs1: float, alpha: float, power: float, alternative: str, ratio: float = 1.0) -> float:
+    """Smallest standardised effect (Cohen's d or h) a two-sample z-test detects with ``nobs1``
+    units in the first arm and ``ratio × nobs1`` in the second; ``alternative`` as statsmodels'.
+
+    Notes
+    -----
+    The power of statsmodels' ``NormalIndPower`` depends on the effect ``d`` and ``nobs1`` only
+    through ``d √(nobs1 · r / (1 + r))``, so ``d(n) = d(n_ref) √(n_ref / n)`` exactly: it is solved
+    once at ``n_ref`` = 1,000, where the root finder converges, and scaled to any ``n``.
+    """
+    ref = float(NormalIndPower().solve_power(effect_size=None, nobs1=_REF_NOBS, alpha=alpha, power=power,
+                                             ratio=ratio, alternative=alternative))
+    return ref * math.sqrt(_REF_NOBS / nobs1)
+
+
+def _nobs_for(effect: float, d: Design) -> float:
+    """Units per arm a two-arm z-test needs to detect the standardised ``effect`` (inf when none).
+
+    Notes
+    -----
+    The same scale as :func:`standardised_effect`: ``n(d) = n(d_ref) (d_ref / d)²``.
+    """
+    ref = float(NormalIndPower().solve_power(effect_size=_REF_EFFECT, alpha=d.alpha_per_comparison, power=d.power,
+                                             ratio=1.0, alternative=_sm_alternative(d)))
+    with np.errstate(over="ignore", divide="ignore"):
+        return float(np.float64(ref) * (np.float64(_REF_EFFECT) / np.float64(effect)) ** 2)
+
+
 def _n_arcsine(p1: float, p2: float, d: Design) -> float:
-    h = abs(float(proportion_effectsize(p2, p1)))
-    return float(
-        NormalIndPower().solve_power(
-            effect_size=h, alpha=d.alpha_per_comparison, power=d.power, ratio=1.0,
-            alternative=_sm_alternative(d),
-        )
-    )
+    return _nobs_for(abs(float(proportion_effectsize(p2, p1))), d)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,15 +314,31 @@ def sample_size(
         abs_effect=p2 - p1,
         rel_effect=(p2 - p1) / p1,
         n_exact=n,
-        n_per_variant=_whole(n),
+        n_per_variant=_whole(n, culprit(p1, float(mde), relative, d) if not math.isfinite(n) else ("mde", "")),
         design=d,
     )
 
 
-def _whole(n: float) -> int:
-    """Visitors per variant rounded up; an effect too small to detect has no finite sample size."""
+def culprit(p1: float, mde: float, relative: bool, d: Design, limit: float = math.inf) -> tuple[str, str]:
+    """Which input to blame when no sample of at most ``limit`` detects the effect, and why.
+
+    A relative MDE that an ordinary baseline (50%, or less when the MDE would push it past 1)
+    detects within ``limit`` is not the problem: the baseline is — 1e-300 makes the absolute
+    effect vanish whatever the MDE.
+    """
+    if relative:
+        ref = min(0.5, 0.5 / (1 + mde))
+        if float(_n_normal(np.float64(ref), np.float64(ref * (1 + mde)), d, "evan-miller")) <= limit:
+            return "baseline", (f"at {p1:g} a relative change of {mde:g} is {p1 * mde:g} in absolute terms, too "
+                                "small to detect with any finite sample; a rate this small cannot be tested")
+    return "mde", "too small to detect with any finite sample"
+
+
+def _whole(n: float, blame: tuple[str, str] = ("mde", "too small to detect with any finite sample")) -> int:
+    """Visitors per variant rounded up; an effect too small to detect has no finite sample size
+    (``blame``: the input named in the message, and the message)."""
     if not math.isfinite(n):
-        raise ValueError("mde: too small to detect with any finite sample")
+        raise ValueError(f"{blame[0]}: {blame[1]}")
     return math.ceil(n - 1e-9)
 
 
@@ -331,12 +376,7 @@ def sample_size_continuous(
     if not (math.isfinite(mde) and mde > 0):
         raise ValueError(f"mde: must be greater than 0 (an effect of zero cannot be detected), got {mde:g}")
     delta = mean * mde if relative else mde
-    n = float(
-        NormalIndPower().solve_power(
-            effect_size=delta / sd, alpha=d.alpha_per_comparison, power=d.power, ratio=1.0,
-            alternative=_sm_alternative(d),
-        )
-    )
+    n = _nobs_for(delta / sd, d)
     return SampleSize(
         metric="continuous",
         method="z-test",
@@ -423,8 +463,7 @@ def detectable_effect(
         if _n_arcsine(p1, 1.0, d) > n:
             p2 = None
         else:
-            h = float(NormalIndPower().solve_power(effect_size=None, nobs1=n, alpha=d.alpha_per_comparison,
-                                                   power=d.power, ratio=1.0, alternative=_sm_alternative(d)))
+            h = standardised_effect(n, d.alpha_per_comparison, d.power, _sm_alternative(d))
             p2 = math.sin(math.asin(math.sqrt(p1)) + min(h, h_max) / 2) ** 2
     else:
         def gap(delta: float) -> float:
@@ -470,9 +509,7 @@ def detectable_effect_continuous(
     d = design(alpha, power, alternative, variants, correction)
     if not (mean > 0 and sd > 0 and n_per_variant > 0):
         raise ValueError("mean, sd and n_per_variant: must all be greater than 0")
-    es = float(NormalIndPower().solve_power(effect_size=None, nobs1=float(n_per_variant),
-                                            alpha=d.alpha_per_comparison, power=d.power, ratio=1.0,
-                                            alternative=_sm_alternative(d)))
+    es = standardised_effect(float(n_per_variant), d.alpha_per_comparison, d.power, _sm_alternative(d))
     delta = es * sd
     return DetectableEffect(baseline=mean, n_per_variant=float(n_per_variant), abs_effect=delta,
                             rel_effect=delta / mean, treatment=mean + delta, design=d)

@@ -187,9 +187,11 @@ class ScenarioStore:
         """
         info = self.get(scenario_id)
         number = info.latest_version if version is None else int(version)
-        with self._errors(), self.engine.connect() as conn:
-            row = conn.execute(select(*_VERSION_COLUMNS, VersionRow.body).where(
-                VersionRow.scenario_id == info.id, VersionRow.version == number)).first()
+        row = None
+        if 1 <= number <= info.latest_version:  # else not asked: 10**30 overflows the database's integer
+            with self._errors(), self.engine.connect() as conn:
+                row = conn.execute(select(*_VERSION_COLUMNS, VersionRow.body).where(
+                    VersionRow.scenario_id == info.id, VersionRow.version == number)).first()
         if row is None:
             raise NotFoundError(f"version: {info.name!r} has no version {number} "
                                 f"(versions 1 to {info.latest_version})")

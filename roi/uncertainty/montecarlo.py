@@ -30,18 +30,49 @@ import numpy as np
 from scipy import special
 
 from .. import engine
+from ..budget import MEMORY_BUDGET_BYTES, mib
+from ..engine.chunks import ELEMENTS_PER_CHUNK
 from ..model import evaluate
 from ..schema import Scenario
 from ..threads import single_blas_thread
-from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
+from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS, MAX_DRAWS
 from .ranges import Driver, Ranges, apply, drivers
 from .metrics import outcomes
 
 Distribution = Literal["pert", "triangular"]
 POLICY_KINDS = frozenset({"discount_rate"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
-_ELEMENTS_PER_CHUNK = 1 << 19  # ≈ 4 MB per [pairs, years, draws] float64 temporary
+_ELEMENTS_PER_CHUNK = ELEMENTS_PER_CHUNK  # ≈ 4 MB per [pairs, years, draws] float64 temporary
 _Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 holds all but 2e-17
+
+
+# Memory of a run (tracemalloc, tests/test_hostile_input.py): the drivers' draws ``[K, draws]``
+# are kept for the variance shares, plus NPV, ROI, payback, the common factor and the threads'
+# temporaries — about 24 more floats a draw — plus a fixed part (the engine's chunks, the case's
+# arrays; 28 MB measured at the largest case).
+_OVERHEAD_FLOATS_PER_DRAW = 24
+_FIXED_BYTES = 64 * 2**20
+
+
+def memory_needed(draws: int, n_drivers: int) -> int:
+    """Bytes a run of ``draws`` with ``n_drivers`` varying drivers holds at its peak (an upper estimate)."""
+    return _FIXED_BYTES + 8 * draws * (n_drivers + _OVERHEAD_FLOATS_PER_DRAW)
+
+
+def max_draws(n_drivers: int) -> int:
+    """The most draws (a multiple of 1,000, at most :data:`~roi.uncertainty.defaults.MAX_DRAWS`)
+    whose run fits :data:`~roi.budget.MEMORY_BUDGET_BYTES` with ``n_drivers`` varying drivers.
+
+    >>> max_draws(13), max_draws(107)
+    (1000000, 448000)
+    """
+    fits = (MEMORY_BUDGET_BYTES - _FIXED_BYTES) // (8 * (n_drivers + _OVERHEAD_FLOATS_PER_DRAW))
+    return int(min(MAX_DRAWS, max(fits // 1000 * 1000, 1000)))
+
+
+def varying_drivers(scenario: Scenario, ranges: Ranges | None = None) -> list[Driver]:
+    """The drivers a Monte Carlo run draws: those with a range, but not the policy settings."""
+    return [d for d in drivers(scenario, ranges) if d.width > 0 and d.kind not in POLICY_KINDS]
 
 
 def _pert_shape(driver: Driver) -> tuple[float, float]:
@@ -212,10 +243,15 @@ def simulate(
     rho = scenario.settings.uplift_correlation if correlation is None else float(correlation)
     if not (0.0 <= rho <= 1.0):
         raise ValueError(f"correlation: must be between 0 and 1 (got {correlation!r})")
-    structure, x = engine.build(scenario)
     ds = drivers(scenario, ranges)
     varying = [k for k, d in enumerate(ds) if d.width > 0 and d.kind not in POLICY_KINDS]
     vd = [ds[k] for k in varying]
+    if draws > max_draws(len(vd)):
+        raise ValueError(
+            f"draws: {draws:,} draws of {len(vd)} uncertain drivers need about "
+            f"{mib(memory_needed(draws, len(vd)))}, more than the {mib(MEMORY_BUDGET_BYTES)} a run may use; "
+            f"run at most {max_draws(len(vd)):,} draws, or fewer initiatives")
+    structure, x = engine.build(scenario)
     children = np.random.SeedSequence(seed).spawn(len(ds) + 1)  # child k: driver k; last: common factor
     n_workers = max(1, min(workers or os.cpu_count() or 1, 4))
 
@@ -303,7 +339,7 @@ def variance_contributions(ds: list[Driver], values: np.ndarray, y: np.ndarray) 
     keep = sd > 1e-12 * np.maximum(np.abs(mu), 1.0)
     sd_k = sd[keep]
     C = cov[np.ix_(keep, keep)] / np.outer(sd_k, sd_k)
-    r = (values[keep] @ y / n - mu[keep] * y.mean()) / (sd_k * sy)
+    r = ((values @ y)[keep] / n - mu[keep] * y.mean()) / (sd_k * sy)  # values[keep] would copy [K,n]
     beta = np.linalg.lstsq(C, r, rcond=None)[0]
     r2 = float(np.clip(beta @ r, 0.0, 1.0))
     sq = beta**2

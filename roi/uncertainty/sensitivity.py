@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .. import engine
+from ..engine.chunks import by_chunks, chunk_draws
 from ..model import BusinessCase, evaluate_inputs
 from ..schema import Scenario
 from .ranges import Driver, Ranges, apply, base_values, by_key, drivers, grid_drivers
@@ -23,14 +24,21 @@ Metric = Literal["npv", "roi"]
 
 
 def _evaluate(scenario: Scenario, ds: list[Driver], values: np.ndarray) -> Outcomes:
-    """Programme outcomes (before risk adjustment) of each row of driver ``values`` ``[n,K]``."""
+    """Programme outcomes (before risk adjustment) of each row of driver ``values`` ``[n,K]``,
+    evaluated a memory-bounded chunk of rows at a time (:mod:`roi.engine.chunks`)."""
     structure, x = engine.build(scenario)
-    xs = apply(x, ds, values)
-    cash = engine.programme_cash(structure, xs)
-    n = values.shape[0]
-    b, c = np.broadcast_to(cash.benefit, (n, cash.benefit.shape[1])), np.broadcast_to(cash.cost, (n, cash.cost.shape[1]))
-    terminal = np.broadcast_to(cash.terminal, (n,)) if structure.include_beyond_horizon else None
-    return outcomes(b, c, np.broadcast_to(xs.discount_rate, (n,)), terminal)
+
+    def part(start: int, stop: int) -> tuple[np.ndarray, ...]:
+        xs = apply(x, ds, values[start:stop])
+        cash = engine.programme_cash(structure, xs)
+        n = stop - start
+        b = np.broadcast_to(cash.benefit, (n, cash.benefit.shape[1]))
+        c = np.broadcast_to(cash.cost, (n, cash.cost.shape[1]))
+        terminal = np.broadcast_to(cash.terminal, (n,)) if structure.include_beyond_horizon else None
+        o = outcomes(b, c, np.broadcast_to(xs.discount_rate, (n,)), terminal)
+        return o.npv, o.roi, o.payback_months, o.pv_benefits, o.pv_costs
+
+    return Outcomes(*by_chunks(values.shape[0], chunk_draws(structure), part))
 
 
 def _none(v: float) -> float | None:

@@ -19,6 +19,7 @@ from scipy.optimize import brentq
 from typing import NamedTuple
 
 from .. import engine
+from ..engine.chunks import by_chunks, chunk_draws
 from ..schema import UPLIFT_MAX, Scenario
 
 PROGRAMME = "Programme"
@@ -95,8 +96,8 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
     # draw 0: base case; draw 1 + j: initiative j at zero uplift
     U = np.tile(base_u, (1 + J, 1))
     U[np.arange(1, J + 1), np.arange(J)] = 0.0
-    xs = x.tiled(1 + J).with_(uplift=U)
-    pvb, pvc = engine.initiative_pv(structure, xs)
+    pvb, pvc = by_chunks(1 + J, chunk_draws(structure),
+                         lambda a, b: engine.initiative_pv(structure, x.tiled(b - a).with_(uplift=U[a:b])))
     npv = pvb - pvc
 
     def npv_j(j: int, u: float) -> float:
