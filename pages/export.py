@@ -6,6 +6,8 @@ import io
 
 import streamlit as st
 
+from roi.bounded import upload_megabytes
+from roi.export.xlsx_import import MAX_BYTES
 from ui import exports, state
 
 scenario = state.get_scenario()
@@ -58,7 +60,8 @@ def _on_workbook() -> None:
         exports.import_workbook(uploaded.getvalue(), uploaded.name)
 
 
-st.file_uploader("Exported workbook (.xlsx)", type=["xlsx"], key="workbook_upload", on_change=_on_workbook)
+st.file_uploader("Exported workbook (.xlsx)", type=["xlsx"], key="workbook_upload", on_change=_on_workbook,
+                 max_upload_size=upload_megabytes(MAX_BYTES))
 exports.import_feedback()
 
 st.subheader("Tables as CSV")

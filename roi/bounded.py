@@ -132,3 +132,13 @@ def check_data(data: Any, *, where: str = "file") -> list[str]:
     if extra:
         problems.append(f"{where}: … and {extra:,} more numbers with too many digits")
     return problems
+
+
+def upload_megabytes(limit_bytes: int) -> int:
+    """A byte limit as the whole megabytes (MiB, as Streamlit counts them) an upload box states and
+    checks in the browser before sending; the reader checks the bytes again, exactly.
+
+    >>> upload_megabytes(2_000_000), upload_megabytes(50 * 2**20)
+    (2, 50)
+    """
+    return max(1, -(-int(limit_bytes) // 2**20))

@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 import roi
+from roi.bounded import MAX_JSON_BYTES, upload_megabytes
 from roi.io import ScenarioError
 from ui import md, state
 
@@ -88,6 +89,7 @@ def scenario_sidebar() -> None:
             "Upload scenario (JSON)",
             type=["json"],
             key=f"upload_{ss[_UPLOAD_NONCE]}",
+            max_upload_size=upload_megabytes(MAX_JSON_BYTES),
             on_change=_on_upload,
             help="A scenario file as downloaded below. An invalid file is refused and the "
             "current scenario stays.",

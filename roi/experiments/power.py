@@ -328,7 +328,8 @@ def culprit(p1: float, mde: float, relative: bool, d: Design, limit: float = mat
     """
     if relative:
         ref = min(0.5, 0.5 / (1 + mde))
-        if float(_n_normal(np.float64(ref), np.float64(ref * (1 + mde)), d, "evan-miller")) <= limit:
+        n_ref = float(_n_normal(np.float64(ref), np.float64(ref * (1 + mde)), d, "evan-miller"))
+        if p1 < ref and math.isfinite(n_ref) and n_ref <= limit:  # an ordinary rate would do: blame this one
             return "baseline", (f"at {p1:g} a relative change of {mde:g} is {p1 * mde:g} in absolute terms, too "
                                 "small to detect with any finite sample; a rate this small cannot be tested")
     return "mde", "too small to detect with any finite sample"

@@ -17,6 +17,7 @@ import hashlib
 import io
 import math
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,62 @@ from ..schema import Scenario
 from .assumptions import NO_SOURCE, Row, assumption_rows
 from .xlsx import A_KEY_COL, A_VALUE_COL, ASSUMPTIONS, FORMAT_VERSION, MARKER, META_SHEET
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # the file as uploaded
+# A zip's compressed size says nothing of what it unpacks to (a 257 KB workbook once unpacked to
+# 2.4 GB in openpyxl), so the parts are checked before openpyxl sees them. The largest case the
+# schema admits (100 initiatives × 100 segments, ten years) exports 30 parts, 15 MB unpacked and
+# about 200,000 cells; the limits leave room for a workbook re-saved by Excel or LibreOffice.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_CELLS = 500_000
+MAX_PARTS = 1_000
+_CHUNK = 1 << 20
 READABLE_FORMATS = (1, 2, FORMAT_VERSION)  # 2: before cached values and the TEI sheets; same Assumptions
 # Rows a format-1 workbook (schema version 1) has under another key: the value goes to every new key,
 # as the schema migration does (one flat benefit risk becomes the rate of every evidence kind).
 _FORMAT_1_KEYS = {"settings.benefit_risk": ("settings.benefit_risk_assumed", "settings.benefit_risk_benchmark",
                                             "settings.benefit_risk_measured")}
+
+def _cells(part) -> int:
+    """Cells (``<c `` elements) in a worksheet part, read in 1 MB chunks (a tag may straddle two)."""
+    count, tail = 0, b""
+    while chunk := part.read(_CHUNK):
+        block = tail + chunk
+        count += block.count(b"<c ") + block.count(b"<c>")
+        # the last two bytes go on: a tag split between chunks ("<c" | " ") is whole in the next
+        # block, and two bytes cannot hold a whole three-byte tag, so none is counted twice
+        tail = block[-2:]
+    return count
+
+
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack beyond :data:`MAX_UNPACKED_BYTES`, hold more than
+    :data:`MAX_PARTS` parts or more than :data:`MAX_CELLS` cells, before any of it is parsed.
+
+    The sizes are the zip's declared ones; Python's zipfile never reads a part past its declared
+    size (a part that lies fails its CRC check), so the declaration bounds the work.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise ScenarioError([f"file: {len(parts):,} parts in the workbook, more than the {MAX_PARTS:,} "
+                                     "an exported business case can have"])
+            unpacked = sum(p.file_size for p in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ScenarioError([f"file: unpacks to {unpacked / 2**20:,.0f} MB, more than the "
+                                     f"{MAX_UNPACKED_BYTES // 2**20} MB an exported business case can; "
+                                     "not an exported business case"])
+            cells = 0
+            for p in parts:
+                if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml"):
+                    with z.open(p) as part:
+                        cells += _cells(part)
+                    if cells > MAX_CELLS:
+                        raise ScenarioError([f"file: more than {MAX_CELLS:,} cells, more than an exported "
+                                             "business case has; not an exported business case"])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
+        raise ScenarioError([f"file: not an Excel .xlsx workbook ({exc.__class__.__name__})"]) from None
+
 
 def _open(data: bytes | str | Path):
     if isinstance(data, (str, Path)):
@@ -46,6 +97,7 @@ def _open(data: bytes | str | Path):
             raise ScenarioError([f"file: cannot read {data} ({exc.strerror})"]) from None
     if len(data) > MAX_BYTES:
         raise ScenarioError([f"file: larger than {MAX_BYTES // 2**20} MB; not an exported business case"])
+    check_unpacked_size(data)
     try:
         formulas = load_workbook(io.BytesIO(data), data_only=False)
         values = load_workbook(io.BytesIO(data), data_only=True)

@@ -7,10 +7,13 @@ import datetime as dt
 import numpy as np
 import streamlit as st
 
+from roi.bounded import upload_megabytes
+from roi.experiments.uploads import MAX_UPLOAD_BYTES
 from ui import format as fmt
 from ui import md
 
 ALPHAS = [0.01, 0.05, 0.10]
+CSV_MB = upload_megabytes(MAX_UPLOAD_BYTES)  # the upload boxes' limit, as the CSV reader's
 
 
 def pct_input(label: str, key: str, value: float, help: str, *, max_value: float = 100.0,

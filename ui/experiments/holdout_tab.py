@@ -19,7 +19,7 @@ from ui import exports
 from ui import format as fmt
 from ui import md, state
 
-from .common import ALPHAS, refused
+from .common import ALPHAS, CSV_MB, refused
 from .winners import render as render_debiased
 
 EXAMPLE_DAYS = 91  # a quarter
@@ -88,7 +88,7 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
 
 def _revenue_from_data() -> tuple[float, float] | None:
     c1, c2 = st.columns([3, 1])
-    uploaded = c1.file_uploader("Customer revenue (CSV)", type=["csv"], key="exp_h_rev_upload")
+    uploaded = c1.file_uploader("Customer revenue (CSV)", type=["csv"], key="exp_h_rev_upload", max_upload_size=CSV_MB)
     days = c2.number_input("Days it covers", min_value=1, max_value=3_660, value=365, step=1, key="exp_h_rev_days")
     if uploaded is None:
         st.info("Upload a customer-level revenue file; until then the case's figures are used.")
@@ -164,7 +164,7 @@ def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.Holdo
                        "optionally, `pre_revenue` (the same days before) for a CUPED-adjusted readout.")
             st.download_button("Download a template", CUSTOMER_TEMPLATE, file_name="holdout_customers.csv",
                                mime="text/csv", key="exp_h_template")
-            uploaded = st.file_uploader("Holdout customers (CSV)", type=["csv"], key="exp_h_upload")
+            uploaded = st.file_uploader("Holdout customers (CSV)", type=["csv"], key="exp_h_upload", max_upload_size=CSV_MB)
             if uploaded is None:
                 st.info("Upload the customer-level file (a sample is in `data/holdout_customers.csv`).")
                 return None

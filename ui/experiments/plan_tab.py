@@ -14,7 +14,8 @@ from roi.experiments import power as pw
 from roi.experiments import sequential as sq
 from roi.experiments import uploads
 from roi.experiments.design_effect import check_design_effect, cluster_design_effect, ratio_design_effect_from_table
-from roi.experiments.history import WEEKDAYS, TrafficHistory, read_history
+from roi.bounded import upload_megabytes
+from roi.experiments.history import MAX_HISTORY_BYTES, WEEKDAYS, TrafficHistory, read_history
 from roi.experiments.planner import TestDesignPlan, plan_test
 from ui import exports
 from ui import format as fmt
@@ -40,7 +41,8 @@ def _history_input() -> TrafficHistory | None:
                "at least a week (ISO dates, up to ten years).")
     st.download_button("Download a template", HISTORY_TEMPLATE, file_name="daily_traffic.csv", mime="text/csv",
                        key="exp_history_template")
-    uploaded = st.file_uploader("Daily traffic (CSV)", type=["csv"], key="exp_history_upload")
+    uploaded = st.file_uploader("Daily traffic (CSV)", type=["csv"], key="exp_history_upload",
+                                max_upload_size=upload_megabytes(MAX_HISTORY_BYTES))
     if uploaded is None:
         st.info("Upload a daily traffic file (or use `data/daily_traffic.csv`); until then the typed traffic "
                 "below is used.")

@@ -19,7 +19,7 @@ from roi.schema import Scenario
 from ui import format as fmt
 from ui import inputs, md, state
 
-from .common import ALPHAS, refused
+from .common import ALPHAS, CSV_MB, refused
 from .plan_tab import SPENDING_LABELS
 
 SOURCES = ["Enter figures", "Upload CSV", "Customer-level CSV (CUPED)"]
@@ -45,7 +45,7 @@ def _figures(source: str) -> dict | None:
                "the row labelled A or control is the control, otherwise the first row.")
     st.download_button("Download a template", "arm,visitors,conversions,revenue\nA,10000,500,50000\n"
                        "B,10000,560,55000\n", file_name="ab_result.csv", mime="text/csv")
-    uploaded = st.file_uploader("A/B result (CSV)", type=["csv"], key="exp_upload")
+    uploaded = st.file_uploader("A/B result (CSV)", type=["csv"], key="exp_upload", max_upload_size=CSV_MB)
     if uploaded is None:
         return None
     try:
@@ -186,7 +186,7 @@ def _customer_level(currency: str, settings: dict) -> None:
                "pre-period explains.")
     st.download_button("Download a template", CUSTOMER_TEMPLATE, file_name="customers.csv", mime="text/csv",
                        key="exp_customer_template")
-    uploaded = st.file_uploader("Customer-level result (CSV)", type=["csv"], key="exp_customer_upload")
+    uploaded = st.file_uploader("Customer-level result (CSV)", type=["csv"], key="exp_customer_upload", max_upload_size=CSV_MB)
     if uploaded is None:
         return
     try:
