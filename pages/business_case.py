@@ -9,7 +9,7 @@ from roi import charts
 from roi.references import REVENUE_PER_CAMPAIGN_DOLLAR, REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE
 from roi.evidence import evidence_source
 from ui import format as fmt
-from ui import exports, inputs, state
+from ui import exports, inputs, md, state
 
 scenario = state.get_scenario()
 case = state.get_case()
@@ -139,8 +139,8 @@ for ini in scenario.initiatives:
     ev = ini.evidence
     note = f" — {ev.note}" if ev.note and ev.measured is None else ""  # a test's note repeats its figures
     st.markdown(
-        f"{inputs.evidence_badge(ev.kind.value)} **{ini.name}**: base uplift {fmt.pct(ini.uplift.base)} "
+        f"{inputs.evidence_badge(ev.kind.value)} **{md.escape(ini.name)}**: base uplift {fmt.pct(ini.uplift.base)} "
         f"on {fmt.label(ini.lever).lower()} (range {fmt.pct(ini.uplift.low)} to {fmt.pct(ini.uplift.high)}). "
-        + (f"Source: {evidence_source(ev)}{note}" if ev.source or ev.measured else
-           f"No source — note: {ev.note}" if ev.note else "No source given.")
+        + (f"Source: {md.escape(evidence_source(ev) + note)}" if ev.source or ev.measured else
+           f"No source — note: {md.escape(ev.note)}" if ev.note else "No source given.")
     )

@@ -40,7 +40,7 @@ if picked:
     for col, sid in zip(cols, picked):
         info = by_id[sid]
         versions = list(range(info.latest_version, 0, -1))
-        v = col.selectbox(f"Version of {info.name}", versions, key=f"cmp_v_{sid}",
+        v = col.selectbox(f"Version of {md.escape(info.name)}", versions, key=f"cmp_v_{sid}",
                           format_func=lambda n, latest=info.latest_version: f"v{n}" + (" (latest)" if n == latest else ""))
         choices.append((sid, int(v)))
     extra = st.multiselect("Also compare other versions of", picked, key="cmp_extra",
@@ -48,7 +48,7 @@ if picked:
     for sid in extra:
         info = by_id[sid]
         if info.latest_version > 1:
-            v = st.selectbox(f"Another version of {info.name}", list(range(info.latest_version - 1, 0, -1)),
+            v = st.selectbox(f"Another version of {md.escape(info.name)}", list(range(info.latest_version - 1, 0, -1)),
                              key=f"cmp_v2_{sid}", format_func=lambda n: f"v{n}")
             choices.append((sid, int(v)))
 

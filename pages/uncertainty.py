@@ -140,7 +140,7 @@ if independent is not None and sim.correlation > 0:
               "together.")
 with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
     st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
-    st.markdown(f"#### {top.label if top else fmt.DASH}")
+    st.markdown(f"#### {md.escape(top.label) if top else fmt.DASH}")
     if top:
         st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
 DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "

@@ -11,6 +11,7 @@ import roi
 from roi.uncertainty import simulate, tornado
 from roi.whatif import without_risk
 from ui import format as fmt
+from ui import md
 
 from .apptest_helpers import SAMPLES, chart_downloads, metric, open_app
 
@@ -41,7 +42,7 @@ def test_page_renders_every_sample_with_the_cli_numbers(sample):
     assert any(c.value.startswith(fmt.pct(independent.prob_npv_negative) + " if the uplifts were independent")
                for c in at.caption)
     top = tornado(scenario).rows[0]
-    assert any(m.value == f"#### {top.label}" for m in at.markdown)  # wraps instead of truncating
+    assert any(m.value == f"#### {md.escape(top.label)}" for m in at.markdown)  # wraps; the name is user text
 
 
 def test_a_slow_full_run_shows_its_first_draws_then_all(monkeypatch):

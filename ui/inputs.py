@@ -23,7 +23,7 @@ from roi.model import BusinessCase
 from roi.schema import Evidence
 from roi.tables import from_percent, to_percent
 from ui import format as fmt
-from ui import messages, state
+from ui import md, messages, state
 
 _percent_message = messages.percent_message
 PRESENTATION_KEY = "presentation_mode"  # ui.exports.PRESENTATION_KEY (not imported: exports draws widgets)
@@ -35,10 +35,11 @@ def presenting() -> bool:
 
 
 def source_of(path: str) -> str:
-    """Source of the field at ``path`` in the current scenario (``assumption`` if unstated)."""
+    """Source of the field at ``path`` in the current scenario (``assumption`` if unstated), as
+    Markdown: the source is user text, escaped (:func:`ui.md.escape`)."""
     parent, _, field = path.rpartition(".")
     model = state.value_at(state.get_scenario(), parent) if parent else state.get_scenario()
-    return model.source_of(field)
+    return md.escape(model.source_of(field))
 
 
 def field_problems(path: str, label: str, *, percent: bool = False, parent: bool = False) -> None:
@@ -60,7 +61,7 @@ def field_problems(path: str, label: str, *, percent: bool = False, parent: bool
         where, _, msg = line.partition(": ")
         msg = messages.human_message(where, _percent_message(msg) if percent else msg)
         name = label if where in (path, owner) else messages.human_where(where)
-        st.error(f"**{name}**: {msg} :gray[· {where}]")
+        st.error(f"**{md.escape(name)}**: {md.escape(msg)} :gray[· {md.escape(where)}]")
 
 
 def _current(path: str) -> Any:
@@ -127,7 +128,7 @@ def number_field(
         shown = fmt.DASH if not isinstance(value, (int, float)) else (
             f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%" if percent
             else f"{value:,.0f}" if money else f"{value:,g}")
-        st.markdown(f"**{label}**: {shown}" + ("" if percent else f" {unit}"))
+        st.markdown(f"**{md.escape(label)}**: {shown}" + ("" if percent else f" {md.escape(unit)}"))
         return
     if key not in st.session_state:
         value = _current(path)
@@ -160,7 +161,7 @@ def toggle_field(path: str, label: str | None = None, help: str | None = None) -
     label, help = label or spec.title, help if help is not None else spec.help
     key = _key(path)
     if presenting():
-        st.markdown(f"**{label}**: {'on' if _current(path) else 'off'}")
+        st.markdown(f"**{md.escape(label)}**: {'on' if _current(path) else 'off'}")
         return
     if key not in st.session_state:
         st.session_state[key] = bool(_current(path))
@@ -181,7 +182,7 @@ def select_field(
         options = [str(v) for v in _enum_values(path)]
     key = _key(path)
     if presenting():
-        st.markdown(f"**{label}**: {format_func(_current(path))}")
+        st.markdown(f"**{md.escape(label)}**: {md.escape(format_func(_current(path)))}")
         return
     if key not in st.session_state:
         st.session_state[key] = _current(path)
@@ -201,7 +202,7 @@ def text_field(path: str, label: str | None = None, help: str | None = None, *, 
     label, help = label or spec.title, help if help is not None else spec.help
     key = _key(path)
     if presenting():
-        st.markdown(f"**{label}**: {_current(path) or fmt.DASH}")
+        st.markdown(f"**{md.escape(label)}**: {md.escape(_current(path) or fmt.DASH)}")
         return
     if key not in st.session_state:
         st.session_state[key] = _current(path) or ""
@@ -217,7 +218,7 @@ def multiselect_field(path: str, label: str | None = None, options: Sequence[str
     label, help = label or spec.title, help if help is not None else spec.help
     key = _key(path)
     if presenting():
-        st.markdown(f"**{label}**: {', '.join(_current(path) or []) or fmt.DASH}")
+        st.markdown(f"**{md.escape(label)}**: {md.escape(', '.join(_current(path) or []) or fmt.DASH)}")
         return
     if key not in st.session_state:
         st.session_state[key] = [v for v in (_current(path) or []) if v in options]
@@ -231,7 +232,7 @@ def score_field(path: str, label: str, help: str, *, low: int = 1, high: int = 5
     key = _key(path)
     value = _current(path)
     if presenting():
-        st.markdown(f"**{label}**: {fmt.DASH if value is None else f'{value:g}'} of {high}")
+        st.markdown(f"**{md.escape(label)}**: {fmt.DASH if value is None else f'{value:g}'} of {high}")
         return
     if key not in st.session_state:
         st.session_state[key] = int(round(value)) if isinstance(value, (int, float)) else low
@@ -340,10 +341,12 @@ def table_editor(
             row = names[i] if i < len(names) else f"row {i + 1}"
             col = labels.get(sub, sub or "row")
             msg = _percent_message(msg) if sub in percent_columns else messages.human_message(where, msg)
-            st.error(f"**Row {i + 1} ({row}) › {col}**: {msg} :gray[· {where}]")
+            st.error(f"**Row {i + 1} ({md.escape(row)}) › {md.escape(col)}**: {md.escape(msg)} "
+                     f":gray[· {md.escape(where)}]")
         else:
-            st.error(f"**{labels.get(where, messages.human_where(where))}**: {messages.human_message(where, msg)} "
-                     f":gray[· {where}]")
+            st.error(messages.describe(line) if where not in labels else
+                     f"**{md.escape(labels[where])}**: {md.escape(messages.human_message(where, msg))} "
+                     f":gray[· {md.escape(where)}]")
 
 
 # --------------------------------------------------------------------------- results
@@ -397,7 +400,8 @@ def evidence_badge(kind: str) -> str:
 
 
 def evidence_line(ev: Evidence) -> str:
-    """Markdown: the evidence badge and where the uplift comes from (source or test figures)."""
+    """Markdown: the evidence badge and where the uplift comes from (source or test figures), the
+    user's text escaped."""
     if not ev.source and ev.note and not (ev.kind.value == "measured" and ev.measured is not None):
-        return f"{evidence_badge(ev.kind.value)} Assumed — note: {ev.note}"
-    return f"{evidence_badge(ev.kind.value)} {evidence_source(ev)}"
+        return f"{evidence_badge(ev.kind.value)} Assumed — note: {md.escape(ev.note)}"
+    return f"{evidence_badge(ev.kind.value)} {md.escape(evidence_source(ev))}"

@@ -4,6 +4,12 @@ Names, sources, notes and validation messages can hold anything a file or a link
 Streamlit renders its messages as Markdown (links, images, code spans, colour directives,
 LaTeX), so user text is escaped before it is put into one: a name cannot become a clickable
 link in the app's own error box.
+
+Backslashes are not enough for bare addresses: Streamlit's Markdown (GitHub-flavoured) turns
+``https://…``, ``www.…`` and ``name@host`` in the *text* into links after the escapes are
+resolved, so :func:`escape` also puts an invisible word joiner (U+2060) where such an address
+would start. Widget labels, expander and tab labels, metric labels and ``help`` tooltips are
+Markdown too; selectbox and multiselect options, table cells, ``st.code`` and chart text are not.
 """
 
 from __future__ import annotations
@@ -13,16 +19,21 @@ import re
 # The characters that start Markdown syntax inside a line (CommonMark lets any ASCII punctuation
 # be backslash-escaped), plus Streamlit's $ (LaTeX) and : (":red[…]", ":material/icon:"). Dots
 # and hyphens only matter at the start of a line, and the text is never put there.
-_PUNCT = re.compile(r"([\\`*_{}\[\]<>#!|~$:])")  # "(" is harmless without "]"
+_PUNCT = re.compile(r"([\\`*_{}\[\]<>#!|~$:&])")  # "(" is harmless without "]"; "&" starts an entity
+# Where GitHub-flavoured Markdown starts a bare link: "http(s)://", "www." and the "@" of an e-mail
+# address (also "mailto:"/"xmpp:" ones). A word joiner there breaks the match and is not displayed.
+_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
+JOINER = "\u2060"
 
 
 def escape(text: object) -> str:
-    """``text`` as literal Markdown: punctuation backslash-escaped, line breaks kept as spaces.
+    """``text`` as literal Markdown: punctuation backslash-escaped, line breaks kept as spaces, bare
+    addresses broken by an invisible word joiner so they stay text.
 
-    >>> escape("[Sign in](https://x.example)")
-    '\\\\[Sign in\\\\](https\\\\://x.example)'
+    >>> escape("[Sign in](https://x.example)").replace(JOINER, "^")
+    '\\\\[Sign in\\\\](http^s\\\\://x.example)'
     """
-    return _PUNCT.sub(r"\\\1", " ".join(str(text).split()))
+    return _PUNCT.sub(r"\\\1", _AUTOLINK.sub(JOINER, " ".join(str(text).split())))
 
 
 def code(text: object) -> str:

@@ -68,7 +68,7 @@ def scenario_sidebar() -> None:
         ss[_PICKER] = started
     with st.sidebar:
         st.markdown("### Scenario")
-        st.caption(scenario.settings.name)
+        st.caption(md.escape(scenario.settings.name))
         st.selectbox(
             "Sample case",
             state.sample_names(),
