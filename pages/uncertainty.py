@@ -8,14 +8,12 @@ import streamlit as st
 
 import roi
 from roi import uncertainty as unc
-from roi.uncertainty import charts
-from ui import format as fmt
 from roi.budget import MEMORY_BUDGET_BYTES, mib
+from roi.uncertainty import charts
 from roi.uncertainty.defaults import QUICK_DRAWS
 from roi.uncertainty.montecarlo import max_draws, varying_drivers
 from ui import analyses, exports, inputs, md, state
-
-
+from ui import format as fmt
 
 # ------------------------------------------------------------------ cached wrappers (UI side only)
 
@@ -87,8 +85,7 @@ ranges = tuple(vars(chosen).items())
 # ---- Monte Carlo settings first: the headline needs its answer
 with st.sidebar:
     st.markdown("##### Monte Carlo")
-    # the draws are kept for the variance shares: a large case fits fewer in the memory budget
-    draw_limit = max_draws(len(varying_drivers(scenario, chosen)))
+    draw_limit = max_draws(len(varying_drivers(scenario, chosen)))  # all draws are kept: a large case fits fewer
     if st.session_state.get("unc_draws", 0) > draw_limit:  # the case grew since: a value above the box's max raises
         st.session_state["unc_draws"] = draw_limit
     draws = int(st.number_input("Draws", 1_000, draw_limit, min(unc.DEFAULT_DRAWS, draw_limit), step=10_000,
