@@ -100,6 +100,8 @@ def decode_scenario(token: str) -> Scenario:
             raise ScenarioError(["link: the scenario in the link is too large to open"])
         if not inflater.eof:
             raise ScenarioError(["link: the scenario link is incomplete; was it cut short?"])
+        if inflater.unused_data:  # e.g. two links pasted together: which one was meant is a guess
+            raise ScenarioError(["link: the scenario link has extra characters after its end; copy the link again"])
     except zlib.error:
         raise ScenarioError(["link: the scenario link is corrupted (cannot be decompressed)"]) from None
     try:

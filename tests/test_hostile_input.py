@@ -226,3 +226,45 @@ def test_phishing_markdown_in_a_link_stays_text():
     assert "could not be opened" in shown
     # the key is shown inside a code span whose fence outlasts its backticks: literal text
     assert "- `` settings.`x` [Your session expired - sign in again](https://evil.example) `y`: is not a known field ``" in shown
+
+
+# --------------------------------------------------------------------------- valid extremes export
+
+def _extreme(kind: str) -> dict:
+    data = _sample_json()
+    if kind == "every rate at 1":  # a 100% discount rate and every benefit risk 100%
+        data["settings"]["discount_rate"] = 1
+        for key in [k for k in data["settings"] if k.startswith("benefit_risk")]:
+            data["settings"][key] = 1
+    elif kind == "launch after the horizon":  # one year, every initiative launching at month 120
+        data["settings"]["horizon_years"] = 1
+        for ini in data["initiatives"]:
+            ini["months_to_launch"] = 120
+    else:  # every maturity score at its floor
+        for key in ("alignment", "test_and_learn", "feedback_loop", "governance"):
+            data["process"][key] = 1
+    return data
+
+
+@pytest.mark.parametrize("kind", ["every rate at 1", "launch after the horizon", "every maturity score 1"])
+def test_valid_extreme_scenarios_export_a_deck_and_a_workbook(kind):
+    """Valid but extreme scenarios once raised KeyError: 'rank' in the roadmap chart: every
+    deliverable is produced for them (nothing ranked is simply an empty chart)."""
+    from roi.export.pptx import deck_bytes
+    from roi.export.xlsx import workbook_bytes
+
+    scenario = roi.parse_scenario(_extreme(kind))
+    assert deck_bytes(scenario)[:2] == b"PK"
+    assert workbook_bytes(scenario)[:2] == b"PK"
+
+
+def test_a_link_with_trailing_data_is_refused_not_silently_read():
+    """Characters after the end of the compressed scenario (two links pasted together, a stray
+    paste) once decoded as the first scenario; now the link is refused, saying why."""
+    from roi.share import encode_scenario
+
+    token = encode_scenario(roi.load_sample("european_retailer"))
+    assert decode_scenario(token).settings.name
+    with pytest.raises(roi.ScenarioError) as exc:
+        decode_scenario(token + "AAAA")
+    assert exc.value.problems == ["link: the scenario link has extra characters after its end; copy the link again"]
