@@ -144,6 +144,11 @@ def test_unknown_names_versions_and_bad_fields_are_named(store):
     v1 = store.create("A", roi.load_sample("retail_bank"), author="Ada")
     with pytest.raises(NotFoundError, match=r"version: 'A' has no version 7 \(versions 1 to 1\)"):
         store.load(v1.scenario_id, 7)
+    # a link may carry any id or version: past what a row can hold, not found (never a database error)
+    with pytest.raises(NotFoundError, match="scenario: no saved scenario with id 'xxxxxxxx"):
+        store.load("x" * 100_000)
+    with pytest.raises(NotFoundError, match=r"version: 'A' has no version 1{30}"):
+        store.load(v1.scenario_id, int("1" * 30))
     with pytest.raises(StoreError, match="name: must not be empty"):
         store.create("   ", roi.load_sample("retail_bank"), author="Ada")
     with pytest.raises(StoreError, match="author: must not be empty"):

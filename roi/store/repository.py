@@ -26,7 +26,7 @@ from .config import database_url, safe_url
 from .diff import Change, applied_tests, diff, plain
 from .engine import make_engine, write_connection
 from .migrate import upgrade
-from .models import MAX_REASON, ScenarioRow, VersionRow
+from .models import ID_LENGTH, MAX_REASON, ScenarioRow, VersionRow
 from .records import (
     ConflictError,
     NameTakenError,
@@ -149,8 +149,10 @@ class ScenarioStore:
 
     def get(self, scenario_id: str) -> ScenarioInfo:
         """The scenario with this id (deleted or not)."""
-        with self._errors(), self.engine.connect() as conn:
-            row = conn.execute(select(*_SCENARIO_COLUMNS).where(ScenarioRow.id == str(scenario_id))).first()
+        row = None
+        if len(str(scenario_id)) <= ID_LENGTH:  # else not asked: no id is longer (a link may carry anything)
+            with self._errors(), self.engine.connect() as conn:
+                row = conn.execute(select(*_SCENARIO_COLUMNS).where(ScenarioRow.id == str(scenario_id))).first()
         if row is None:
             raise NotFoundError(f"scenario: no saved scenario with id {str(scenario_id)[:40]!r}")
         return _scenario_info(row)
