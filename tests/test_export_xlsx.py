@@ -19,6 +19,7 @@ All workbooks are recalculated in one ``soffice`` call (module fixture).
 from __future__ import annotations
 
 import copy
+import io
 import math
 from pathlib import Path
 from typing import Any
@@ -494,3 +495,22 @@ def test_summary_states_model_date_tool_and_scenario_version():
     text = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
     assert text["Model date (exported on)"] == __import__("datetime").date.today().isoformat()
     assert __version__ in text["Tool"] and "schema version 2" in text["Scenario version"]
+
+
+def test_the_fast_formula_path_writes_what_xlsxwriter_writes():
+    """roi.export.xlsx.book._Worksheet skips XlsxWriter's 29 substitutions when no dynamic-array
+    function appears; for every formula — with or without one — the text written is XlsxWriter's own."""
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    from roi.export.xlsx.book import _Worksheet
+
+    wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    fast, plain = wb.add_worksheet("a", worksheet_class=_Worksheet), wb.add_worksheet("b")
+    formulas = ["=SUM(A1:A3)", "{=SUM(A1:A3*B1:B3)}", "=NPV(Inputs!$B$2,C5:G5)+C4", "=SORT(A1:A9)",
+                "=XLOOKUP(1,A:A,B:B)", "=IF(A1>0,FILTER(A:A,B:B),0)", "=_xlfn.SINGLE(A1)", "=ASINGLE(A1)",
+                "=MYSORTED(A1)", "=\"SORT(\"&A1", "=CONCAT(A1,B1)"]
+    for f in formulas:
+        assert fast._prepare_formula(f) == Worksheet._prepare_formula(plain, f), f
+        assert fast._prepare_formula(f, True) == Worksheet._prepare_formula(plain, f, True), f
+    wb.close()
