@@ -6,6 +6,7 @@ append an entry to :data:`PAGES` (file, title, icon) in the section it belongs t
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from roi.threads import limit_blas_threads
@@ -39,6 +40,10 @@ def build_navigation() -> dict[str, list[st.Page]]:
 
 def run() -> None:
     limit_blas_threads()  # one BLAS thread: sessions, not matrix products, share the cores
+    # Altair checks every axis, scale and mark against the Vega-Lite schema as it is built (its
+    # "debug mode"): a third of a chart's cost on the Risk page. The test suite validates every
+    # chart the pages draw (tests/test_charts.py), so the server skips the check.
+    alt.utils.schemapi.disable_debug_mode()
     st.set_page_config(
         page_title="Personalization ROI",
         page_icon=":material/trending_up:",

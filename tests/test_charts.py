@@ -229,6 +229,18 @@ def test_layered_builds_the_spec_of_adding_layers():
     assert layered(bar, title="T").to_dict() == alt.layer(bar).properties(title="T").to_dict()
     assert (layered(layered(bar, rule), dot, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))).to_dict()
             == alt.layer(bar + rule, dot).resolve_scale(y="independent").to_dict())
+    # Layers(layer=…) is alt.layer(…): a frame moves up only when every layer shares it
+    from roi.charts.text import Layers
+
+    for parts in ((bar, dot), (bar, rule, line), (bar, dot, line)):
+        assert (Layers(layer=list(parts), title="T", height=alt.Step(20)).to_dict()
+                == alt.layer(*parts).properties(title="T", height=alt.Step(20)).to_dict())
+    # a layer with a selection or a size: Altair's own merging runs (lifting them to the top)
+    picked, sized = bar.add_params(alt.selection_point(name="pick")), dot.properties(height=50)
+    for parts in ((picked, dot), (bar, sized)):
+        chart = layered(*parts, title="T")
+        assert chart.to_dict() == (parts[0] + parts[1]).properties(title="T").to_dict()
+        assert chart.copy().to_dict() == chart.to_dict()
 
 
 @pytest.mark.parametrize("sample", SAMPLES)

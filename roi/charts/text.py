@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 import altair as alt
+from altair.vegalite.v6.api import _combine_subchart_data  # Altair 6's own rule, pinned
 
 from ..format import money
 
@@ -47,13 +48,37 @@ def layered(*layers: alt.TopLevelMixin, **properties: Any) -> alt.LayerChart:
     """
     parts = list(layers)
     shared = parts[0]._get("data") if len(parts) > 1 else alt.Undefined
-    if shared is alt.Undefined or parts[1]._get("data") is not shared:
-        return alt.LayerChart(layer=parts, **properties)
-    for k, part in enumerate(parts):
-        data = part._get("data")
-        if data is not shared and data is not alt.Undefined:
-            break
-        if data is shared:
-            parts[k] = part.copy(deep=False)
-            parts[k].data = alt.Undefined
-    return alt.LayerChart(data=shared, layer=parts, **properties)
+    if shared is not alt.Undefined and parts[1]._get("data") is shared:
+        for k, part in enumerate(parts):
+            data = part._get("data")
+            if data is not shared and data is not alt.Undefined:
+                break
+            if data is shared:
+                parts[k] = part.copy(deep=False)
+                parts[k].data = alt.Undefined
+    else:
+        shared = alt.Undefined
+    return Layers(data=shared, layer=parts, **properties)
+
+
+def _merging_needed(layers: list[Any]) -> bool:
+    """Whether a layer has what ``alt.LayerChart`` merges into the parent: selection parameters, or
+    a size or view (Vega-Lite allows those only at the top)."""
+    return any(layer._get(key) is not alt.Undefined for layer in layers
+               for key in ("params", "height", "width", "view"))
+
+
+class Layers(alt.LayerChart):
+    """``alt.LayerChart`` that skips its merging of the layers' parameters and sizes when no layer
+    has any. That merging copies every layer deeply, twice, and Altair runs it again at every
+    ``copy`` — which ``to_dict`` makes — so a layered chart cost several deep copies per
+    serialisation for nothing. With parameters or sizes on a layer, Altair's own code runs."""
+
+    def __init__(self, data: Any = alt.Undefined, layer: Any = (), **kwargs: Any) -> None:
+        layer = list(layer)
+        if _merging_needed(layer):
+            super().__init__(data=data, layer=layer, **kwargs)
+            return
+        super().__init__(data=data, **kwargs)
+        # the one merge that can apply: data every layer shares moves up (copying only those layers)
+        self.data, self.layer = _combine_subchart_data(self.data, layer)

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..charts.text import Layers
 from ..palette import OKABE_ITO
 
 WITHIN = OKABE_ITO["blue"]
@@ -45,7 +46,7 @@ def sample_size_chart(curve: pd.DataFrame, *, chosen_rel_effect: float | None = 
             color=BEYOND, strokeDash=[4, 3]
         ).encode(x=alt.X("rel_effect:Q"), tooltip=[alt.Tooltip("rel_effect:Q", title="Your MDE", format="+.1%")])
         layers.append(rule)
-    return alt.layer(*layers).properties(
+    return Layers(layer=layers,
         title=alt.TitleParams("Sample size falls with the square of the effect",
                               subtitle="Smaller effects need far more visitors: pick the smallest uplift worth acting on"),
         height=300,
@@ -81,7 +82,7 @@ def readout_chart(plan: pd.DataFrame, horizon_days: float) -> alt.LayerChart:
     rule = alt.Chart(pd.DataFrame({"horizon": [horizon_days], "label": [f"horizon: {horizon_days / 7:g} weeks"]}))
     line = rule.mark_rule(color=HORIZON, strokeDash=[6, 3], size=2).encode(x=alt.X("horizon:Q"))
     text = rule.mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(x=alt.X("horizon:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
-    return alt.layer(bars, line, text).properties(
+    return Layers(layer=[bars, line, text],
         title=alt.TitleParams("Days to read out each initiative's test",
                               subtitle="To collect the sample for the uplift (a full week at least)"),
         height=alt.Step(28),
@@ -143,7 +144,7 @@ def boundaries_chart(plan: pd.DataFrame, fixed_z: float) -> alt.LayerChart:
     rule = alt.Chart(rule_df).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(y=alt.Y("z:Q"))
     text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-6, color=HORIZON).encode(
         x=alt.XValue(0), y=alt.Y("z:Q"), text=alt.Text("label:N"))
-    return alt.layer(line, rule, text).properties(
+    return Layers(layer=[line, rule, text],
         title=alt.TitleParams("Boundaries per look",
                               subtitle="Stop for a win when z reaches the line; early looks need stronger evidence"),
         height=260,
@@ -180,7 +181,7 @@ def holdout_chart(weeks: pd.DataFrame, *, readout_week: int | None = None) -> al
         layers.append(alt.Chart(mark).mark_rule(color=HORIZON, strokeDash=[6, 3]).encode(x=alt.X("week:Q")))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=8, color=HORIZON).encode(
             x=alt.X("week:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
-    return alt.layer(*layers).properties(
+    return Layers(layer=layers,
         title=alt.TitleParams("When the holdout can prove the case's claim",
                               subtitle="Weeks since the programme started; lift as a share of revenue (log scale)"),
         height=280,
