@@ -69,9 +69,13 @@ def _stored_scenario(wb) -> dict[str, Any]:
                              f"(this version reads formats {', '.join(map(str, READABLE_FORMATS))})"])
     try:
         n = int(ws["A4"].value)
-        text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ScenarioError(["workbook: the scenario record is damaged (chunk count missing)"]) from None
+    # The chunks are the rows under A4: a count beyond the sheet's last row is damage, and reading
+    # it would create up to a million empty cells (seconds of CPU and memory) before openpyxl stops.
+    if not 0 <= n <= max(ws.max_row - 4, 0):
+        raise ScenarioError(["workbook: the scenario record is damaged (chunk count does not match the sheet)"])
+    text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != ws["A3"].value:
         raise ScenarioError(["workbook: the scenario record is damaged (checksum mismatch); re-export the case"])
     try:
