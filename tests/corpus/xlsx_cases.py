@@ -180,6 +180,10 @@ def _assumption_cases() -> Iterator[Case]:
     for (key, how), body in typed.items():
         yield Case(f"xlsx/assumptions@{key}/{how}", "xlsx", _assumption(key, body), key)
     row = assumption_rows()["settings.discount_rate"]
+    for how, text in (("control_character", "TEI _x0007_ convention"), ("too_long", "s" * 1_001)):
+        source = _rewrite({_sheet_files()[ASSUMPTIONS]: _cell(f"F{row}", _text(text))})  # column F: the source
+        yield Case(f"xlsx/assumptions@settings.sources.discount_rate/{how}", "xlsx", source,
+                   "settings.sources.discount_rate")
     key_gone = _rewrite({_sheet_files()[ASSUMPTIONS]: _cell(f"I{row}", "/>")})
     yield Case("xlsx/assumptions/key_removed", "xlsx", key_gone, "settings.discount_rate")
     renamed = _rewrite({"xl/workbook.xml": lambda x: x.replace(f'name="{ASSUMPTIONS}"', 'name="Inputs"', 1)})
