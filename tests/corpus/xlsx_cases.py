@@ -179,6 +179,9 @@ def _assumption_cases() -> Iterator[Case]:
     }
     for (key, how), body in typed.items():
         yield Case(f"xlsx/assumptions@{key}/{how}", "xlsx", _assumption(key, body), key)
+    # a formula whose result the spreadsheet saved is read as that result
+    yield Case("xlsx/assumptions/formula_with_saved_value", "xlsx",
+               _assumption("settings.discount_rate", "><f>1/10</f><v>0.1</v></c>"), "", "load")
     row = assumption_rows()["settings.discount_rate"]
     for how, text in (("control_character", "TEI _x0007_ convention"), ("too_long", "s" * 1_001)):
         source = _rewrite({_sheet_files()[ASSUMPTIONS]: _cell(f"F{row}", _text(text))})  # column F: the source
