@@ -48,7 +48,7 @@ class Leaf:
 
 
 def _parents(parts: tuple[str | int, ...]) -> list[Parent]:
-    """Alias kept for :attr:`Leaf.pattern`: the kind of container each part sits in."""
+    """The kind of container each part of a path sits in (for :attr:`Leaf.pattern`)."""
     return [_resolve(parts[: k + 1])[1] for k in range(len(parts))]
 
 
