@@ -17,6 +17,10 @@ items per list      :data:`MAX_ITEMS`        the schema's own caps are far lower
                                              a list of a million nulls before validation
                                              builds a message for each
 ================== ======================== ==============================================
+
+A key given twice in one object is refused too, naming it (``settings.discount_rate: given
+twice …``): the ``json`` module would keep the last silently, so a hand edit of the first copy
+would be lost without a word.
 """
 
 from __future__ import annotations
@@ -54,6 +58,27 @@ def _parse_int(text: str) -> int | _HugeInt:
     return _HugeInt(text) if digits > MAX_DIGITS else int(text)
 
 
+class _Repeated(dict):
+    """A JSON object in which a key was given more than once (the last value kept, as ``json`` does);
+    ``repeated`` lists those keys, for :func:`check_data` to report with their paths."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    out = _Repeated(obj)
+    out.repeated = []
+    for key, _ in pairs:
+        if key in seen and key not in out.repeated:
+            out.repeated.append(key)
+        seen.add(key)
+    return out
+
+
 def _parse_constant(name: str) -> float:
     # JSON has no NaN or Infinity; Python's json accepts them. Keep them, so the schema names the
     # field ("must be a finite number") instead of a parse error pointing at a character.
@@ -85,7 +110,7 @@ def read_json(text: str | bytes, *, where: str = "file", max_bytes: int = MAX_JS
     elif text.startswith("\ufeff"):
         text = text[1:]
     try:
-        data = json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant)
+        data = json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant, object_pairs_hook=_object)
     except RecursionError:
         raise InputError([f"{where}: nested deeper than {MAX_DEPTH} levels; not a scenario"]) from None
     except json.JSONDecodeError as exc:
@@ -99,7 +124,7 @@ def read_json(text: str | bytes, *, where: str = "file", max_bytes: int = MAX_JS
 
 
 def check_data(data: Any, *, where: str = "file") -> list[str]:
-    """Problems of already-decoded data: depth, huge integers, oversized containers.
+    """Problems of already-decoded data: depth, huge integers, oversized containers, repeated keys.
 
     Walks the data iteratively (no recursion), so any depth is safe to check. Paths use the
     scenario's grammar (``initiatives[2].uplift.base``).
@@ -121,6 +146,10 @@ def check_data(data: Any, *, where: str = "file") -> list[str]:
         elif isinstance(value, dict):
             if len(value) > MAX_ITEMS:
                 return [f"{path or where}: {len(value):,} keys, more than the {MAX_ITEMS:,} allowed"]
+            for key in getattr(value, "repeated", ()):
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(f"{path}.{key}: given twice in the same object; keep one" if path
+                                    else f"{key}: given twice in the same object; keep one")
             for k, v in value.items():
                 key = str(k)
                 stack.append((v, f"{path}.{key}" if path else key, depth + 1))

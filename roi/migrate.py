@@ -86,10 +86,26 @@ def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], Migration]:
                              f"{SCHEMA_VERSION}; update the tool")
     if version < 1:
         raise MigrationError(f"schema_version: must be 1 or {SCHEMA_VERSION}, not {version}")
+    _refuse_newer_fields(data)
     out = copy.deepcopy(data)
     notes = _v1_to_v2(out)
     out["schema_version"] = SCHEMA_VERSION
     return out, Migration(version, SCHEMA_VERSION, notes)
+
+
+def _refuse_newer_fields(data: dict[str, Any]) -> None:
+    """A version-1 scenario cannot hold the version-2 benefit risks: the migration would overwrite
+    them with the flat version-1 rate (0 when absent), silently. Most often the file is version 2
+    with its ``schema_version`` deleted, so say so."""
+    settings = data.get("settings")
+    if not isinstance(settings, dict):
+        return
+    newer = [f"benefit_risk_{kind}" for kind in ("assumed", "benchmark", "measured")
+             if f"benefit_risk_{kind}" in settings]
+    if newer:
+        said = "is missing" if "schema_version" not in data else "is 1"
+        raise MigrationError(f"schema_version: {said}, but settings.{newer[0]} is a version-{SCHEMA_VERSION} "
+                             f"field; set \"schema_version\": {SCHEMA_VERSION} (a file without it is read as version 1)")
 
 
 def _v1_to_v2(data: dict[str, Any]) -> list[str]:

@@ -84,6 +84,9 @@ def _text(value: str) -> str:
 # mode would read ``"discount_rate": true`` as a 100% rate).
 Number = Annotated[float, Strict()]
 Int = Annotated[int, BeforeValidator(_whole_number)]
+# Booleans are strict too: pydantic's lax mode reads "yes", "off", 1 and 0 as booleans, so a typo'd
+# or mistyped switch would pass unnoticed; JSON has true and false.
+Bool = Annotated[bool, Strict()]
 # Tab, LF and CR stay allowed: they are legal XML, and user text is kept byte for byte (the
 # exports store a name that starts with a tab as text, never as a formula).
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS), AfterValidator(_text)]  # free text
@@ -204,7 +207,7 @@ class Settings(_Model):
         RetentionTiming.mid_year, title="Retention timing",
         help="mid_year: extra retained customers earn the average of the stock at the start and end of a "
              "year; start_of_year: customers kept in year t earn a full year in year t.")
-    include_beyond_horizon: bool = field(
+    include_beyond_horizon: Bool = field(
         False, title="Count value beyond the horizon",
         help="Add to NPV the PV of the gross profit that extra retained customers still on the books at the "
              "end of the horizon bring later (off by default, as in TEI).")
@@ -216,7 +219,7 @@ class Settings(_Model):
         LeverCombination.multiplicative, title="Levers on one segment combine",
         help="multiplicative: (1 + a)(1 + b) − 1, since revenue = visits × conversion × order value; "
              "additive: a + b.")
-    realise_measured_uplift: bool = field(
+    realise_measured_uplift: Bool = field(
         False, title="Scale measured uplifts by maturity",
         help="Off: a measured uplift was measured in this organisation as it runs, so maturity realisation "
              "does not cut it again.")
@@ -366,7 +369,7 @@ class MeasuredResult(_Model):
     conversions_b: Annotated[Int, Field(ge=0)]
     p_value: Fraction
     alpha: Fraction  # significance threshold used
-    significant: bool
+    significant: Bool
     rel_lift: Number  # observed rate_b / rate_a − 1
     ci_rel_lift: tuple[Number, Number]  # interval of the observed relative lift
     confidence: Fraction  # level of that interval
@@ -406,7 +409,7 @@ class Initiative(_Model):
         1.0, title="Channel reach", short="Reach", unit="of eligible customers", percent=True, step=5.0,
         help="Share of the eligible customers the channel reaches: identified and consented ones for "
              "personalization by profile, everyone for personalization by context.")
-    requires_identity: bool = field(
+    requires_identity: Bool = field(
         True, title="Needs identity",
         help="On: personalization by profile, for identified and consented customers only. Off: by context "
              "(device, location, journey stage, the page) — reaches everyone, identified or not.")
@@ -596,7 +599,7 @@ def _unique(names: list[str], field: str) -> None:
         seen.add(n)
 
 
-Count = Annotated[int, Field(ge=0, le=10**15)]
+Count = Annotated[Int, Field(ge=0, le=10**15)]  # Int: true and "5" are not counts
 
 
 class DataSource(_Model):

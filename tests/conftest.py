@@ -73,3 +73,17 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         drop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """The bad-input corpus's case counts (tests/test_corpus.py), when it ran."""
+    from tests.corpus import COUNTS_KEY
+
+    counted = config.stash.get(COUNTS_KEY, None)
+    if counted:
+        terminalreporter.section("bad-input corpus")
+        for what, n in sorted(counted.items()):
+            terminalreporter.write_line(f"{what:<22} {n:>6,} cases")
+        terminalreporter.write_line(f"{'in-process total':<22} "
+                                    f"{sum(n for w, n in counted.items() if w.startswith('in-process')):>6,} cases")

@@ -89,7 +89,22 @@ def check_unpacked_size(data: bytes) -> None:
         raise ScenarioError([f"file: not an Excel .xlsx workbook ({exc.__class__.__name__})"]) from None
 
 
+def _load(data: bytes, *, data_only: bool):
+    try:
+        return load_workbook(io.BytesIO(data), data_only=data_only)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ScenarioError([f"file: not an Excel .xlsx workbook ({exc.__class__.__name__})"]) from None
+    except Exception as exc:  # openpyxl raises assorted errors on damaged parts
+        raise ScenarioError([f"file: the workbook is damaged and cannot be read ({exc.__class__.__name__}: {exc})"]) \
+            from None
+
+
 def _open(data: bytes | str | Path):
+    """``(workbook with formulas, loader of the workbook with cached values)``.
+
+    The cached values are read only when an Assumptions cell holds a formula: reading a workbook
+    is most of an import's time, and a refused or formula-free workbook never needs them.
+    """
     if isinstance(data, (str, Path)):
         try:
             data = Path(data).read_bytes()
@@ -98,14 +113,14 @@ def _open(data: bytes | str | Path):
     if len(data) > MAX_BYTES:
         raise ScenarioError([f"file: larger than {MAX_BYTES // 2**20} MB; not an exported business case"])
     check_unpacked_size(data)
-    try:
-        formulas = load_workbook(io.BytesIO(data), data_only=False)
-        values = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ScenarioError([f"file: not an Excel .xlsx workbook ({exc.__class__.__name__})"]) from None
-    except Exception as exc:  # openpyxl raises assorted errors on damaged parts
-        raise ScenarioError([f"file: the workbook is damaged and cannot be read ({exc.__class__.__name__}: {exc})"]) \
-            from None
+    formulas = _load(data, data_only=False)
+    loaded: list[Any] = []
+
+    def values():
+        if not loaded:
+            loaded.append(_load(data, data_only=True))
+        return loaded[0]
+
     return formulas, values
 
 
@@ -121,9 +136,13 @@ def _stored_scenario(wb) -> dict[str, Any]:
                              f"(this version reads formats {', '.join(map(str, READABLE_FORMATS))})"])
     try:
         n = int(ws["A4"].value)
-        text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ScenarioError(["workbook: the scenario record is damaged (chunk count missing)"]) from None
+    # The chunks are the rows under A4: a count beyond the sheet's last row is damage, and reading
+    # it would create up to a million empty cells (seconds of CPU and memory) before openpyxl stops.
+    if not 0 <= n <= max(ws.max_row - 4, 0):
+        raise ScenarioError(["workbook: the scenario record is damaged (chunk count does not match the sheet)"])
+    text = "".join(str(ws.cell(row=5 + k, column=1).value or "") for k in range(n))
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != ws["A3"].value:
         raise ScenarioError(["workbook: the scenario record is damaged (checksum mismatch); re-export the case"])
     try:
@@ -222,7 +241,7 @@ def _cell_value(formulas, values, coord: str) -> Any:
     if isinstance(v, str) and "_x" in v:  # OOXML escapes control characters (a CR is _x000D_); openpyxl keeps them
         v = unescape(v)
     if isinstance(v, str) and v.startswith("=") and formulas[ASSUMPTIONS][coord].data_type == "f":
-        cached = values[ASSUMPTIONS][coord].value
+        cached = values()[ASSUMPTIONS][coord].value
         if cached is None:
             raise ValueError("holds a formula with no saved result; type the value, or open and save the workbook "
                              "in a spreadsheet program first")
@@ -265,6 +284,8 @@ def scenario_from_workbook(data: bytes | str | Path) -> Scenario:
         coord = f"{ws.cell(row=r, column=A_VALUE_COL).column_letter}{r}"
         try:
             value = _coerce(row, _cell_value(formulas, values, coord))
+        except ScenarioError:  # the cached values could not be read: the whole file's problem
+            raise
         except ValueError as exc:
             problems.append(f"Assumptions!{coord} ({row.key}): {exc}")
             continue
