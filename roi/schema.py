@@ -28,6 +28,7 @@ from .bounded import XML_ILLEGAL
 
 SCHEMA_VERSION = 2
 UPLIFT_MIN, UPLIFT_MAX = -1.0, 10.0
+MAX_RELATIVE = 1e6  # a measured relative lift or its interval: +100,000,000% is no test's result
 
 # Far above any real business (money, customers, visits), far below float overflow in the model.
 MAX_AMOUNT = 1e13
@@ -363,15 +364,18 @@ class MeasuredResult(_Model):
 
     test_name: Name(200)  # type: ignore[valid-type]
     date: SourceLine = ""  # ISO date the result was applied, YYYY-MM-DD
-    visitors_a: Annotated[Int, Field(ge=1)]
-    conversions_a: Annotated[Int, Field(ge=0)]
-    visitors_b: Annotated[Int, Field(ge=1)]
-    conversions_b: Annotated[Int, Field(ge=0)]
+    # a million visitors a day for 2,700 years: no test is larger (roi.experiments.planner.MAX_UNITS)
+    visitors_a: Annotated[Int, Field(ge=1, le=10**15)]
+    conversions_a: Annotated[Int, Field(ge=0, le=10**15)]
+    visitors_b: Annotated[Int, Field(ge=1, le=10**15)]
+    conversions_b: Annotated[Int, Field(ge=0, le=10**15)]
     p_value: Fraction
     alpha: Fraction  # significance threshold used
     significant: Bool
-    rel_lift: Number  # observed rate_b / rate_a − 1
-    ci_rel_lift: tuple[Number, Number]  # interval of the observed relative lift
+    rel_lift: Annotated[Number, _between(-1.0, MAX_RELATIVE)]  # observed rate_b / rate_a − 1
+    # interval of the observed relative lift (a delta-method bound may fall below −1)
+    ci_rel_lift: tuple[Annotated[Number, _between(-MAX_RELATIVE, MAX_RELATIVE)],
+                       Annotated[Number, _between(-MAX_RELATIVE, MAX_RELATIVE)]]
     confidence: Fraction  # level of that interval
     shrinkage_factor: Fraction | None = None  # share of the lift kept after winner's-curse shrinkage
 
@@ -381,6 +385,8 @@ class MeasuredResult(_Model):
             raise ValueError("conversions_a: cannot exceed visitors_a")
         if self.conversions_b > self.visitors_b:
             raise ValueError("conversions_b: cannot exceed visitors_b")
+        if self.ci_rel_lift[0] > self.ci_rel_lift[1]:
+            raise ValueError("ci_rel_lift: the interval's low end must not exceed its high end")
         return self
 
 

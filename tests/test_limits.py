@@ -191,3 +191,28 @@ def test_each_analysis_of_the_largest_case_stays_within_the_memory_budget(larges
     finally:
         tracemalloc.stop()
     assert peak < MEMORY_BUDGET_BYTES, f"{analysis} took {peak / 2**20:.0f} MB"
+
+
+# --------------------------------------------------------------------------- a measured result's figures
+
+@pytest.mark.parametrize("path, value, message", [
+    ("visitors_a", 10**15, None),
+    ("visitors_a", 10**15 + 1, "less than or equal to 1000000000000000"),
+    ("rel_lift", 1e6, None),
+    ("rel_lift", 1e6 * 1.000001, "must be between -1 and 1e+06"),
+    ("ci_rel_lift", [0.5, -0.5], "the interval's low end must not exceed its high end"),
+])
+def test_a_measured_results_figures_are_bounded(path, value, message):
+    """A measured A/B result stored on an initiative: counts up to 10¹⁵ (no test is larger), a
+    relative lift and its interval within ±10⁶, the interval in order."""
+    from tests.corpus.json_cases import enriched_sample
+
+    data = enriched_sample()
+    ini = next(i for i in data["initiatives"] if i["evidence"].get("measured"))
+    ini["evidence"]["measured"][path] = value
+    if message is None:
+        roi.parse_scenario(data)
+        return
+    with pytest.raises(roi.ScenarioError) as exc:
+        roi.parse_scenario(data)
+    assert any(".evidence.measured" in p and message in p for p in exc.value.problems), exc.value.problems
