@@ -219,3 +219,16 @@ def test_charts_of_the_50_initiative_case_stay_legible():
     assert any(c.startswith("Other ") for c in cats) and cats[-1] == "Programme NPV"
     impact = by_name["Impact vs resource cost"]
     assert "too crowded to number" in impact.notes_slide.notes_text_frame.text
+
+
+def test_fit_leaves_room_for_the_gaps_between_paragraphs():
+    """Text with space between its paragraphs: what :func:`textfit.fit` keeps whole, gaps included,
+    fits the box; what does not goes to the notes (the roadmap's list ran past the footer)."""
+    text = "\n".join(["Initiative 21: launch month 0, NPV €76K"] * 14
+                     + ["Dropped: " + "; ".join(f"Initiative {k}" for k in range(35))])
+    for box_h in (200, 347, 500):
+        f = textfit.fit(text, 217, box_h, max_size=14, min_size=11, gap=0.4)
+        if not f.overflow:
+            assert textfit.height(len(f.lines), f.size) + text.count("\n") * 0.4 * f.size <= box_h + 1e-6
+        else:
+            assert textfit.height(len(f.lines), f.size) <= box_h and f.lines[-1].endswith("…")

@@ -149,8 +149,9 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     story += [Spacer(1, 4), table(rows, [0.4, 2.0, 0.6, 0.75, 0.8, 2.9], right=(4,))]
     more = plan.initiatives[PLAN_ROWS:]
     if more:  # a brief stays 2–4 pages: the workbook's Plan sheet has every row
-        counts = ", ".join(f"{sum(p.status == k for p in more)} {word}" for k, word in
-                           (("do", "to do"), ("defer", "deferred"), ("drop", "dropped")) if any(p.status == k for p in more))
+        words = (("do", "to do"), ("defer", "deferred"), ("drop", "dropped"))
+        counts = ", ".join(f"{sum(p.status == k for p in more)} {word}" for k, word in words
+                           if any(p.status == k for p in more))
         story.append(P(f"… and {len(more)} more initiatives ({counts}); the workbook's Plan sheet lists every one.",
                        small))
     story += [P("What would change our mind", h2)]

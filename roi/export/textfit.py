@@ -109,7 +109,9 @@ def fit(text: str, box_width: float, box_height: float, *, max_size: float, min_
             return Fit(size, lines)
         size -= step
     size = float(min_size)
-    capacity = max(int(box_height // (size * spacing)), 1)
+    # lines that fit with the paragraph gaps taken out: if every word fits, the caller shows the text as
+    # it is, paragraphs and gaps included, so the gaps must fit too
+    capacity = max(int((box_height - text.count("\n") * gap * size) // (size * spacing)), 1)
     words = text.split()
     shown: list[str] = []
     for k in range(len(words), 0, -1):  # the most words that fit with an ellipsis after them

@@ -50,7 +50,8 @@ def title_slide(d: Deck, c: Content) -> None:
     d.fill(title, c.name, max_size=40, min_size=24, bold=True, color=NAVY, notes_slide=s, anchor=MSO_ANCHOR.BOTTOM)
     sub = next(p for p in s.placeholders if p.placeholder_format.idx == 1)
     sub.left, sub.top, sub.width, sub.height = MARGIN, Inches(3.5), FULL_W, Inches(2.6)
-    f = d.fill(sub, f"{c.verdict_line()}\n{c.verdict_reason()}\nPersonalization business case — {st.horizon_years}-year "
+    f = d.fill(sub, f"{c.verdict_line()}\n{c.verdict_reason()}\nPersonalization business case — "
+                    f"{st.horizon_years}-year "
                 f"horizon, {fmt.pct(st.discount_rate, 0)} discount rate, {st.currency}, risk-adjusted (TEI). "
                 f"{c.made_on.isoformat()}", max_size=22, min_size=14, color=GREY, notes_slide=s)
     # the coloured box as tall as its text (not a half-empty 2.6 in block)
@@ -169,10 +170,10 @@ def roadmap(d: Deck, c: Content) -> None:
                      f"{max(p.launch_month or 0 for p in do):.0f} (all in the notes)")
         d.notes(s, "The plan in order: " + "; ".join(f"{p.order}. {p.name}: launch month {p.launch_month:.0f}, "
                                                      f"NPV {c.money(p.npv)}" for p in do))
-    if plan.deferred:
-        lines.append("Deferred: " + "; ".join(plan.deferred))
-    if plan.dropped:
-        lines.append("Dropped: " + "; ".join(plan.dropped))
+    for word, names in (("Deferred", plan.deferred), ("Dropped", plan.dropped)):
+        if names:  # a long list would push the plan off the slide: the notes name them all
+            listed = "; ".join(names) if len(names) <= 4 else f"{len(names)} initiatives (in the notes)"
+            lines.append(f"{word}: {listed}")
     d.text(s, "\n".join(lines), MARGIN + chart_w + Inches(0.2), BODY_TOP, side_w, BODY_H, max_size=14, min_size=11,
            gap=0.4)
 
