@@ -48,3 +48,16 @@ def test_cli_writes_the_brief(tmp_path, capsys):
     assert out.read_bytes().startswith(b"%PDF")
     assert main(["export", str(roi.sample_paths()["retail_bank"]), "--pdf", str(tmp_path / "b.txt")]) == 2
     assert "--pdf: the output file name must end in .pdf" in capsys.readouterr().err
+
+
+def test_brief_of_the_50_initiative_case_stays_within_4_pages(tmp_path):
+    """50 initiatives, 20 segments: the plan table lists the first rows and counts the rest, the
+    assumptions take one page, each pointing to the workbook for every row."""
+    from roi.synthetic import generate_scenario
+
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(brief_bytes(generate_scenario(50, 20, 5, seed=1)))
+    text, pages = _text(pdf)
+    assert 2 <= pages <= 4
+    assert "more initiatives" in text and "Plan sheet lists every one" in text
+    assert "more assumptions; the workbook's Assumptions sheet" in text

@@ -163,3 +163,72 @@ def test_deck_of_the_50_initiative_case_builds():
     prs = Presentation(io.BytesIO(deck_bytes(generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0))))
     names = [s.name for s in prs.slides]
     assert names[0] == "Title" and "Assumptions 2" in names and "Appendix 2" in names  # tables continue
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_no_word_is_broken_in_a_cell(decks, name):
+    """Every word of every text frame and table cell fits its column on one line: a table header
+    never splits a word between characters ("Week" / "s")."""
+    prs, _ = decks[name]
+    for slide, what, text, size, bold, w, _h in _frames(prs):
+        for word in text.split():
+            assert textfit.width(word, size, bold) <= w * 0.96 + 0.5, f"{slide} / {what}: {word!r} at {size} pt"
+
+
+def test_point_labels_never_overlap():
+    """Crowded scatter points: every label kept clears every other label and every marker."""
+    import numpy as np
+
+    from roi.export.deck.charts import MARKER_PT, place_point_labels
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(60, 300, 60), rng.uniform(10, 200, 60)
+    x[:20] = 62.0  # a column of points at the same effort, as when no effort is estimated
+    texts = [str(k + 1) for k in range(60)]
+    boxes = place_point_labels(list(x), list(y), texts)
+    kept = [b for b in boxes if b is not None]
+    assert boxes[0] is not None and 5 < len(kept) < 60
+    r = MARKER_PT / 2
+    markers = [(a - r, b - r, a + r, b + r) for a, b in zip(x, y)]
+
+    def apart(a, b):
+        return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+    for i, a in enumerate(kept):
+        assert all(apart(a, b) for b in kept[i + 1:])
+        assert all(apart(a, m) for m in markers)
+
+
+def test_charts_of_the_50_initiative_case_stay_legible():
+    """With 50 initiatives: the waterfall collapses the smallest into one "Other n initiatives" bar,
+    the roadmap and test schedule show no more bars than their labels have room for, the scatter
+    numbers only points with room for a label (the rest are named in the notes), and no chart uses a
+    legend that would have to hide a helper series."""
+    from roi.export.deck.charts import max_steps
+    from roi.synthetic import generate_scenario
+
+    prs = Presentation(io.BytesIO(deck_bytes(generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=1))))
+    by_name = {s.name: s for s in prs.slides}
+    for name in ("Business case by component", "Roadmap", "Test plan"):
+        (chart,) = [sh.chart for sh in by_name[name].shapes if sh.has_chart]
+        cats = list(chart.plots[0].categories)
+        assert 3 <= len(cats) <= max_steps(Emu(int(4.9 * 914400)), lines=1), name
+        assert not chart.has_legend, name if name != "Business case by component" else True
+    cats = [str(c) for c in [sh.chart for sh in by_name["Business case by component"].shapes if sh.has_chart][0]
+            .plots[0].categories]
+    assert any(c.startswith("Other ") for c in cats) and cats[-1] == "Programme NPV"
+    impact = by_name["Impact vs resource cost"]
+    assert "too crowded to number" in impact.notes_slide.notes_text_frame.text
+
+
+def test_fit_leaves_room_for_the_gaps_between_paragraphs():
+    """Text with space between its paragraphs: what :func:`textfit.fit` keeps whole, gaps included,
+    fits the box; what does not goes to the notes (the roadmap's list ran past the footer)."""
+    text = "\n".join(["Initiative 21: launch month 0, NPV €76K"] * 14
+                     + ["Dropped: " + "; ".join(f"Initiative {k}" for k in range(35))])
+    for box_h in (200, 347, 500):
+        f = textfit.fit(text, 217, box_h, max_size=14, min_size=11, gap=0.4)
+        if not f.overflow:
+            assert textfit.height(len(f.lines), f.size) + text.count("\n") * 0.4 * f.size <= box_h + 1e-6
+        else:
+            assert textfit.height(len(f.lines), f.size) <= box_h and f.lines[-1].endswith("…")

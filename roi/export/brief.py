@@ -26,6 +26,7 @@ from .textfit import FONT_FILES
 
 BODY, BOLD = "LiberationSans", "LiberationSans-Bold"
 NAVY, GREY = "#1F4E78", "#595959"
+PLAN_ROWS = 10  # rows of the plan table on page 1; the rest are counted, not listed
 VERDICT_FILL = {"worth_it": "#E2F0D9", "marginal": "#FFF2CC", "not_worth_it": "#FBE5D6"}
 
 
@@ -49,24 +50,25 @@ def _charts(c: Content) -> dict[str, bytes]:
     """The app's charts as PNG (rendered in parallel: vl-convert works outside the GIL)."""
     from .. import charts, render
 
-    specs: dict[str, Any] = {"waterfall": _sized(charts.waterfall(c.case), 900),
-                             "cash_flow": _sized(charts.cash_flow(c.case), 700)}
+    specs: dict[str, Any] = {"waterfall": _sized(charts.waterfall(c.case), 900),  # its labels wrap for ~1,000 px
+                             "cash_flow": _sized(charts.cash_flow(c.case), 540, 200)}
     r = c.analyses.risk
     if r is not None:
         from ..uncertainty import charts as risk_charts
 
-        specs["tornado"] = _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 560)
-        specs["histogram"] = _sized(risk_charts.histogram(r.simulation, c.currency), 640)
+        specs["tornado"] = _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400)
+        specs["histogram"] = _sized(risk_charts.histogram(r.simulation, c.currency), 500, 220)
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {k: pool.submit(render.to_png, v, scale=2.0) for k, v in specs.items()}
         return {k: f.result() for k, f in futures.items()}
 
 
-def _sized(chart: Any, width: int) -> Any:
-    """The chart at ``width`` pixels (its text then prints at about 8–9 pt on A4); a composed chart
-    that takes no top-level width keeps its own."""
+def _sized(chart: Any, width: int, height: int | None = None) -> Any:
+    """The chart's plot at ``width`` (× ``height``) pixels: with its axes, labels and legend it is then
+    about 640 px wide, which the page's 180 mm frame prints at ≈ 0.8 pt a pixel, so its 10–11 px text
+    is 8–9 pt (at 900 px it was 5 pt). A composed chart that takes no top-level size keeps its own."""
     try:
-        return chart.properties(width=width)
+        return chart.properties(width=width) if height is None else chart.properties(width=width, height=height)
     except Exception:  # noqa: BLE001 - Altair raises assorted errors for concatenated charts
         return chart
 
@@ -79,6 +81,7 @@ def _esc(text: str) -> str:
 def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     _fonts()
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -100,9 +103,11 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     st = c.scenario.settings
     P = lambda text, style=base: Paragraph(_esc(text), style)  # noqa: E731
 
+    cell_r = ParagraphStyle("cellr", parent=cell, alignment=TA_RIGHT)
+
     def table(rows: list[list[str]], widths: list[float], header: bool = True, right: tuple[int, ...] = ()) -> Table:
-        data = [[Paragraph(_esc(str(v)), cell_b if header and r == 0 else cell) for v in row]
-                for r, row in enumerate(rows)]
+        data = [[Paragraph(_esc(str(v)), cell_b if header and r == 0 else cell_r if k in right else cell)
+                 for k, v in enumerate(row)] for r, row in enumerate(rows)]
         t = Table(data, colWidths=[frame_w * w / sum(widths) for w in widths], repeatRows=1 if header else 0)
         style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
                  ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
@@ -142,10 +147,17 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     plan = c.analyses.plan
     story += [P("The recommended plan", h2), P(c.plan_sentence())]
     rows = [["#", "Initiative", "Plan", "Launch", "NPV", "Why"]]  # launch: quarter, Q1 = the first of year 1
-    for k, p in enumerate(plan.initiatives, start=1):
+    for k, p in enumerate(plan.initiatives[:PLAN_ROWS], start=1):
         rows.append([str(k), p.name, fmt.label(p.status), "—" if p.quarter is None else f"Q{p.quarter + 1}",
                      c.money(p.npv), p.reason])
-    story += [Spacer(1, 4), table(rows, [0.3, 2.1, 0.6, 0.75, 0.8, 2.9], right=(4,))]
+    story += [Spacer(1, 4), table(rows, [0.4, 2.0, 0.6, 0.75, 0.8, 2.9], right=(4,))]
+    more = plan.initiatives[PLAN_ROWS:]
+    if more:  # a brief stays 2–4 pages: the workbook's Plan sheet has every row
+        words = (("do", "to do"), ("defer", "deferred"), ("drop", "dropped"))
+        counts = ", ".join(f"{sum(p.status == k for p in more)} {word}" for k, word in words
+                           if any(p.status == k for p in more))
+        story.append(P(f"… and {len(more)} more initiatives ({counts}); the workbook's Plan sheet lists every one.",
+                       small))
     story += [P("What would change our mind", h2)]
     story += [P("• " + line) for line in c.what_if_lines(5)]
     story.append(PageBreak())
@@ -165,8 +177,16 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
         story.append(P(RISK_NOTE, small))
     story.append(PageBreak())
     story.append(P("Assumptions and sources", h2))
-    story.append(table([["Assumption", "Value", "Source / evidence"]] + [list(r) for r in c.assumptions()],
-                       [2.4, 2.0, 3.4]))
+    rows = [list(r) for r in c.assumptions()]
+    room = height - margin - 18 * mm - 60  # the page under its heading, with a line for the note
+    n = len(rows)
+    while n > 1 and table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]).wrap(
+            frame_w, room)[1] > room:
+        n -= max(1, (n - 1) // 8)  # a brief stays 2–4 pages: one page of assumptions
+    story.append(table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]))
+    if n < len(rows):
+        story.append(P(f"… and {len(rows) - n} more assumptions; the workbook's Assumptions sheet holds every input "
+                       "with its unit and source.", small))
 
     def footer(canvas, doc) -> None:
         canvas.saveState()

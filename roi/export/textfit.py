@@ -92,10 +92,11 @@ class Fit:
 
 
 def fit(text: str, box_width: float, box_height: float, *, max_size: float, min_size: float,
-        bold: bool = False, step: float = 1.0, spacing: float = LINE_SPACING) -> Fit:
+        bold: bool = False, step: float = 1.0, spacing: float = LINE_SPACING, gap: float = 0.0) -> Fit:
     """The largest size from ``max_size`` down to ``min_size`` (points) at which ``text`` wrapped to
     ``box_width`` fits ``box_height`` (both points). If it fits at no size, the words that fit at
     ``min_size`` are kept, the last line ends with "…", and the rest is returned as ``overflow``.
+    ``gap`` is the space between paragraphs ("\n"), in units of the font size.
 
     >>> f = fit("A short title", 300, 40, max_size=28, min_size=14)
     >>> f.size, f.lines, f.overflow
@@ -104,11 +105,13 @@ def fit(text: str, box_width: float, box_height: float, *, max_size: float, min_
     size = float(max_size)
     while size >= min_size - 1e-9:
         lines = wrap(text, box_width, size, bold)
-        if height(len(lines), size, spacing) <= box_height + 1e-6:
+        if height(len(lines), size, spacing) + text.count("\n") * gap * size <= box_height + 1e-6:
             return Fit(size, lines)
         size -= step
     size = float(min_size)
-    capacity = max(int(box_height // (size * spacing)), 1)
+    # lines that fit with the paragraph gaps taken out: if every word fits, the caller shows the text as
+    # it is, paragraphs and gaps included, so the gaps must fit too
+    capacity = max(int((box_height - text.count("\n") * gap * size) // (size * spacing)), 1)
     words = text.split()
     shown: list[str] = []
     for k in range(len(words), 0, -1):  # the most words that fit with an ellipsis after them

@@ -14,15 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
-from pptx.util import Emu, Pt
+from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE,
+                             XL_TICK_LABEL_POSITION)
+from pptx.util import Emu, Inches, Pt
 
 from .. import textfit
 from ...charts.case import waterfall_frame
 from ...palette import OKABE_ITO, QUADRANT_COLOURS, TOTAL
 from ...format import currency_symbol
 from ...model import BusinessCase
-from .template import FONT, nobreak
+from .template import FONT, nobreak, pt
 
 TEXT_PT = 12  # axis labels, legends, data labels
 TITLE_PT = 14
@@ -56,6 +57,14 @@ def every_label(axis) -> None:
     after = ax.find(_qn("c:lblOffset")) if ax.find(_qn("c:lblOffset")) is not None else ax.find(_qn("c:lblAlgn"))
     if after is not None:
         after.addnext(el)
+
+
+def value_axis_at_end(chart) -> None:
+    """With the categories reversed (first on top), put the value axis under the last one, at the
+    bottom, rather than above the first: ``c:valAx/c:crosses = max``."""
+    crosses = chart.value_axis._element.find(_qn("c:crosses"))
+    if crosses is not None:
+        crosses.set("val", "max")
 
 
 def hide_legend_entry(chart, index: int) -> None:
@@ -126,15 +135,64 @@ def cash_flow(slide, case: BusinessCase, box: tuple[int, int, int, int]):
         _colour(series, colour)
     chart.plots[0].gap_width = 60
     _money_axis(chart.value_axis, case.currency, "Cash flow")
+    # the plotted rows' range on a round unit, a label every ≥ 22 pt (the 50-initiative case's overlapped)
+    values = table.loc[list(colours)].to_numpy(dtype=float) / 1e6
+    ticks = int(max(2, min(8, (pt(box[3]) - 70) // 22)))
+    lo, hi, unit = nice_range(min(values.min(), 0.0), max(values.max(), 0.0), ticks)
+    v = chart.value_axis
+    v.minimum_scale, v.maximum_scale, v.major_unit = lo, hi, unit
     chart.category_axis.tick_labels.font.size = Pt(TEXT_PT)
     chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     return gf
 
 
-def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_width_pt: float):
+def max_steps(height: int, lines: int = 2) -> int:
+    """How many horizontal bars a chart ``height`` (EMU) tall can label, each label on up to ``lines``
+    lines of :data:`TEXT_PT` text, with the value axis and its title (≈ 60 pt) taking the rest."""
+    return max(int((pt(height) - 60) // (lines * TEXT_PT * 1.2 + 4)), 4)
+
+
+def collapse_steps(frame, limit: int):
+    """A waterfall frame of at most ``limit`` steps: the programme costs, the initiatives with the
+    largest NPVs either way (in their order), one "Other n initiatives" step with the rest's sum, and
+    the programme NPV (which does not change). Returns the frame and the initiatives collapsed.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"label": ["Costs", "A", "B", "C", "NPV"], "kind": ["cost", "benefit", "loss", "benefit",
+    ...                   "total"], "value": [-5.0, 4.0, -0.5, 0.2, -1.3]})
+    >>> g, others = collapse_steps(f, 4)
+    >>> list(g.label), others, list(g.end.round(2))
+    (['Costs', 'A', 'Other 2 initiatives', 'NPV'], ['B', 'C'], [-5.0, -1.0, -1.3, -1.3])
+    """
+    import pandas as pd
+
+    middle = frame[~frame["kind"].isin(["cost", "total"])]
+    if len(frame) <= limit:
+        return frame, []
+    keep = set(middle["value"].abs().sort_values(ascending=False).index[: max(limit - 3, 1)])
+    rest = middle[~middle.index.isin(keep)]
+    steps = [r for _, r in frame.iterrows() if r["kind"] == "cost" or r.name in keep]
+    total = frame[frame["kind"] == "total"].iloc[0]
+    other = float(rest["value"].sum())
+    rows, running = [], 0.0
+    for r in steps:
+        rows.append({"label": r["label"], "kind": r["kind"], "value": float(r["value"])})
+    rows.append({"label": f"Other {len(rest)} initiatives", "kind": "benefit" if other >= 0 else "loss",
+                 "value": other})
+    for r in rows:
+        r["start"], r["end"] = running, running + r["value"]
+        running += r["value"]
+    rows.append({"label": total["label"], "kind": "total", "value": float(total["value"]), "start": 0.0,
+                 "end": float(total["value"])})
+    return pd.DataFrame(rows), list(rest["label"])
+
+
+def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_width_pt: float) -> list[str]:
     """Shared programme costs, each initiative's NPV, then the programme NPV, as horizontal bars:
-    an invisible base carries each bar to where the previous step ended (millions)."""
-    frame = waterfall_frame(case)
+    an invisible base carries each bar to where the previous step ended (millions). With more
+    initiatives than the chart can label, the smallest are one "Other n initiatives" bar
+    (:func:`collapse_steps`); returns their names."""
+    frame, others = collapse_steps(waterfall_frame(case), max_steps(box[3]))
     kinds = {"cost": ("Programme costs", OKABE_ITO["orange"]), "benefit": ("Adds value", OKABE_ITO["blue"]),
              "loss": ("Loses value", OKABE_ITO["vermillion"]), "total": ("Programme NPV", TOTAL)}
     lo = np.minimum(frame["start"], frame["end"]).to_numpy() / 1e6
@@ -162,87 +220,186 @@ def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_w
     chart.plots[0].overlap = 100
     cat = chart.category_axis
     cat.reverse_order = True
+    value_axis_at_end(chart)
     cat.tick_labels.font.size = Pt(TEXT_PT)
     cat.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     every_label(cat)
     _money_axis(chart.value_axis, case.currency, "NPV, present value")
-    return gf
+    return others
 
 
-def impact_effort(slide, scores, numbers: dict[str, int], currency: str, box: tuple[int, int, int, int]):
-    """NPV against effort: one series (LibreOffice mis-scales scatter charts whose first series has a
-    single point), each point coloured by its quadrant and labelled with its plan row number."""
+def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
+    """Axis (minimum, maximum, major unit) on a 1-2-2.5-5 step that holds ``lo`` … ``hi`` in at most
+    ``ticks`` intervals.
+
+    >>> nice_range(6, 18)
+    (6.0, 18.0, 2.0)
+    >>> nice_range(0, 0)
+    (0.0, 1.0, 0.2)
+    """
+    lo, hi = float(min(lo, hi)), float(max(lo, hi))
+    if hi - lo < 1e-12:
+        lo, hi = (lo, lo + 1.0) if lo == 0 else (lo - abs(lo) * 0.5, hi + abs(hi) * 0.5)
+    raw = (hi - lo) / ticks
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw - 1e-12)
+    return float(np.floor(lo / step + 1e-9) * step), float(np.ceil(hi / step - 1e-9) * step), float(step)
+
+
+# the plot area inside a chart's frame, as python-pptx's charts lay it out (points; approximate, on
+# the safe side): value-axis title and tick labels on the left, category axis and its title below
+PLOT_INSET = {"left": 62.0, "right": 12.0, "top": 10.0, "bottom": 48.0}
+MARKER_PT = 12  # marker size (points)
+
+
+def place_point_labels(x_pt: Sequence[float], y_pt: Sequence[float], texts: Sequence[str],
+                       size: float = TEXT_PT) -> list[tuple[float, float, float, float] | None]:
+    """Boxes (x0, y0, x1, y1 in points, y down) of the labels drawn right of their markers, in the
+    order given (the first has priority); ``None`` for a label left off because its box would cover
+    another label or a marker. Nothing overlaps, however crowded the points.
+
+    >>> place_point_labels([100, 101, 300], [100, 100, 100], ["1", "2", "3"])[1] is None
+    True
+    """
+    r = MARKER_PT / 2
+    markers = [(x - r, y - r, x + r, y + r) for x, y in zip(x_pt, y_pt)]
+    placed: list[tuple[float, float, float, float]] = []
+    out: list[tuple[float, float, float, float] | None] = []
+
+    def clear(a, b) -> bool:
+        return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+    for k, (x, y, t) in enumerate(zip(x_pt, y_pt, texts)):
+        w, h = textfit.width(t, size, True) + 2, size * 1.2
+        box = (x + r + 1, y - h / 2, x + r + 1 + w, y + h / 2)
+        others = [m for j, m in enumerate(markers) if j != k]
+        if t and all(clear(box, b) for b in placed + others):
+            placed.append(box)
+            out.append(box)
+        else:
+            out.append(None)
+    return out
+
+
+def impact_effort(slide, scores, numbers: dict[str, int], currency: str, box: tuple[int, int, int, int]) -> list[str]:
+    """NPV against effort: a series per quadrant (its colour; LibreOffice ignores per-point marker
+    colours), each point labelled with its plan row number where the label has room (see
+    :func:`place_point_labels`). Axes have fixed, round limits, so LibreOffice cannot mis-scale them
+    and label positions can be computed. Returns the initiatives whose number was left off."""
+    x = scores["effort_fte_months"].astype(float).to_numpy()
+    y = scores["npv"].astype(float).to_numpy() / 1e6
+    x_lo, x_hi, x_unit = nice_range(min(x.min(), 0.0), x.max())
+    y_lo, y_hi, y_unit = nice_range(min(y.min(), 0.0), max(y.max(), 0.0))
+    left, top, width, height = box
+    pw = pt(width) - PLOT_INSET["left"] - PLOT_INSET["right"]
+    ph = pt(height) - PLOT_INSET["top"] - PLOT_INSET["bottom"]
+    x_pt = PLOT_INSET["left"] + (x - x_lo) / (x_hi - x_lo) * pw
+    y_pt = PLOT_INSET["top"] + (y_hi - y) / (y_hi - y_lo) * ph
+    names = list(scores["initiative"])
+    texts = [str(numbers.get(n, "")) for n in names]
+    order = sorted(range(len(names)), key=lambda k: (numbers.get(names[k], 10**9), k))
+    boxes = place_point_labels([x_pt[k] for k in order], [y_pt[k] for k in order], [texts[k] for k in order])
+    shown = {k: b is not None for k, b in zip(order, boxes)}
+    quadrants = [q for q in QUADRANT_COLOURS if (scores["quadrant"] == q).any()]
+    quadrants += sorted(set(scores["quadrant"]) - set(quadrants))
+    members = {q: [k for k in range(len(names)) if scores["quadrant"].iloc[k] == q] for q in quadrants}
+    quadrants.sort(key=lambda q: -len(members[q]))  # LibreOffice mis-scales when the first series has one point
     data = XyChartData()
-    s = data.add_series("Initiatives")
-    for _, row in scores.iterrows():
-        s.add_data_point(float(row["effort_fte_months"]), float(row["npv"]) / 1e6)
+    for q in quadrants:
+        s = data.add_series(q)
+        for k in members[q]:
+            s.add_data_point(float(x[k]), float(y[k]))
     gf = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *map(Emu, box), data)
     chart = gf.chart
     _style(chart, legend=False)
-    series = chart.plots[0].series[0]
-    series.format.line.fill.background()
-    series.marker.size = 12
-    for k, (_, row) in enumerate(scores.iterrows()):
-        point = series.points[k]
-        point.marker.format.fill.solid()
-        point.marker.format.fill.fore_color.rgb = rgb(QUADRANT_COLOURS.get(row["quadrant"], TOTAL))
-        point.marker.format.line.fill.background()
-        dl = point.data_label
-        dl.has_text_frame = True
-        dl.text_frame.text = str(numbers.get(row["initiative"], ""))
-        dl.position = XL_LABEL_POSITION.RIGHT
-        dl.font.size, dl.font.bold = Pt(TEXT_PT), True
+    for q, series in zip(quadrants, chart.plots[0].series):
+        series.format.line.fill.background()
+        series.marker.size = MARKER_PT
+        series.marker.style = XL_MARKER_STYLE.CIRCLE  # the legend's "●"
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.rgb = rgb(QUADRANT_COLOURS.get(q, TOTAL))
+        series.marker.format.line.fill.background()
+        for j, k in enumerate(members[q]):
+            if not shown[k]:
+                continue
+            dl = series.points[j].data_label
+            dl.has_text_frame = True
+            dl.text_frame.text = texts[k]
+            dl.position = XL_LABEL_POSITION.RIGHT
+            dl.font.size, dl.font.bold = Pt(TEXT_PT), True
     _money_axis(chart.value_axis, currency, "NPV")
-    x = chart.category_axis
-    x.tick_labels.font.size = Pt(TEXT_PT)
-    x.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    x.has_major_gridlines = False
-    _axis_title(x, "Effort (FTE-months)")
-    return gf
+    for axis, (lo, hi, unit) in ((chart.value_axis, (y_lo, y_hi, y_unit)), (chart.category_axis, (x_lo, x_hi, x_unit))):
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, unit
+    xa = chart.category_axis
+    xa.tick_labels.font.size = Pt(TEXT_PT)
+    xa.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    xa.has_major_gridlines = False
+    _axis_title(xa, "Effort (FTE-months)")
+    return [names[k] for k in order if not shown[k] and texts[k]]
 
 
-def quadrant_legend(slide, quadrants: list[str], box: tuple[int, int, int, int]) -> None:
-    """The colour key of :func:`impact_effort`: "● Quick win  ● Big bet …" in the quadrants' colours."""
+def key(slide, items: Sequence[tuple[str, str]], box: tuple[int, int, int, int], mark: str = "\u25cf") -> None:
+    """A colour key as a text box: "● label  ● label …", each mark in its colour. Used where a
+    native legend would list an invisible helper series (LibreOffice hides the wrong entry when
+    told to leave one out) or could not show per-quadrant colours."""
     tb = slide.shapes.add_textbox(*map(Emu, box))
     tf = tb.text_frame
     tf.word_wrap = True
     p = tf.paragraphs[0]
-    for q in quadrants:
+    for label_text, colour in items:
         dot = p.add_run()
-        dot.text = "\u25cf "
-        dot.font.color.rgb = rgb(QUADRANT_COLOURS[q])
+        dot.text = mark + " "
+        dot.font.color.rgb = rgb(colour)
         dot.font.size, dot.font.name = Pt(TEXT_PT + 2), FONT
         label = p.add_run()
-        label.text = f"{q}    "
+        label.text = f"{label_text}    "
         label.font.size, label.font.name = Pt(TEXT_PT), FONT
+
+
+def quadrant_legend(slide, quadrants: list[str], box: tuple[int, int, int, int]) -> None:
+    """The colour key of :func:`impact_effort`: "● Quick win  ● Big bet …" in the quadrants' colours."""
+    key(slide, [(q, QUADRANT_COLOURS[q]) for q in quadrants], box)
+
+
+KEY_H = Emu(Inches(0.45))  # the height of a key under a chart
 
 
 def gantt(slide, labels: Sequence[str], starts: Sequence[float], spans: Sequence[Sequence[float]],
           span_names: Sequence[str], colours: Sequence[str], axis_title: str, box: tuple[int, int, int, int],
           label_width_pt: float, maximum: float | None = None):
-    """Horizontal bars starting at ``starts`` (an invisible base) and running through each of ``spans``."""
+    """Horizontal bars starting at ``starts`` (an invisible base) and running through each of ``spans``;
+    with more than one span, a colour key under the chart (not a native legend, which would show or
+    mis-hide the invisible base)."""
+    left, top, width, height = box
+    if len(span_names) > 1:
+        height -= KEY_H
+        key(slide, list(zip(span_names, colours)), (left, top + height, width, KEY_H), mark="\u25a0")
     data = CategoryChartData(number_format="0.0")
     data.categories = [wrap_label(t, label_width_pt) for t in labels]
-    data.add_series(" ", [float(v) for v in starts])  # the invisible base: no legend text
+    data.add_series(" ", [float(v) for v in starts])  # the invisible base
     for name, values in zip(span_names, spans):
         data.add_series(name, [float(v) for v in values])
-    gf = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *map(Emu, box), data)
+    gf = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *map(Emu, (left, top, width, height)), data)
     chart = gf.chart
-    _style(chart, legend=len(span_names) > 1)
+    _style(chart, legend=False)
     for series, colour in zip(chart.plots[0].series, [None, *colours]):
         _colour(series, colour)
     chart.plots[0].gap_width = 50
     cat = chart.category_axis
     cat.reverse_order = True
+    value_axis_at_end(chart)
     cat.tick_labels.font.size = Pt(TEXT_PT)
     every_label(cat)
-    if len(span_names) > 1:
-        hide_legend_entry(chart, 0)
     v = chart.value_axis
-    v.minimum_scale = 0
-    if maximum is not None:
-        v.maximum_scale = maximum
+    end = max([float(a) + sum(float(sp[k]) for sp in spans) for k, a in enumerate(starts)] or [1.0])
+    top_value = maximum if maximum is not None else end
+    # as many ticks as the labels have room for (a label ≈ 5 digits wide), never crowded
+    plot_w = pt(width) - label_width_pt - 20
+    ticks = int(max(2, min(8, plot_w // (textfit.width("00000", TEXT_PT) + 8))))
+    lo, hi, unit = nice_range(0.0, top_value, ticks)
+    v.minimum_scale, v.maximum_scale, v.major_unit = 0, (maximum if maximum is not None else hi), unit
     v.tick_labels.font.size = Pt(TEXT_PT)
+    v.tick_labels.number_format, v.tick_labels.number_format_is_linked = "#,##0", False
     v.has_major_gridlines = True
     v.major_gridlines.format.line.color.rgb = rgb("#D9D9D9")
     _axis_title(v, axis_title)
@@ -266,6 +423,7 @@ def tornado(slide, rows, base_npv: float, currency: str, box: tuple[int, int, in
     chart.plots[0].gap_width = 40
     cat = chart.category_axis
     cat.reverse_order = True
+    value_axis_at_end(chart)
     cat.tick_labels.font.size = Pt(TEXT_PT)
     cat.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     every_label(cat)

@@ -9,17 +9,24 @@ year). Every figure slide has a source footer and speaker notes that state the a
 from __future__ import annotations
 
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Inches
+from pptx.util import Inches, Pt
 
 from ... import format as fmt
+from .. import textfit
 from ..content import RISK_NOTE, Content
 from . import charts
-from .template import (BODY_BOTTOM, BODY_TOP, GREY, HEIGHT, LAYOUT_TITLE, LEAD_H, LEAD_TOP, MARGIN, NAVY, WIDTH, Deck,
-                       pt)
+from .template import (BODY_BOTTOM, BODY_TOP, GREY, HEIGHT, INSET_Y, LAYOUT_TITLE, LEAD_H, LEAD_TOP, MARGIN, NAVY,
+                       WIDTH, Deck, pt)
 
 FULL_W = WIDTH - 2 * MARGIN
 BODY_H = BODY_BOTTOM - BODY_TOP
 VERDICT_FILL = {"worth_it": "E2F0D9", "marginal": "FFF2CC", "not_worth_it": "FBE5D6"}
+
+
+def _rows_that_fit(labels: list[str], height: int, label_width_pt: float) -> int:
+    """How many bars of a horizontal bar chart ``height`` tall can carry their (wrapped) labels."""
+    lines = max((len(textfit.wrap(t, label_width_pt, charts.TEXT_PT)) for t in labels), default=1)
+    return min(len(labels), charts.max_steps(height, lines))
 
 
 def _lead(d: Deck, s, text: str) -> None:
@@ -43,9 +50,12 @@ def title_slide(d: Deck, c: Content) -> None:
     d.fill(title, c.name, max_size=40, min_size=24, bold=True, color=NAVY, notes_slide=s, anchor=MSO_ANCHOR.BOTTOM)
     sub = next(p for p in s.placeholders if p.placeholder_format.idx == 1)
     sub.left, sub.top, sub.width, sub.height = MARGIN, Inches(3.5), FULL_W, Inches(2.6)
-    d.fill(sub, f"{c.verdict_line()}\n{c.verdict_reason()}\nPersonalization business case — {st.horizon_years}-year "
+    f = d.fill(sub, f"{c.verdict_line()}\n{c.verdict_reason()}\nPersonalization business case — "
+                    f"{st.horizon_years}-year "
                 f"horizon, {fmt.pct(st.discount_rate, 0)} discount rate, {st.currency}, risk-adjusted (TEI). "
                 f"{c.made_on.isoformat()}", max_size=22, min_size=14, color=GREY, notes_slide=s)
+    # the coloured box as tall as its text (not a half-empty 2.6 in block)
+    sub.height = min(sub.height, int(Pt(textfit.height(len(f.lines), f.size))) + 2 * INSET_Y + int(Pt(8)))
     sub.fill.solid()
     sub.fill.fore_color.rgb = RGBColor.from_string(VERDICT_FILL[c.verdict.kind])
     d.notes(s, f"Verdict rule (roi.verdict): not worth it when the risk-adjusted NPV is zero or less; marginal when "
@@ -66,7 +76,8 @@ def executive_summary(d: Deck, c: Content) -> None:
         numbers.append(mc)
     numbers += [f"{label}: {value}" for label, value in c.figures()[1:4]]
     d.text(s, "The case", left, y, col_w, Inches(0.45), max_size=18, min_size=16, bold=True, color=NAVY)
-    d.text(s, "\n".join(numbers), left, y + Inches(0.45), col_w, BODY_H - Inches(0.45), max_size=18, min_size=12)
+    d.text(s, "\n".join(numbers), left, y + Inches(0.45), col_w, BODY_H - Inches(0.45), max_size=18, min_size=12,
+           gap=0.4)
     plan = c.analyses.plan
     first = c.first_moves()
     moves = (["Do first: " + "; ".join(f"{k}. {n}" for k, n in enumerate(first, start=1))] if first
@@ -76,12 +87,12 @@ def executive_summary(d: Deck, c: Content) -> None:
     moves.append(f"Recommended plan NPV {c.money(plan.plan_npv)} vs {c.money(plan.as_planned_npv)} as planned")
     half = (BODY_H - Inches(0.9)) // 2
     d.text(s, "The recommended plan", right, y, col_w, Inches(0.45), max_size=18, min_size=16, bold=True, color=NAVY)
-    d.text(s, "\n".join(moves), right, y + Inches(0.45), col_w, half, max_size=18, min_size=12)
+    d.text(s, "\n".join(moves), right, y + Inches(0.45), col_w, half, max_size=18, min_size=12, gap=0.4)
     y2 = y + Inches(0.45) + half
     d.text(s, "What would change our mind", right, y2, col_w, Inches(0.45), max_size=18, min_size=16, bold=True,
            color=NAVY)
     d.text(s, "\n".join(c.what_if_lines(4)), right, y2 + Inches(0.45), col_w, BODY_BOTTOM - y2 - Inches(0.45),
-           max_size=16, min_size=12)
+           max_size=16, min_size=12, gap=0.4)
 
 
 def business_case(d: Deck, c: Content) -> None:
@@ -93,7 +104,10 @@ def business_case(d: Deck, c: Content) -> None:
                 f"NPV = Σ initiative NPVs − PV(shared costs) = {c.money(case.npv)}. Benefits are incremental gross "
                 f"profit plus savings, each reduced by the risk of the evidence behind its uplift; costs raised by "
                 f"{fmt.pct(c.scenario.settings.cost_risk, 0)}.")
-    charts.waterfall(s, case, (MARGIN, BODY_TOP, FULL_W, BODY_H), label_width_pt=pt(FULL_W) * 0.28)
+    others = charts.waterfall(s, case, (MARGIN, BODY_TOP, FULL_W, BODY_H), label_width_pt=pt(FULL_W) * 0.28)
+    if others:
+        d.notes(s, f"Other {len(others)} initiatives (one bar on the slide; each in the appendix): "
+                   + "; ".join(others))
 
 
 def impact(d: Deck, c: Content) -> None:
@@ -108,7 +122,11 @@ def impact(d: Deck, c: Content) -> None:
                 "Quadrants split at the portfolio medians: quick wins, big bets, fill-ins, money pits. An initiative "
                 "that loses money is always a money pit.")
     chart_w = int(FULL_W * 0.58)
-    charts.impact_effort(s, a.scores, numbers, c.currency, (MARGIN, BODY_TOP, chart_w, BODY_H - Inches(0.45)))
+    unlabelled = charts.impact_effort(s, a.scores, numbers, c.currency,
+                                      (MARGIN, BODY_TOP, chart_w, BODY_H - Inches(0.45)))
+    if unlabelled:
+        d.notes(s, f"Points too crowded to number on the chart ({len(unlabelled)}): " + "; ".join(
+            f"{numbers.get(n, '')}. {n}" for n in unlabelled))
     present = [q for q in charts.QUADRANT_COLOURS if (a.scores["quadrant"] == q).any()]
     charts.quadrant_legend(s, present, (MARGIN, BODY_BOTTOM - Inches(0.45), chart_w, Inches(0.45)))
     rows = [[str(r["#"]), r["initiative"], fmt.label(r["status"]), c.money(r["npv"])] for _, r in table.iterrows()]
@@ -134,19 +152,30 @@ def roadmap(d: Deck, c: Content) -> None:
                 f"{', '.join(plan.dropped) or 'none'}.")
     side_w = Inches(3.3)
     chart_w = FULL_W - side_w - Inches(0.2)
+    shown = do
     if do:
+        label_w = pt(chart_w) * 0.3
         labels = [f"{p.order}. {p.name}" for p in do]
-        build = [max((p.launch_month or 0) - (p.start_month or 0), 0.0) for p in do]
-        live = [max(12 * T - (p.launch_month or 0), 0.0) for p in do]
-        charts.gantt(s, labels, [p.start_month or 0 for p in do], [build, live], ["Build and wait to launch", "Live"],
-                     [charts.OKABE_ITO["orange"], charts.OKABE_ITO["blue"]], "Months from the start of year 1",
-                     (MARGIN, BODY_TOP, chart_w, BODY_H), label_width_pt=pt(chart_w) * 0.3, maximum=12 * T)
-    lines = [f"{p.name}: launch month {p.launch_month:.0f}, NPV {c.money(p.npv)}" for p in do] or ["Nothing to do."]
-    if plan.deferred:
-        lines.append("Deferred: " + "; ".join(plan.deferred))
-    if plan.dropped:
-        lines.append("Dropped: " + "; ".join(plan.dropped))
-    d.text(s, "\n".join(lines), MARGIN + chart_w + Inches(0.2), BODY_TOP, side_w, BODY_H, max_size=14, min_size=11)
+        n = _rows_that_fit(labels, BODY_H - charts.KEY_H, label_w)
+        shown, labels = do[:n], labels[:n]
+        build = [max((p.launch_month or 0) - (p.start_month or 0), 0.0) for p in shown]
+        live = [max(12 * T - (p.launch_month or 0), 0.0) for p in shown]
+        charts.gantt(s, labels, [p.start_month or 0 for p in shown], [build, live],
+                     ["Build and wait to launch", "Live"], [charts.OKABE_ITO["orange"], charts.OKABE_ITO["blue"]],
+                     "Months from the start of year 1", (MARGIN, BODY_TOP, chart_w, BODY_H), label_width_pt=label_w,
+                     maximum=12 * T)
+    lines = [f"{p.name}: launch month {p.launch_month:.0f}, NPV {c.money(p.npv)}" for p in shown] or ["Nothing to do."]
+    if len(shown) < len(do):
+        lines.append(f"… and {len(do) - len(shown)} more, launching by month "
+                     f"{max(p.launch_month or 0 for p in do):.0f} (all in the notes)")
+        d.notes(s, "The plan in order: " + "; ".join(f"{p.order}. {p.name}: launch month {p.launch_month:.0f}, "
+                                                     f"NPV {c.money(p.npv)}" for p in do))
+    for word, names in (("Deferred", plan.deferred), ("Dropped", plan.dropped)):
+        if names:  # a long list would push the plan off the slide: the notes name them all
+            listed = "; ".join(names) if len(names) <= 4 else f"{len(names)} initiatives (in the notes)"
+            lines.append(f"{word}: {listed}")
+    d.text(s, "\n".join(lines), MARGIN + chart_w + Inches(0.2), BODY_TOP, side_w, BODY_H, max_size=14, min_size=11,
+           gap=0.4)
 
 
 def risk(d: Deck, c: Content) -> None:
@@ -189,12 +218,16 @@ def test_plan(d: Deck, c: Content) -> None:
     if rest:
         d.notes(s, "Tests not shown: " + "; ".join(r[0] for r in rest))
     sched = frame[frame["start_day"].notna() & frame["readout_day"].notna()] if "start_day" in frame else frame[:0]
+    shown_tests = {r[0] for r in rows[: len(rows) - len(rest)]}
+    sched = sched[sched["initiative"].isin(shown_tests)]  # the chart's rows are the table's
+    label_w = pt(FULL_W - table_w) * 0.35
+    sched = sched[: _rows_that_fit(list(sched["initiative"]), BODY_H, label_w)]
     if len(sched):
         left = MARGIN + table_w + Inches(0.25)
         charts.gantt(s, list(sched["initiative"]), list(sched["start_day"]),
                      [list(sched["readout_day"] - sched["start_day"])], ["Test running"], [charts.OKABE_ITO["green"]],
                      "Days from the start", (left, BODY_TOP, FULL_W - table_w - Inches(0.25), BODY_H),
-                     label_width_pt=pt(FULL_W - table_w) * 0.35)
+                     label_width_pt=label_w)
 
 
 def assumptions(d: Deck, c: Content) -> None:

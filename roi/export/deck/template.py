@@ -127,9 +127,10 @@ class Deck:
     # -- text ------------------------------------------------------------------------------
     def fill(self, shape, text: str, *, max_size: float, min_size: float, bold: bool = False,
              color: RGBColor = INK, align: PP_ALIGN = PP_ALIGN.LEFT, notes_slide=None,
-             anchor: MSO_ANCHOR = MSO_ANCHOR.TOP) -> textfit.Fit:
-        """Put ``text`` (paragraphs split on "\\n") into ``shape``'s text frame at the largest size that
-        fits its box; what does not fit at ``min_size`` goes to the notes of ``notes_slide``."""
+             anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, gap: float = 0.0) -> textfit.Fit:
+        """Put ``text`` (paragraphs split on "\\n", ``gap`` × the font size apart) into ``shape``'s text
+        frame at the largest size that fits its box; what does not fit at ``min_size`` goes to the notes
+        of ``notes_slide``."""
         text = nobreak(text)
         tf = shape.text_frame
         tf.word_wrap = True
@@ -139,7 +140,7 @@ class Deck:
         tf.vertical_anchor = anchor
         w = pt(shape.width - 2 * INSET_X) * SAFETY
         h = pt(shape.height - 2 * INSET_Y)
-        f = textfit.fit(text, w, h, max_size=max_size, min_size=min_size, bold=bold)
+        f = textfit.fit(text, w, h, max_size=max_size, min_size=min_size, bold=bold, gap=gap)
         shown = text if not f.overflow else " ".join(f.lines).replace("\n", " ")
         if f.overflow and notes_slide is not None:
             self.notes(notes_slide, f"Continued from the slide: {text}")
@@ -148,7 +149,7 @@ class Deck:
             p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
             p.alignment = align
             p.space_after = Pt(0)
-            p.space_before = Pt(0)
+            p.space_before = Pt(round(gap * f.size, 1) if k else 0)
             p.line_spacing = 1.0
             run = p.add_run() if not p.runs else p.runs[0]
             run.text = para
@@ -158,14 +159,14 @@ class Deck:
 
     def text(self, slide, text: str, left: int, top: int, width: int, height: int, *, max_size: float = 18,
              min_size: float = 12, bold: bool = False, color: RGBColor = INK, fill: RGBColor | None = None,
-             align: PP_ALIGN = PP_ALIGN.LEFT, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP) -> textfit.Fit:
+             align: PP_ALIGN = PP_ALIGN.LEFT, anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, gap: float = 0.0) -> textfit.Fit:
         """A text box with ``text`` fitted to it (see :meth:`fill`)."""
         tb = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
         if fill is not None:
             tb.fill.solid()
             tb.fill.fore_color.rgb = fill
         return self.fill(tb, text, max_size=max_size, min_size=min_size, bold=bold, color=color, align=align,
-                         notes_slide=slide, anchor=anchor)
+                         notes_slide=slide, anchor=anchor, gap=gap)
 
     def table(self, slide, header: Sequence[str], rows: Sequence[Sequence[str]], left: int, top: int, width: int,
               max_height: int, widths: Sequence[float], *, size: float = 12, min_size: float = 10,
@@ -173,10 +174,9 @@ class Deck:
         """A table whose rows are as tall as their measured text; returns the rows that did not fit
         (the caller continues them on another slide). The font shrinks from ``size`` to ``min_size``
         before rows are moved on."""
-        total = sum(widths)
-        col_w = [int(width * w / total) for w in widths]
         header = [nobreak(str(h)) for h in header]
         rows = [[nobreak(str(v)) for v in r] for r in rows]
+        col_w = column_widths(width, widths, [header, *rows], size)
 
         def row_h(cells: Sequence[str], s: float, bold: bool = False) -> int:
             lines = max(len(textfit.wrap(str(c), pt(cw - 2 * CELL_X) * SAFETY, s, bold)) for c, cw in zip(cells, col_w))
@@ -212,6 +212,31 @@ class Deck:
         buf = io.BytesIO()
         self.prs.save(buf)
         return buf.getvalue()
+
+
+def column_widths(width: int, weights: Sequence[float], rows: Sequence[Sequence[str]], size: float) -> list[int]:
+    """Column widths (EMU) in proportion to ``weights``, but each at least as wide as the longest word
+    in it (bold, as in a header, at ``size``), so no word is ever broken between characters ("Week/s");
+    the room comes from the columns with the most to spare.
+
+    >>> [round(pt(w)) for w in column_widths(Inches(4), [3, 0.4], [["Initiative", "Weeks"]], 12)]
+    [236, 52]
+    """
+    total = sum(weights)
+    col_w = [int(width * w / total) for w in weights]
+    need = [int(Pt(max((textfit.width(word, size, True) for row in rows if k < len(row)
+                        for word in str(row[k]).split()), default=0.0) / SAFETY)) + 2 * CELL_X + Pt(1)
+            for k in range(len(col_w))]
+    for k in range(len(col_w)):
+        while col_w[k] < need[k]:
+            spare = [(col_w[j] - need[j], j) for j in range(len(col_w)) if j != k and col_w[j] > need[j]]
+            if not spare:
+                break
+            room, j = max(spare)
+            take = min(need[k] - col_w[k], room)
+            col_w[j] -= take
+            col_w[k] += take
+    return col_w
 
 
 def _sizes(size: float, min_size: float) -> list[float]:
