@@ -25,6 +25,7 @@ def _all_charts(case):
     plan = recommend(case.scenario, case=case)
     return {
         "waterfall": charts.waterfall(case),
+        "waterfall_across": charts.case.waterfall_across(case),
         "cash_flow": charts.cash_flow(case),
         "outcomes": charts.benefits_by_outcome(case),
         "per_dollar": charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR),
@@ -277,3 +278,18 @@ def test_the_pages_send_each_chart_with_the_rows_altair_would(sample):
         ours = sent(vega_lite_spec(chart))
         assert ours == sent(chart.to_dict(validate=False)), name
         assert chart.to_dict(validate=False) == before, name
+
+
+def test_the_lying_waterfall_keeps_every_step_up_to_its_limit_and_the_total():
+    """The brief's waterfall: at most ``max_steps`` rows; the programme costs first and the
+    programme NPV last, unchanged; the collapsed initiatives' NPVs sum into the "Other" row."""
+    from roi.synthetic import generate_scenario
+
+    case = roi.evaluate(generate_scenario(50, 20, 5, seed=1))
+    rows = charts.case.waterfall_across(case, max_steps=12).data  # the frame its layers share
+    full = charts.waterfall_frame(case)
+    assert len(rows) == 12 and rows.label.iloc[0] == full.label.iloc[0] and rows.label.iloc[-1] == "Programme NPV"
+    assert rows.value.iloc[-1] == pytest.approx(full.value.iloc[-1])
+    assert rows.value.iloc[:-1].sum() == pytest.approx(full.value.iloc[-1])  # the steps still add up to the NPV
+    retailer = roi.evaluate(roi.load_sample("european_retailer"))  # 8 steps: none collapsed
+    assert list(charts.case.waterfall_across(retailer).data.label) == list(charts.waterfall_frame(retailer).label)

@@ -38,6 +38,39 @@ WATERFALL_KINDS: dict[str, str] = {
 }
 
 
+def collapse_steps(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, list[str]]:
+    """A waterfall frame of at most ``limit`` steps: the programme costs, the initiatives with the
+    largest NPVs either way (in their order), one "Other n initiatives" step with the rest's sum, and
+    the programme NPV (which does not change). Returns the frame and the initiatives collapsed.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"label": ["Costs", "A", "B", "C", "NPV"], "kind": ["cost", "benefit", "loss", "benefit",
+    ...                   "total"], "value": [-5.0, 4.0, -0.5, 0.2, -1.3]})
+    >>> g, others = collapse_steps(f, 4)
+    >>> list(g.label), others, list(g.end.round(2))
+    (['Costs', 'A', 'Other 2 initiatives', 'NPV'], ['B', 'C'], [-5.0, -1.0, -1.3, -1.3])
+    """
+    middle = frame[~frame["kind"].isin(["cost", "total"])]
+    if len(frame) <= limit:
+        return frame, []
+    keep = set(middle["value"].abs().sort_values(ascending=False).index[: max(limit - 3, 1)])
+    rest = middle[~middle.index.isin(keep)]
+    steps = [r for _, r in frame.iterrows() if r["kind"] == "cost" or r.name in keep]
+    total = frame[frame["kind"] == "total"].iloc[0]
+    other = float(rest["value"].sum())
+    rows, running = [], 0.0
+    for r in steps:
+        rows.append({"label": r["label"], "kind": r["kind"], "value": float(r["value"])})
+    rows.append({"label": f"Other {len(rest)} initiatives", "kind": "benefit" if other >= 0 else "loss",
+                 "value": other})
+    for r in rows:
+        r["start"], r["end"] = running, running + r["value"]
+        running += r["value"]
+    rows.append({"label": total["label"], "kind": "total", "value": float(total["value"]), "start": 0.0,
+                 "end": float(total["value"])})
+    return pd.DataFrame(rows), list(rest["label"])
+
+
 def waterfall(case: BusinessCase) -> alt.LayerChart:
     """Waterfall from programme costs to NPV by initiative (currency millions, present value).
 
@@ -75,6 +108,32 @@ def waterfall(case: BusinessCase) -> alt.LayerChart:
                         subtitle="Each bar is an initiative's NPV; shared programme costs first"),
         height=380,
     )
+
+
+def waterfall_across(case: BusinessCase, *, max_steps: int = 12) -> alt.LayerChart:
+    """The waterfall of :func:`waterfall` lying down, for print: one row per step, its name in full
+    on one line at the left, the bars running from left to right (currency millions). At most
+    ``max_steps`` rows, the smallest initiatives as one "Other n initiatives" row."""
+    cur = case.currency
+    data, _ = collapse_steps(waterfall_frame(case), max_steps)
+    data = data.assign(start_m=data.start / 1e6, end_m=data.end / 1e6, value_m=data.value / 1e6,
+                       kind_label=data.kind.map(WATERFALL_KINDS), value_text=money_texts(data.value, cur))
+    colours = alt.Scale(domain=list(WATERFALL_KINDS.values()), range=[OKABE_ITO["orange"], BENEFIT, COST, TOTAL])
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=300, labelFontSize=12)))
+    bars = base.mark_bar(size=16).encode(
+        x=alt.X("start_m:Q", axis=money_axis(cur, "Net present value")),
+        x2=alt.X2("end_m:Q"),
+        color=alt.Color("kind_label:N", scale=colours, legend=alt.Legend(title=None, orient="top", labelFontSize=12)),
+    )
+    # the value just right of each bar's right end
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        x=alt.X("hi:Q"), text=alt.Text("value_m:Q", format="+,.2f"),
+    ).transform_calculate(hi="max(datum.start_m, datum.end_m)")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(x=alt.X("x:Q"))
+    return layered(bars, labels, zero,
+                   title=alt.Title(f"From programme costs to NPV ({cur} millions, risk-adjusted)", fontSize=14),
+                   height=alt.Step(26))
 
 
 def cash_flow_frame(case: BusinessCase) -> pd.DataFrame:

@@ -50,7 +50,8 @@ def _charts(c: Content) -> dict[str, bytes]:
     """The app's charts as PNG (rendered in parallel: vl-convert works outside the GIL)."""
     from .. import charts, render
 
-    specs: dict[str, Any] = {"waterfall": _sized(charts.waterfall(c.case), 900),  # its labels wrap for ~1,000 px
+    # the waterfall lying down: every name in full on one line, at most 12 rows on a page
+    specs: dict[str, Any] = {"waterfall": _sized(charts.case.waterfall_across(c.case, max_steps=12), 330),
                              "cash_flow": _sized(charts.cash_flow(c.case), 540, 200)}
     r = c.analyses.risk
     if r is not None:

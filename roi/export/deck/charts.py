@@ -19,7 +19,7 @@ from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITIO
 from pptx.util import Emu, Inches, Pt
 
 from .. import textfit
-from ...charts.case import waterfall_frame
+from ...charts.case import collapse_steps, waterfall_frame
 from ...palette import OKABE_ITO, QUADRANT_COLOURS, TOTAL
 from ...format import currency_symbol
 from ...model import BusinessCase
@@ -150,41 +150,6 @@ def max_steps(height: int, lines: int = 2) -> int:
     """How many horizontal bars a chart ``height`` (EMU) tall can label, each label on up to ``lines``
     lines of :data:`TEXT_PT` text, with the value axis and its title (≈ 60 pt) taking the rest."""
     return max(int((pt(height) - 60) // (lines * TEXT_PT * 1.2 + 4)), 4)
-
-
-def collapse_steps(frame, limit: int):
-    """A waterfall frame of at most ``limit`` steps: the programme costs, the initiatives with the
-    largest NPVs either way (in their order), one "Other n initiatives" step with the rest's sum, and
-    the programme NPV (which does not change). Returns the frame and the initiatives collapsed.
-
-    >>> import pandas as pd
-    >>> f = pd.DataFrame({"label": ["Costs", "A", "B", "C", "NPV"], "kind": ["cost", "benefit", "loss", "benefit",
-    ...                   "total"], "value": [-5.0, 4.0, -0.5, 0.2, -1.3]})
-    >>> g, others = collapse_steps(f, 4)
-    >>> list(g.label), others, list(g.end.round(2))
-    (['Costs', 'A', 'Other 2 initiatives', 'NPV'], ['B', 'C'], [-5.0, -1.0, -1.3, -1.3])
-    """
-    import pandas as pd
-
-    middle = frame[~frame["kind"].isin(["cost", "total"])]
-    if len(frame) <= limit:
-        return frame, []
-    keep = set(middle["value"].abs().sort_values(ascending=False).index[: max(limit - 3, 1)])
-    rest = middle[~middle.index.isin(keep)]
-    steps = [r for _, r in frame.iterrows() if r["kind"] == "cost" or r.name in keep]
-    total = frame[frame["kind"] == "total"].iloc[0]
-    other = float(rest["value"].sum())
-    rows, running = [], 0.0
-    for r in steps:
-        rows.append({"label": r["label"], "kind": r["kind"], "value": float(r["value"])})
-    rows.append({"label": f"Other {len(rest)} initiatives", "kind": "benefit" if other >= 0 else "loss",
-                 "value": other})
-    for r in rows:
-        r["start"], r["end"] = running, running + r["value"]
-        running += r["value"]
-    rows.append({"label": total["label"], "kind": "total", "value": float(total["value"]), "start": 0.0,
-                 "end": float(total["value"])})
-    return pd.DataFrame(rows), list(rest["label"])
 
 
 def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_width_pt: float) -> list[str]:
