@@ -108,3 +108,19 @@ def decode_scenario(token: str) -> Scenario:
         return loads_scenario(raw)
     except ScenarioError as exc:
         raise ScenarioError([f"link:{p[len('file:'):]}" if p.startswith("file:") else p for p in exc.problems]) from None
+
+
+def pasted_address_problem(token: str) -> str | None:
+    """The problem with a ``?s=`` value that is itself a whole address (a link pasted into a
+    link), or ``None``. Such a value is neither a scenario nor a saved version's id, and saying
+    "no saved scenario with id 'https://…'" would send the user looking in the library.
+
+    >>> pasted_address_problem("https://roi.example.com/?s=v2.abc")
+    'link: the link holds a whole address (https://roi.example.com/?s=v2.abc…); open that address itself'
+    >>> pasted_address_problem("Ab3dE6gH9jK2mN5p") is None
+    True
+    """
+    text = (token or "").strip()
+    if "://" in text or text.lower().startswith("www.") or "?s=" in text or "&s=" in text:
+        return f"link: the link holds a whole address ({text[:40]}…); open that address itself"
+    return None

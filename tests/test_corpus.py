@@ -26,6 +26,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import roi
+from roi.share import pasted_address_problem
 from roi.cli import main as cli_main
 from roi.export import scenario_from_workbook
 from roi.share import decode_scenario
@@ -268,8 +269,13 @@ def test_app_link_refuses_bad_links_and_shows_the_sample(corpus, request):
         at = AppTest.from_function(_host_app, default_timeout=60)
         at.query_params["s"] = case.payload
         at.run()
-        # a saved version's id is looked up in the scenario library instead: "link: scenario: no saved …"
-        problems = _shows(at, case, "could not be opened", "`link: scenario: " if case in library_ids else None)
+        # a saved version's id is looked up in the scenario library instead: "link: scenario: no saved …",
+        # unless it is a whole address pasted in: "link: the link holds a whole address …"
+        expected = None
+        if case in library_ids:
+            expected = "`link: the link holds a whole address" if pasted_address_problem(str(case.payload)) \
+                else "`link: scenario: "
+        problems = _shows(at, case, "could not be opened", expected)
         if not at.exception and at.session_state["scenario"] != default:
             problems.append("the scenario is not the default sample")
         results.append((case, problems))

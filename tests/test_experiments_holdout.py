@@ -21,7 +21,7 @@ import roi
 from roi.experiments import holdout as ho
 from roi.experiments import uploads
 
-from .factories import SEGMENT, initiative, scenario
+from .factories import SEGMENT, initiative, scenario, scenario_dict
 
 DAY = dt.date(2025, 6, 30)
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -245,7 +245,10 @@ def test_population_counts_everyone_a_contextual_initiative_reaches():
 def test_after_calibration_the_headline_revenue_over_the_holdout_equals_the_measurement():
     # The factor multiplies revenue before the risk adjustment and the claim is the risk-adjusted
     # headline, so the calibrated case's headline revenue over the measured days is the measurement.
-    s = scenario(benefit_risk_assumed=0.25)
+    # a version-2 case (the factory's dicts carry no schema_version and read as version 1, whose
+    # flat risk rate would replace the 25%: refused since, so the version is stated)
+    s = roi.parse_scenario({**scenario_dict(benefit_risk_assumed=0.25), "schema_version": 2})
+    assert s.settings.benefit_risk_assumed == 0.25
     readout = _readout(2.0, 0.1)
     new = ho.apply_holdout(s, readout, test_name="H", period_days=182.5, date=DAY)
     first_half_year = roi.evaluate(new).initiatives[0].revenue[1] / 2

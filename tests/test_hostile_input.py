@@ -268,3 +268,16 @@ def test_a_link_with_trailing_data_is_refused_not_silently_read():
     with pytest.raises(roi.ScenarioError) as exc:
         decode_scenario(token + "AAAA")
     assert exc.value.problems == ["link: the scenario link has extra characters after its end; copy the link again"]
+
+
+def test_a_whole_address_pasted_as_the_link_says_so():
+    """``?s=https://…`` (a link pasted into a link) is not looked up in the library as an id: the
+    message says the link holds a whole address; the app opens with its sample."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["s"] = "https://roi.example.com/?s=v2.AAAA"
+    at.run()
+    assert_no_exception(at)
+    text = " ".join(e.value for e in at.error)
+    assert "whole address" in text and "no saved scenario" not in text

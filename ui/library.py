@@ -16,6 +16,7 @@ import streamlit as st
 from roi import fields
 from roi.io import ScenarioError
 from roi.schema import Scenario
+from roi.share import pasted_address_problem
 from roi.store import ScenarioStore, StoreError, StoredVersion, database_url
 from roi.store.diff import Change, format_value, is_applied_test, item_name
 from ui import md, messages, state
@@ -128,6 +129,9 @@ def open_link(scenario_id: str, version: str | None) -> Scenario:
 
     Raises :class:`roi.ScenarioError` with ``link: …`` lines when it cannot be opened.
     """
+    problem = pasted_address_problem(scenario_id)
+    if problem:
+        raise ScenarioError([problem])
     try:
         number = None if version in (None, "") else int(str(version))
     except ValueError:
