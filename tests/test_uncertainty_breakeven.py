@@ -84,3 +84,19 @@ def test_unreachable_and_free_initiatives():
     assert rows["Costly"].breakeven_uplift is None and rows["Costly"].method == "none"
     assert rows["Free"].breakeven_uplift == 0.0
     assert rows["Free"].breakeven_cost_multiplier is None  # no cost: undefined, not infinite
+
+
+def test_initiatives_solved_together_match_brent_one_at_a_time():
+    """Overlapping initiatives (NPV not linear in the uplift) are solved together on arrays
+    (Chandrupatla's method, scipy.optimize.elementwise); each root equals scipy's brentq on that
+    initiative alone, through roi.evaluate, to 1e-9."""
+    from scipy.optimize import brentq
+
+    sc = roi.load_sample("european_retailer")
+    rows = breakeven(sc)
+    solved = [(j, r) for j, r in enumerate(rows[:-1]) if r.method == "chandrupatla"]
+    assert solved  # the retailer has overlapping initiatives
+    for j, r in solved:
+        root = brentq(lambda u: roi.evaluate(_edited(sc, _set_uplift(j, u))).initiatives[j].npv, 0.0, 10.0,
+                      xtol=1e-13, rtol=1e-13)
+        assert r.breakeven_uplift == pytest.approx(root, rel=1e-9, abs=1e-12), r.name

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
+from scipy.optimize.elementwise import find_root
 
 from typing import NamedTuple
 
@@ -50,7 +51,8 @@ class Breakeven:
     breakeven_cost_multiplier: float | None  # costs × this give NPV = 0 (= PV benefits / PV costs);
     #                                          None without costs
     cost_margin: float | None  # multiplier − 1: cost overrun absorbed before NPV < 0
-    method: str  # "linear" (NPV linear in uplift, verified), "brentq", "none" (no solution)
+    method: str  # "linear" (NPV linear in uplift, verified), "brentq" (the programme) or "chandrupatla"
+    #              (initiatives, solved together) when not linear, "none" (no solution)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -100,17 +102,52 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
                          lambda a, b: engine.initiative_pv(structure, x.tiled(b - a).with_(uplift=U[a:b])))
     npv = pvb - pvc
 
-    def npv_j(j: int, u: float) -> float:
-        uj = base_u.copy()
-        uj[j] = u
-        b, c = engine.initiative_pv(structure, x.with_(uplift=uj[None, :]))
-        return float(b[0, j] - c[0, j])
+    def npv_at(js: np.ndarray, us: np.ndarray) -> np.ndarray:
+        """NPV of initiative ``js[k]`` with its uplift at ``us[k]`` (the others at base), in one
+        engine call of ``len(js)`` draws rather than one call each."""
+        rows_u = np.tile(base_u, (len(js), 1))
+        rows_u[np.arange(len(js)), js] = us
+        b, c = by_chunks(len(js), chunk_draws(structure),
+                         lambda a, z: engine.initiative_pv(structure, x.tiled(z - a).with_(uplift=rows_u[a:z])))
+        return b[np.arange(len(js)), js] - c[np.arange(len(js)), js]
+
+    # _solve's first steps for every initiative at once: the linear guess and its check, and NPV
+    # at the top of the range (both only needed when the guess fails, but one batched call costs
+    # about what one single-draw call does); Brent's method only for the initiatives left.
+    idx = np.arange(J)
+    f0_all, fb_all = npv[1 + idx, idx], npv[0, :J]
+    tol = _RTOL * np.maximum(np.maximum(pvb[0], pvc[0]), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        guess = base_u * (-f0_all) / (fb_all - f0_all)
+    try_guess = (np.abs(f0_all) > tol) & (fb_all != f0_all) & (base_u != 0) & (guess >= 0) & (guess <= UPLIFT_MAX)
+    g_js = idx[try_guess]
+    f_at = npv_at(np.concatenate([g_js, idx]), np.concatenate([guess[try_guess], np.full(J, UPLIFT_MAX)]))
+    f_guess = dict(zip(g_js.tolist(), f_at[:len(g_js)]))
+    f_top = f_at[len(g_js):]
+
+    found: dict[int, tuple[float | None, str]] = {}
+    for j in range(J):
+        if abs(f0_all[j]) <= tol[j]:
+            found[j] = (0.0, "linear")
+        elif j in f_guess and abs(f_guess[j]) <= tol[j]:
+            found[j] = (float(guess[j]), "linear")
+        elif f0_all[j] > 0 or f_top[j] < 0:
+            found[j] = (None, "none")
+    left = np.array([j for j in range(J) if j not in found], dtype=np.int64)
+    if len(left):
+        # every remaining initiative's root at once: Chandrupatla's bracketing method (as robust as
+        # Brent's) on arrays, one engine call per iteration for the initiatives not yet converged
+        res = find_root(lambda u, js: npv_at(js.astype(np.int64), u), (np.zeros(len(left)), np.full(len(left), UPLIFT_MAX)),
+                        args=(left.astype(float),), tolerances={"xatol": 1e-12, "xrtol": 1e-12},
+                        maxiter=200)
+        for k, j in enumerate(left):
+            found[int(j)] = (float(res.x[k]), "chandrupatla") if res.success[k] else (None, "none")
 
     rows = []
     for j, ini in enumerate(scenario.initiatives):
-        f0, fb = float(npv[1 + j, j]), float(npv[0, j])
-        be, method = _solve(lambda u, j=j: npv_j(j, u), 0.0, UPLIFT_MAX, f0, fb, float(base_u[j]), max(pvb[0, j], pvc[0, j]))
-        rows.append(_finish(ini.name, fb, float(base_u[j]), be, float(pvb[0, j]), float(pvc[0, j]), method))
+        be, method = found[j]
+        rows.append(_finish(ini.name, float(fb_all[j]), float(base_u[j]), be, float(pvb[0, j]), float(pvc[0, j]),
+                            method))
 
     def programme(m: float | np.ndarray) -> _Programme:
         m = np.atleast_1d(np.asarray(m, dtype=float))
