@@ -98,11 +98,13 @@ with st.sidebar:
                             help="Over each driver's low / base / high. PERT weights the base case more.")
     inputs.number_field("settings.uplift_correlation", show_source=False)
 
-# The full run is computed in the background. When it takes longer than a moment (large cases,
-# many draws), the page shows the first QUICK_DRAWS draws of the same run — same seed and streams:
-# the same draws, fewer of them — and refreshes itself when all are done.
+# The full run is computed in the background, started first: the page's other analyses run meanwhile.
+# When it takes longer than a moment (large cases, many draws), the page shows the first QUICK_DRAWS
+# draws of the same run — same seed and streams: the same draws, fewer — and refreshes itself.
 try:
-    full = analyses.simulation_later(sj, draws, seed, distribution, ranges, wait=analyses.wait_seconds())
+    analyses.simulation_later(sj, draws, seed, distribution, ranges)
+    t_npv, delay, _, _ = _tornado(sj, ranges, "npv"), _delay(sj), _cases(sj, ranges), _breakeven(sj)
+    full = analyses.simulation_later(sj, draws, seed, distribution, ranges, wait=analyses.risk_wait(scenario, draws))
     refining = full is None
     sim = full or analyses.simulation(sj, min(draws, QUICK_DRAWS), seed, distribution, ranges)
     # The same draws with independent uplifts: what sharing causes does to the odds (the first
@@ -110,8 +112,6 @@ try:
     # (once the full run is in: while it runs, the cores are busy with it)
     independent = sim if sim.correlation == 0 else None if refining else analyses.simulation(
         sj, min(draws, QUICK_DRAWS), seed, distribution, ranges, 0.0)
-    t_npv = _tornado(sj, ranges, "npv")
-    delay = _delay(sj)
 except ValueError as exc:
     st.error(f"Cannot analyse this scenario: {md.escape(exc)}")
     st.stop()

@@ -96,3 +96,30 @@ def test_every_chart_has_png_and_svg_downloads():
     charts, buttons = chart_downloads(at)
     assert charts == 5  # tornado, heatmap, histogram, variance shares, cost of delay
     assert buttons == ["PNG", "SVG"] * charts
+
+
+def test_the_page_waits_only_for_a_run_forecast_to_finish_within_the_wait(monkeypatch):
+    """Without ROI_RISK_WAIT_SECONDS the page waits its 0.4 s only for a run forecast to take less
+    (the samples' 100,000 draws); a large case's first draws show at once."""
+    from roi.synthetic import generate_scenario
+    from ui import analyses
+
+    monkeypatch.delenv("ROI_RISK_WAIT_SECONDS")
+    sample, large = roi.load_sample("european_retailer"), generate_scenario(50, 20, 5, seed=1)
+    assert analyses.risk_wait(sample, 100_000) == analyses.WAIT_SECONDS
+    assert analyses.risk_wait(large, 100_000) == 0.0
+    assert analyses.risk_wait(large, 20_000) == analyses.WAIT_SECONDS  # fewer draws: worth the wait
+    monkeypatch.setenv("ROI_RISK_WAIT_SECONDS", "7")
+    assert analyses.risk_wait(large, 100_000) == 7.0
+
+
+def test_the_forecast_of_a_run_grows_with_draws_and_case_size():
+    """roi.uncertainty.montecarlo.estimated_seconds: proportional to the draws, larger for a larger
+    case; within a factor of about two of the benchmark's figures (0.15 s and 1.2 s CPU)."""
+    from roi.synthetic import generate_scenario
+    from roi.uncertainty.montecarlo import estimated_seconds
+
+    sample, large = roi.load_sample("european_retailer"), generate_scenario(50, 20, 5, seed=1)
+    assert estimated_seconds(sample, 200_000) == pytest.approx(2 * estimated_seconds(sample, 100_000))
+    assert 0.07 < estimated_seconds(sample, 100_000) < 0.3
+    assert 0.6 < estimated_seconds(large, 100_000) < 2.5

@@ -111,6 +111,17 @@ def wait_seconds() -> float:
         return WAIT_SECONDS
 
 
+def risk_wait(scenario: roi.Scenario, draws: int) -> float:
+    """How long the Risk page waits for its full run: :data:`WAIT_SECONDS`, or nothing when the run
+    is forecast to take longer than that (:func:`roi.uncertainty.montecarlo.estimated_seconds`) —
+    the page then shows its first draws at once instead of after a wait that cannot be enough."""
+    from roi.uncertainty.montecarlo import estimated_seconds
+
+    if "ROI_RISK_WAIT_SECONDS" in os.environ:  # set: exactly that (the tests wait for every run)
+        return wait_seconds()
+    return WAIT_SECONDS if estimated_seconds(scenario, draws) <= WAIT_SECONDS else 0.0
+
+
 def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
                      distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
                      correlation: float | None = None, *, wait: float = 0.0) -> unc.Simulation | None:

@@ -71,6 +71,24 @@ def max_draws(n_drivers: int) -> int:
     return int(min(MAX_DRAWS, max(fits // 1000 * 1000, 1000)))
 
 
+# CPU seconds of a draw: a fixed part and a part per element of the engine's [pairs + initiatives,
+# years] arrays, fitted to benchmarks/bench_uncertainty.py on this project's 2-core machine: 100,000
+# draws take 0.15 s for the retailer (~80 elements a draw), 0.5 s for a 20 × 10 × 5 case (~420) and
+# 1.2 s for the 50 × 20 × 5 case (1,175).
+SECONDS_PER_DRAW = 7e-7
+SECONDS_PER_ELEMENT = 1e-8
+
+
+def estimated_seconds(scenario: Scenario, draws: int) -> float:
+    """A rough forecast of a run's CPU time, ``draws × (``:data:`SECONDS_PER_DRAW` ``+ elements ×``
+    :data:`SECONDS_PER_ELEMENT` ``)`` with ``elements = (pairs + initiatives) × years``. Good to a
+    factor of about two across cases and machines: enough for a page to decide whether to wait for
+    a run or show a quicker answer first."""
+    structure, _ = engine.build(scenario)
+    elements = (len(structure.pair_initiative) + len(structure.lever)) * structure.horizon
+    return draws * (SECONDS_PER_DRAW + elements * SECONDS_PER_ELEMENT)
+
+
 def varying_drivers(scenario: Scenario, ranges: Ranges | None = None) -> list[Driver]:
     """The drivers a Monte Carlo run draws: those with a range, but not the policy settings."""
     return [d for d in drivers(scenario, ranges) if d.width > 0 and d.kind not in POLICY_KINDS]
