@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import roi
 from roi import charts
 from roi import prioritization as pr
 from roi.delay import cost_of_delay_per_month
@@ -16,7 +15,7 @@ from ui import analyses, exports, inputs, md, state
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cost_of_delay(scenario_json: str) -> dict[str, float]:
-    return cost_of_delay_per_month(roi.loads_scenario(scenario_json))
+    return cost_of_delay_per_month(state.parsed(scenario_json))
 
 
 def _apply_timing() -> None:

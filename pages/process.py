@@ -13,9 +13,7 @@ from ui import exports, inputs, state
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _sweep(scenario_json: str) -> list[dict[str, float]]:
-    import roi
-
-    return maturity_sweep(roi.loads_scenario(scenario_json))
+    return maturity_sweep(state.parsed(scenario_json))
 
 
 scenario = state.get_scenario()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import roi
 from roi import uncertainty as unc
 from roi.budget import MEMORY_BUDGET_BYTES, mib
 from roi.uncertainty import charts
@@ -23,27 +22,27 @@ def _ranges(fields: tuple[tuple[str, float], ...]) -> unc.Ranges:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _tornado(scenario_json: str, ranges: tuple[tuple[str, float], ...], metric: str) -> unc.Tornado:
-    return unc.tornado(roi.loads_scenario(scenario_json), _ranges(ranges), metric)  # type: ignore[arg-type]
+    return unc.tornado(state.parsed(scenario_json), _ranges(ranges), metric)  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cases(scenario_json: str, ranges: tuple[tuple[str, float], ...]) -> list[dict]:
-    return unc.cases(roi.loads_scenario(scenario_json), _ranges(ranges)).summary()
+    return unc.cases(state.parsed(scenario_json), _ranges(ranges)).summary()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _grid(scenario_json: str, ranges: tuple[tuple[str, float], ...], x: str, y: str) -> unc.Grid:
-    return unc.grid(roi.loads_scenario(scenario_json), x, y, ranges=_ranges(ranges), n=25)
+    return unc.grid(state.parsed(scenario_json), x, y, ranges=_ranges(ranges), n=25)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _breakeven(scenario_json: str) -> list[unc.Breakeven]:
-    return unc.breakeven(roi.loads_scenario(scenario_json))
+    return unc.breakeven(state.parsed(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _delay(scenario_json: str) -> unc.DelayCurve:
-    return unc.delay_curve(roi.loads_scenario(scenario_json))
+    return unc.delay_curve(state.parsed(scenario_json))
 
 
 # ------------------------------------------------------------------ page

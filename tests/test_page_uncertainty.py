@@ -123,3 +123,18 @@ def test_the_forecast_of_a_run_grows_with_draws_and_case_size():
     assert estimated_seconds(sample, 200_000) == pytest.approx(2 * estimated_seconds(sample, 100_000))
     assert 0.07 < estimated_seconds(sample, 100_000) < 0.3
     assert 0.6 < estimated_seconds(large, 100_000) < 2.5
+
+
+def test_the_parsed_scenario_is_shared_and_left_as_it_was():
+    """ui.state.parsed hands every cached analysis of a rerun the same parsed scenario; the
+    analyses treat it as read-only, so after a whole Risk page and Overview it still equals a
+    fresh parse of its JSON."""
+    from ui import state
+
+    sj = roi.load_sample("retail_bank").model_dump_json()
+    shared = state.parsed(sj)
+    assert state.parsed(sj) is shared
+    at = _open("retail_bank")
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert shared.model_dump_json() == sj == roi.loads_scenario(sj).model_dump_json()

@@ -21,6 +21,7 @@ from roi import uncertainty as unc
 from roi.plan import Plan, recommend
 from roi.uncertainty.defaults import QUICK_DRAWS
 from roi.whatif import WhatIf, what_ifs
+from ui import state
 
 Ranges = tuple[tuple[str, float], ...]  # unc.Ranges by field name (hashable, order-proof)
 
@@ -28,13 +29,13 @@ Ranges = tuple[tuple[str, float], ...]  # unc.Ranges by field name (hashable, or
 @st.cache_data(show_spinner=False, max_entries=32)
 def plan(scenario_json: str) -> Plan:
     """:func:`roi.plan.recommend` of the scenario."""
-    return recommend(roi.loads_scenario(scenario_json))
+    return recommend(state.parsed(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def whatifs(scenario_json: str) -> list[WhatIf]:
     """:func:`roi.whatif.what_ifs` of the scenario."""
-    return what_ifs(roi.loads_scenario(scenario_json))
+    return what_ifs(state.parsed(scenario_json))
 
 
 def ranges_key(ranges: unc.Ranges | None = None) -> Ranges:
@@ -90,7 +91,7 @@ class _Background:
 
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
          correlation: float | None) -> unc.Simulation:
-    return unc.simulate(roi.loads_scenario(scenario_json), draws=draws, seed=seed,
+    return unc.simulate(state.parsed(scenario_json), draws=draws, seed=seed,
                         distribution=distribution,  # type: ignore[arg-type]
                         ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation)
 

@@ -41,28 +41,28 @@ def slug(name: str) -> str:
 def workbook(scenario_json: str) -> bytes:
     from roi.export.xlsx import workbook_bytes
 
-    return workbook_bytes(roi.loads_scenario(scenario_json))
+    return workbook_bytes(state.parsed(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def deck(scenario_json: str) -> bytes:
     from roi.export.deck import deck_bytes
 
-    return deck_bytes(roi.loads_scenario(scenario_json))
+    return deck_bytes(state.parsed(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def brief(scenario_json: str) -> bytes:
     from roi.export.brief import brief_bytes
 
-    return brief_bytes(roi.loads_scenario(scenario_json))
+    return brief_bytes(state.parsed(scenario_json))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def csv_files(scenario_json: str) -> dict[str, bytes]:
     from roi.export.csv import all_csv
 
-    scenario = roi.loads_scenario(scenario_json)
+    scenario = state.parsed(scenario_json)
     return all_csv(scenario, roi.evaluate(scenario))
 
 
