@@ -13,6 +13,7 @@ import pandas as pd
 from ..charts.text import layered
 from ..palette import BENEFIT, COST, OKABE_ITO, TOTAL
 from ..delay import DelayCurve
+from ..format import money
 from .montecarlo import Simulation
 from .sensitivity import Grid, Tornado
 
@@ -152,7 +153,7 @@ def contributions(sim: Simulation, top: int = 10) -> alt.Chart:
         df = pd.DataFrame({"driver": pd.Series(dtype=str), "share": pd.Series(dtype=float)})
     return alt.Chart(df).mark_bar(color=BENEFIT).encode(
         y=alt.Y("driver:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("share:Q", axis=alt.Axis(title="Share of NPV variance explained", format=".0%")),
+        x=alt.X("share:Q", axis=alt.Axis(title="Share of NPV variance", format=".0%")),
         tooltip=[alt.Tooltip("driver:N"), alt.Tooltip("share:Q", format=".1%")],
     ).properties(title=f"Which inputs explain the spread (linear R² = {sim.r_squared:.2f})", height=alt.Step(22))
 
@@ -183,7 +184,7 @@ def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.Lay
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     return layered(
         lines, zero,
-        title=alt.Title(f"What waiting costs: {currency} {curve.programme_cost_per_month:,.0f} of programme NPV "
+        title=alt.Title(f"What waiting costs: {money(curve.programme_cost_per_month, currency)} of programme NPV "
                         "per month of delay",
                         subtitle="Programme NPV (thick line) and each initiative's NPV by start month"),
         height=320)
