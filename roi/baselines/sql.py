@@ -224,7 +224,8 @@ def visit_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> st
     n = parse_expr(dialect, count, "number") if count else "1"
     raw_n = f"CAST({column(count.name)} AS VARCHAR)" if count else "CAST(NULL AS VARCHAR)"
     raw_d = f"CAST({column(cols['visit_date'].name)} AS VARCHAR)"
-    typed = f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {d} AS d, {n} AS n, {raw_d} AS raw_d, {raw_n} AS raw_n FROM {source}"
+    typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {d} AS d, {n} AS n, {raw_d} AS raw_d, "
+             f"{raw_n} AS raw_n FROM {source}")
     return (
         f"CREATE TEMPORARY TABLE {VISITS} AS SELECT cid, d, n, reason, "
         "CASE WHEN reason = 'unparsable_date' THEN raw_d WHEN reason IN ('unparsable_visits', 'negative_visits') "
