@@ -1,12 +1,15 @@
 """Audience baselines at scale: DuckDB against a straightforward pandas groupby, 1M and 10M rows.
 
-Run: ``.venv/bin/python benchmarks/bench_baselines.py`` (add ``--rows 1000000`` for a quick run).
+Run: ``.venv/bin/python benchmarks/bench_baselines.py`` (add ``--rows 1000000`` for a quick run;
+``--rows 10000000 --no-pandas --formats parquet`` times one case).
 Synthetic orders (``scripts/make_orders.py``, seed 7, ~1% bad rows) are written once to
 ``--dir`` (default ``$TMPDIR/roi-bench``) as CSV and Parquet. Each measurement runs in a fresh
 process, so its peak memory (``ru_maxrss``) is its own. Both engines compute the same baselines
 (segment column, flags, the 12 months ending on the last order date, retention against the 12
 months before) and the script checks they agree. Aim (issue 14): 10M rows under 10 s, peak memory
-under 4 GB, faster than pandas. Timings are printed, never asserted.
+under 4 GB, faster than pandas. Timings are printed, never asserted, each with the DuckDB run's CPU
+time and the machine's 1-minute load average before it: on a shared machine the wall time says as
+much about the neighbours as about the code.
 """
 
 from __future__ import annotations
@@ -91,12 +94,26 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process, all threads."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> float | None:
+    """The 1-minute load average (None where /proc is missing)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def child(engine: str, path: str) -> None:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     result = (run_duckdb if engine == "duckdb" else run_pandas)(path)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     peak_mb = _peak_rss_mb()
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "result": result}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "result": result}))
 
 
 def measure(engine: str, path: Path) -> dict:
@@ -117,18 +134,23 @@ def main() -> None:
     p.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     p.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "roi-bench")
     p.add_argument("--no-pandas", action="store_true", help="time DuckDB only")
+    p.add_argument("--formats", nargs="+", choices=["csv", "parquet"], default=["csv", "parquet"])
     p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         child(*args.child)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
-    print(f"{'rows':>11} {'format':>8} {'duckdb s':>9} {'peak MB':>8} {'pandas s':>9} {'peak MB':>8} "
-          f"{'pandas/duckdb':>13}  same result")
+    print(f"{'rows':>11} {'format':>8} {'load':>5} {'duckdb s':>9} {'cpu s':>6} {'peak MB':>8} {'pandas s':>9} "
+          f"{'peak MB':>8} {'pandas/duckdb':>13}  same result")
     for rows in args.rows:
         for fmt, path in ensure_files(rows, args.dir).items():
+            if fmt not in args.formats:
+                continue
+            load = _load()
             d = measure("duckdb", path)
-            line = f"{rows:>11,} {fmt:>8} {d['seconds']:>9.2f} {d['peak_mb']:>8,.0f}"
+            line = (f"{rows:>11,} {fmt:>8} {'?' if load is None else f'{load:.2f}':>5} {d['seconds']:>9.2f} "
+                    f"{d['cpu']:>6.1f} {d['peak_mb']:>8,.0f}")
             if not args.no_pandas:
                 pd_ = measure("pandas", path)
                 line += (f" {pd_['seconds']:>9.2f} {pd_['peak_mb']:>8,.0f} {pd_['seconds'] / d['seconds']:>12.1f}×  "

@@ -199,7 +199,7 @@ def _compute(ex: Executor, orders: Source, mapping: OrdersMapping, period_end: d
     overrides: frozenset[str] = frozenset()
     if customers is not None and customers_mapping is not None:
         ccols = {f: customers.col(c) for f, c in vars(customers_mapping).items()}
-        ex.execute(sql.customer_rows_sql(customers.relation, ccols))
+        ex.execute(sql.customer_rows_sql(ex.dialect, customers.relation, ccols))
         cread, ccounts, _, _, cbi, cbc = _summary(ex, sql.CUSTOMERS)
         exclusions += _exclusions(ex, sql.CUSTOMERS, ccounts, cread, input="customers",
                                   mapping=customers_mapping.as_dict(), names=names)

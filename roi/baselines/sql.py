@@ -2,8 +2,10 @@
 
 Every statement here is plain SQL that DuckDB and PostgreSQL both accept (``CREATE TEMPORARY
 TABLE … AS``, ``CASE``, window functions, ``DATE 'YYYY-MM-DD'`` literals, double-quoted
-identifiers). The only dialect difference — turning text into a date or a number without
-failing on a bad row — is isolated in :func:`parse_expr`; nothing else looks at the dialect.
+identifiers). The dialect differences are isolated in two functions: turning text into a date
+or a number without failing on a bad row (:func:`parse_expr`), and DuckDB's shortcut past
+``TRIM`` for text that needs none (:func:`trim_expr`, the same value); nothing else looks at
+the dialect.
 
 The pipeline:
 
@@ -12,6 +14,11 @@ The pipeline:
 2. :func:`summary_sql`, :func:`examples_sql` — counts per reason, date range, examples.
 3. :func:`segments_sql` — per customer and window (this period / the 12 months before), the
    customer's segment, then per segment the sums of :class:`~roi.baselines.result.SegmentBaseline`.
+
+At 10M rows the cost is in reading and parsing the rows once and in two hash aggregations of
+millions of groups (order ids for repeats; customers per window); the statements are written so
+that each row's parse is evaluated once and those aggregations carry few, numeric aggregates
+(``benchmarks/bench_baselines.py`` measures them).
 
 Identifiers and literals are quoted by :func:`ident` and :func:`literal`; no user value other
 than column/table names and dates is ever put into the SQL.
@@ -92,9 +99,9 @@ def parse_expr(dialect: str, col: Col, target: str) -> str:
         return f"CAST({c} AS {sql_type})"
     if col.kind != "text":
         return f"CAST(NULL AS {sql_type})"
-    t = f"TRIM(CAST({c} AS VARCHAR))"
+    t = trim_expr(dialect, f"CAST({c} AS VARCHAR)")
     if dialect == "duckdb":
-        # TRIM also keeps DuckDB from pushing the cast into its CSV reader, where it would fail hard
+        # the trim also keeps DuckDB from pushing the cast into its CSV reader, where it would fail hard
         return f"TRY_CAST({t} AS {sql_type})"
     if target == "number":
         return f"CASE WHEN {t} ~ '{_PG_NUMBER}' THEN CAST({t} AS DOUBLE PRECISION) END"
@@ -104,19 +111,53 @@ def parse_expr(dialect: str, col: Col, target: str) -> str:
             f"CASE WHEN {d} BETWEEN 1 AND {last_day} THEN MAKE_DATE({y}, {m}, {d}) END END END")
 
 
-def _text(col: Col | None) -> str:
-    """Trimmed text of a column; empty text is NULL."""
-    return "CAST(NULL AS VARCHAR)" if col is None else f"NULLIF(TRIM(CAST({column(col.name)} AS VARCHAR)), '')"
+def trim_expr(dialect: str, text: str) -> str:
+    """``TRIM(text)``, written so that DuckDB skips the work for text that needs none.
+
+    DuckDB's ``TRIM`` removes Unicode space separators (U+0020, U+00A0, U+3000 …) by decoding
+    every character of every value, about a third of the cost of reading a 10M-row CSV. Text
+    whose bytes are all ASCII (byte length = character count) can only start or end with the one
+    ASCII space separator, U+0020, so when it neither starts nor ends with one it is returned as
+    it is — the same value ``TRIM`` would give, at a fraction of the cost. PostgreSQL's ``TRIM``
+    removes only spaces and is cheap (and has no ``strlen``): it keeps the plain call.
+    """
+    if dialect != "duckdb":
+        return f"TRIM({text})"
+    return (f"CASE WHEN strlen({text}) = length({text}) AND NOT starts_with({text}, ' ') "
+            f"AND NOT ends_with({text}, ' ') THEN {text} ELSE TRIM({text}) END")
 
 
-def _flag(col: Col | None) -> str:
-    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported)."""
+def _text(col: Col | None, dialect: str) -> str:
+    """Trimmed text of a column; empty text is NULL. A number or a date cast to text has no
+    surrounding spaces, so only text columns are trimmed."""
     if col is None:
+        return "CAST(NULL AS VARCHAR)"
+    t = f"CAST({column(col.name)} AS VARCHAR)"
+    return f"NULLIF({trim_expr(dialect, t) if col.kind == 'text' else t}, '')"
+
+
+def _words(col: Col | None, dialect: str) -> str:
+    """A flag column's text as :func:`_flag_of` compares it (lower case, trimmed); NULL for no column."""
+    if col is None:
+        return "CAST(NULL AS VARCHAR)"
+    return f"LOWER({trim_expr(dialect, f'CAST({column(col.name)} AS VARCHAR)')})"
+
+
+def _flag_of(words: str, present: bool = True) -> str:
+    """1 for yes/true/1, 0 for no/false/0, NULL for anything else (reported), from the lower-cased
+    text ``words``; 0 when there is no column (``present`` false)."""
+    if not present:
         return "0"
-    v = f"LOWER(TRIM(CAST({column(col.name)} AS VARCHAR)))"
-    yes = ", ".join(literal(w) for w in TRUE_WORDS)
-    no = ", ".join(literal(w) for w in FALSE_WORDS)
-    return f"CASE WHEN {v} IN ({yes}) THEN 1 WHEN {v} IN ({no}) THEN 0 END"
+    # equalities, not IN (…): DuckDB turns a list of six into a join that copies every column of
+    # every row through it (four of them were a tenth of reading a 10M-row CSV)
+    yes = " OR ".join(f"{words} = {literal(w)}" for w in TRUE_WORDS)
+    no = " OR ".join(f"{words} = {literal(w)}" for w in FALSE_WORDS)
+    return f"CASE WHEN {yes} THEN 1 WHEN {no} THEN 0 END"
+
+
+def _flag(col: Col | None, dialect: str) -> str:
+    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported)."""
+    return _flag_of(_words(col, dialect), col is not None)
 
 
 def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> list[str]:
@@ -137,22 +178,28 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
     d, v = parse_expr(dialect, cols["order_date"], "date"), parse_expr(dialect, cols["order_value"], "number")
     raw_d = f"CAST({column(cols['order_date'].name)} AS VARCHAR)"
     raw_v = f"CAST({column(cols['order_value'].name)} AS VARCHAR)"
-    typed = (f"SELECT {_text(cols['customer_id'])} AS cid, {_text(cols['order_id'])} AS oid, {d} AS d, "
-             f"{v} AS v, {_text(cols.get('segment'))} AS seg, {_flag(cols.get('identified'))} AS ident, "
-             f"{_flag(cols.get('consent'))} AS cons, {raw_d} AS raw_d, {raw_v} AS raw_v FROM {source}")
+    # Each parse appears once and the layers below only refer to its result: an expression
+    # repeated inside a CASE is evaluated again for every row (DuckDB does not share it), and
+    # TRIM and TRY_CAST are most of the cost of reading 10M rows.
+    typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {_text(cols['order_id'], dialect)} AS oid, "
+             f"{d} AS d, {v} AS v, {_text(cols.get('segment'), dialect)} AS seg, "
+             f"{_words(cols.get('identified'), dialect)} AS ident_w, {_words(cols.get('consent'), dialect)} AS cons_w, "
+             f"{raw_d} AS raw_d, {raw_v} AS raw_v FROM {source}")
+    present = {f for f, c in cols.items() if c is not None}
     checked = (
-        "SELECT cid, oid, d, v, seg, ident, cons, "
+        f"SELECT cid, oid, d, v, seg, {_flag_of('ident_w', 'identified' in present)} AS ident, "
+        f"{_flag_of('cons_w', 'consent' in present)} AS cons, "
         "CASE WHEN cid IS NULL THEN 'missing_customer_id' WHEN oid IS NULL THEN 'missing_order_id' "
         "WHEN d IS NULL THEN 'unparsable_date' "
         "WHEN v IS NULL OR NOT (v - v = 0) THEN 'unparsable_value' "  # v − v = 0 is false for NaN and ±inf
-        "WHEN v <= 0 THEN 'non_positive_value' END AS reason, "
-        "CASE WHEN d IS NULL THEN raw_d ELSE raw_v END AS raw "
+        "WHEN v <= 0 THEN 'non_positive_value' END AS reason, raw_d, raw_v "
         f"FROM ({typed}) typed"
     )
     cols_out = "cid, oid, d, v, seg, ident, cons"
     return [
         f"CREATE TEMPORARY TABLE {ROWS} AS SELECT {cols_out}, reason, "
-        "CASE WHEN reason IN ('unparsable_date', 'unparsable_value', 'non_positive_value') THEN raw END AS detail, "
+        "CASE WHEN reason = 'unparsable_date' THEN raw_d "
+        "WHEN reason IN ('unparsable_value', 'non_positive_value') THEN raw_v END AS detail, "
         f"0 AS copy FROM ({checked}) checked",
         f"CREATE TEMPORARY TABLE {DUPLICATES} AS SELECT {cols_out}, ROW_NUMBER() OVER (PARTITION BY oid "
         "ORDER BY d, v, cid, seg NULLS LAST, ident NULLS LAST, cons NULLS LAST) AS k "
@@ -177,7 +224,8 @@ def visit_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> st
     n = parse_expr(dialect, count, "number") if count else "1"
     raw_n = f"CAST({column(count.name)} AS VARCHAR)" if count else "CAST(NULL AS VARCHAR)"
     raw_d = f"CAST({column(cols['visit_date'].name)} AS VARCHAR)"
-    typed = f"SELECT {_text(cols['customer_id'])} AS cid, {d} AS d, {n} AS n, {raw_d} AS raw_d, {raw_n} AS raw_n FROM {source}"
+    typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {d} AS d, {n} AS n, {raw_d} AS raw_d, "
+             f"{raw_n} AS raw_n FROM {source}")
     return (
         f"CREATE TEMPORARY TABLE {VISITS} AS SELECT cid, d, n, reason, "
         "CASE WHEN reason = 'unparsable_date' THEN raw_d WHEN reason IN ('unparsable_visits', 'negative_visits') "
@@ -188,11 +236,12 @@ def visit_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> st
     )
 
 
-def customer_rows_sql(source: str, cols: dict[str, Col | None]) -> str:
+def customer_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> str:
     """``CREATE TEMPORARY TABLE roi_customer_rows`` (``cid, seg, ident, cons, reason``): one row per
     customer file row; a repeated customer id keeps its first row by segment and flags."""
-    typed = (f"SELECT {_text(cols['customer_id'])} AS cid, {_text(cols.get('segment'))} AS seg, "
-             f"{_flag(cols.get('identified'))} AS ident, {_flag(cols.get('consent'))} AS cons FROM {source}")
+    typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {_text(cols.get('segment'), dialect)} AS seg, "
+             f"{_flag(cols.get('identified'), dialect)} AS ident, {_flag(cols.get('consent'), dialect)} AS cons "
+             f"FROM {source}")
     return (
         f"CREATE TEMPORARY TABLE {CUSTOMERS} AS SELECT cid, seg, ident, cons, "
         "CASE WHEN cid IS NULL THEN 'missing_customer_id' WHEN ROW_NUMBER() OVER (PARTITION BY cid "
@@ -259,6 +308,9 @@ def rfm_segment_expr(r: str = "r", f: str = "f", m: str = "m") -> str:
             f"WHEN {r} = 3 THEN 'Recent' WHEN {r} = 1 AND {f} + {m} >= 4 THEN 'At risk' ELSE 'Occasional' END")
 
 
+_DAY = 2 ** 40  # > any kind (4 × segments + 3)
+
+
 def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
                  customers: frozenset[str] = frozenset(), limit: int = 101) -> str:
     """Per segment: the sums of :class:`~roi.baselines.result.SegmentBaseline`, in that order:
@@ -273,25 +325,30 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
     that window. The previous window's segment decides which cohort a customer counts in for
     retention. At most ``limit`` segments are returned (the caller refuses more than 100).
     """
-    win = (f"CASE WHEN d BETWEEN {literal(period.start)} AND {literal(period.end)} THEN 1 ELSE 0 END")
-    w = (f"SELECT cid, COALESCE(seg, {literal(BLANK_SEGMENT)}) AS seg, COALESCE(ident, 0) AS ident, "
-         f"COALESCE(cons, 0) AS cons, d, v, {win} AS win FROM {ROWS} WHERE reason IS NULL "
-         f"AND d BETWEEN {literal(period.previous_start)} AND {literal(period.end)}")
+    win = f"CASE WHEN d BETWEEN {literal(period.start)} AND {literal(period.end)} THEN 1 ELSE 0 END"
+    since = literal(period.previous_start)
+    rows = f"FROM {ROWS} WHERE reason IS NULL AND d BETWEEN {since} AND {literal(period.end)}"
+    # A customer takes, per window, the segment and flags of their latest order, ties broken by
+    # the larger segment and the smaller flags. Ranking each customer's orders, or grouping by
+    # segment text, was the slowest part at 10M rows. Instead each segment gets a number in text
+    # order (``codes``); segment and flags make one ``kind`` that grows with the segment and
+    # shrinks with the flags (code × 4 + (1 − identified) × 2 + (1 − consent)); and the MAX of
+    # day × 2⁴⁰ + kind over a customer's orders in a window gives the winning kind: the latest
+    # day, then the largest kind. Days count from the start of the look-back (0 … 731), so it
+    # never overflows. Integer arithmetic only — the same in DuckDB and PostgreSQL — and few
+    # aggregates, since each is a random access into a table of millions of customers.
     parts = [
-        f"w AS ({w})",
-        "cs AS MATERIALIZED (SELECT cid, win, seg, ident, cons, COUNT(*) AS orders, SUM(v) AS revenue, "
-        "MAX(d) AS last_d "
-        "FROM w GROUP BY cid, win, seg, ident, cons)",
-        # a customer with one segment and one set of flags in a window (nearly all) needs no ranking
-        "agg AS MATERIALIZED (SELECT cid, win, COUNT(*) AS variants, MAX(seg) AS seg, MAX(ident) AS ident, "
-        "MAX(cons) AS cons, SUM(orders) AS orders, SUM(revenue) AS revenue, MAX(last_d) AS last_d "
-        "FROM cs GROUP BY cid, win)",
-        "pick AS (SELECT cid, win, seg, ident, cons FROM (SELECT cs.cid, cs.win, cs.seg, cs.ident, cs.cons, "
-        "ROW_NUMBER() OVER (PARTITION BY cs.cid, cs.win ORDER BY cs.last_d DESC, cs.seg DESC, cs.ident, cs.cons) "
-        "AS k FROM cs JOIN agg ON agg.cid = cs.cid AND agg.win = cs.win AND agg.variants > 1) r WHERE k = 1)",
-        "cust AS (SELECT a.cid, a.win, COALESCE(p.seg, a.seg) AS seg, COALESCE(p.ident, a.ident) AS ident, "
-        "COALESCE(p.cons, a.cons) AS cons, a.orders, a.revenue, a.last_d FROM agg a "
-        "LEFT JOIN pick p ON p.cid = a.cid AND p.win = a.win)",
+        f"codes AS (SELECT seg, ROW_NUMBER() OVER (ORDER BY seg) AS code FROM "
+        f"(SELECT DISTINCT COALESCE(seg, {literal(BLANK_SEGMENT)}) AS seg {rows}) s)",
+        f"w AS (SELECT r.cid, r.d, r.v, {win} AS win, CAST(r.d - {since} AS BIGINT) * {_DAY} + codes.code * 4 "
+        "+ (1 - COALESCE(r.ident, 0)) * 2 + (1 - COALESCE(r.cons, 0)) AS top "
+        f"FROM {ROWS} r JOIN codes ON codes.seg = COALESCE(r.seg, {literal(BLANK_SEGMENT)}) "
+        f"WHERE r.reason IS NULL AND r.d BETWEEN {since} AND {literal(period.end)})",
+        "agg AS MATERIALIZED (SELECT cid, win, COUNT(*) AS orders, SUM(v) AS revenue, MAX(d) AS last_d, "
+        f"MAX(top) - CAST(MAX(d) - {since} AS BIGINT) * {_DAY} AS kind FROM w GROUP BY cid, win)",
+        # the segment stays a number (code × 4) until the end; no join reorders the customers
+        "cust AS (SELECT cid, win, kind - kind % 4 AS seg, CASE WHEN kind % 4 < 2 THEN 1 ELSE 0 END AS ident, "
+        "CASE WHEN kind % 2 = 0 THEN 1 ELSE 0 END AS cons, orders, revenue, last_d FROM agg)",
     ]
     source = "cust"
     if customers:
@@ -324,9 +381,9 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
         parts.append(f"segd AS (SELECT cid, win, seg, ident, cons, orders, revenue FROM {source})")
     else:
         raise ValueError(f"segmentation: {segmentation!r} is not one of column, rfm, one")
-    parts.append("both_windows AS (SELECT cid FROM agg GROUP BY cid HAVING COUNT(*) = 2)")
-    parts.append("fin AS (SELECT cid, win, seg, ident, cons, orders, revenue, CASE WHEN cid IN "
-                 "(SELECT cid FROM both_windows) THEN 2 ELSE 1 END AS windows FROM segd)")
+    # a previous buyer who bought again in this period (a semi-join: cheaper than counting windows)
+    parts.append("fin AS (SELECT cid, win, seg, ident, cons, orders, revenue, CASE WHEN win = 0 AND cid IN "
+                 "(SELECT cid FROM agg WHERE win = 1) THEN 2 ELSE 1 END AS windows FROM segd)")
     visit_cols = "CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)"
     join = ""
     if visits:
@@ -336,14 +393,18 @@ def segments_sql(period: Period, segmentation: str, *, visits: bool = False,
         join = " LEFT JOIN vc ON vc.cid = fin.cid AND fin.win = 1"
         visit_cols = ("SUM(CASE WHEN win = 1 THEN COALESCE(vc.n, 0) ELSE 0 END), "
                       "SUM(CASE WHEN win = 1 AND vc.n IS NULL THEN 1 ELSE 0 END)")
-    return (
-        "WITH " + ",\n".join(parts) + "\n"
+    sums = (
         "SELECT seg, SUM(CASE WHEN win = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN win = 1 THEN orders ELSE 0 END), "
         "SUM(CASE WHEN win = 1 THEN revenue ELSE 0 END), SUM(CASE WHEN win = 1 THEN ident ELSE 0 END), "
         "SUM(CASE WHEN win = 1 AND ident = 1 THEN cons ELSE 0 END), SUM(CASE WHEN win = 1 THEN cons ELSE 0 END), "
         "SUM(CASE WHEN win = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN win = 0 AND windows = 2 THEN 1 ELSE 0 END), "
         f"{visit_cols} FROM fin{join} GROUP BY seg LIMIT {limit}"
     )
+    if segmentation == "column" and "segment" not in customers:  # the segments are still numbers: name them
+        names = ", ".join(f"t.c{k}" for k in range(1, 11))
+        sums = (f"SELECT codes.seg, {names} FROM ({sums}) AS t(seg, {names.replace('t.', '')}) "
+                "JOIN codes ON codes.code * 4 = t.seg")
+    return "WITH " + ",\n".join(parts) + "\n" + sums
 
 
 def drop_sql() -> list[str]:
