@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -65,7 +65,8 @@ class _Background:
     """Full Monte Carlo runs computed off the script thread, one at a time (the app's sessions
     share the cores), remembered by their inputs for every session; the oldest are forgotten."""
 
-    KEEP = 8
+    KEEP = 8  # runs remembered, finished or not
+    MAX_PENDING = 32  # beyond KEEP, runs not yet finished are kept up to this many before any is dropped
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roi-monte-carlo")
@@ -81,12 +82,23 @@ class _Background:
             job = self.jobs.get(key)
             if job is None:
                 job = self.jobs[key] = self.pool.submit(_run, **kwargs)
-                while len(self.jobs) > self.KEEP:
-                    old_key = next(iter(self.jobs))
-                    self.jobs.pop(old_key).cancel()  # not started yet: never run; done: forgotten
+                self._forget()
             else:
                 self.jobs.move_to_end(key)
             return job
+
+    def _forget(self) -> None:
+        """Down to :attr:`KEEP` runs: the oldest finished ones first. A run not yet finished is
+        dropped (cancelled if not started) only past :attr:`MAX_PENDING` — under load, sessions
+        wait on many at once, and one dropped is asked for again by the page that needs it."""
+        while len(self.jobs) > self.KEEP:
+            done = next((k for k, j in self.jobs.items() if j.done()), None)
+            if done is not None:
+                self.jobs.pop(done)
+            elif len(self.jobs) > self.MAX_PENDING:
+                self.jobs.pop(next(iter(self.jobs))).cancel()
+            else:
+                return
 
 
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
@@ -134,7 +146,7 @@ def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: i
                               distribution=distribution, ranges=ranges, correlation=correlation)
     try:
         return job.result(timeout=wait)
-    except FutureTimeout:
+    except (FutureTimeout, CancelledError):  # cancelled: dropped from a full queue, asked again on the next poll
         return None
 
 
