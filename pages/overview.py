@@ -16,6 +16,10 @@ scenario = state.get_scenario()
 case = state.get_case()
 cur = case.currency
 s = scenario.settings
+sj = scenario.model_dump_json()
+wait = analyses.risk_wait(scenario, unc.DEFAULT_DRAWS)  # 0 for a large case: its first draws, at once
+if wait:
+    analyses.simulation_later(sj)  # the Risk page's run, started now: the headline below waits for it
 
 st.title("Is personalization worth it?")
 st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount "
@@ -25,7 +29,7 @@ inputs.headline(case)
 
 best = max(case.initiatives, key=lambda i: i.npv)
 try:
-    quick = analyses.quick_range(scenario.model_dump_json())
+    quick = analyses.headline_range(sj, wait)
     risk = {**quick.summary(), "prob_loss": quick.prob_npv_negative}
 except ValueError:  # a scenario the simulation cannot vary: the headline still stands
     risk = None
@@ -55,11 +59,13 @@ if risk is not None:
         f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** · the risk-adjusted NPV sits at "
         f"**P{risk['risk_adjusted_npv_percentile']:.0f}** — see *Risk & sensitivity* for what decides it.",
         help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed {risk['seed']}, PERT, "
-        f"uplifts correlated ρ = {risk['correlation']:g}) — the first {risk['draws']:,} of the "
-        f"{unc.DEFAULT_DRAWS:,} the Risk page runs — on the model before risk adjustment: the ranges are the risk, "
-        "so the TEI haircut is not stacked under them.",
+        f"uplifts correlated ρ = {risk['correlation']:g}) — "
+        + ("the Risk page's and the exports' run" if risk["draws"] == unc.DEFAULT_DRAWS else
+           f"the first {risk['draws']:,} of the {unc.DEFAULT_DRAWS:,} the Risk page runs, while the rest run")
+        + " — on the model before risk adjustment: the ranges are the risk, so the TEI haircut is not stacked "
+        "under them.",
     )
-plan = analyses.plan(scenario.model_dump_json())
+plan = analyses.plan(sj)
 st.markdown(
     f"**{md.escape(plan.sentence(cur))}**",
     help="The recommended plan (Prioritization): the initiatives, order and launch months with the highest "

@@ -138,3 +138,17 @@ def test_the_parsed_scenario_is_shared_and_left_as_it_was():
     at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert shared.model_dump_json() == sj == roi.loads_scenario(sj).model_dump_json()
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_overview_range_is_the_risk_pages_run(sample):
+    """The Overview's range and chance of losing money come from the same 100,000 draws as the
+    Risk page and the exports (`python -m roi simulate FILE`), so all give one verdict."""
+    at = open_app("pages/overview.py", sample, via="picker")
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    cur = scenario.settings.currency
+    full = simulate(scenario, draws=100_000, seed=1)
+    line = next(m.value for m in at.markdown if m.value.startswith("**Range:**"))
+    assert f"P10 **{fmt.money(full.quantile(0.1), cur)}**" in line
+    assert f"P(NPV < 0) **{fmt.pct(full.prob_npv_negative)}**" in line

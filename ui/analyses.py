@@ -59,6 +59,16 @@ def quick_range(scenario_json: str) -> unc.Simulation:
     return simulation(scenario_json, QUICK_DRAWS)
 
 
+def headline_range(scenario_json: str, wait: float) -> unc.Simulation:
+    """The Overview's range and its chance of losing money: the Risk page's default run when it is
+    ready within ``wait`` seconds (:func:`risk_wait`) — so the Overview, the Risk page and the
+    exports give one verdict from the same 100,000 draws — else its first :data:`QUICK_DRAWS`
+    draws. With ``wait`` 0 (a large case) the full run is not started here: on two cores it would
+    slow the quick one down, and the Risk page starts it when asked."""
+    full = simulation_later(scenario_json, wait=wait) if wait else None
+    return full or quick_range(scenario_json)
+
+
 # ------------------------------------------------------------------ full runs in the background
 
 class _Background:
