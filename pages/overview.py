@@ -18,8 +18,8 @@ cur = case.currency
 s = scenario.settings
 sj = scenario.model_dump_json()
 wait = analyses.risk_wait(scenario, unc.DEFAULT_DRAWS)  # 0 for a large case: its first draws, at once
-if wait:
-    analyses.simulation_later(sj)  # the Risk page's run, started now: the headline below waits for it
+if wait:  # the Risk page's run, started now: the headline below waits for it
+    analyses.simulation_later(sj, ranges=analyses.ranges_key())
 
 st.title("Is personalization worth it?")
 st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount "
@@ -65,6 +65,15 @@ if risk is not None:
         + " — on the model before risk adjustment: the ranges are the risk, so the TEI haircut is not stacked "
         "under them.",
     )
+    if risk["draws"] < unc.DEFAULT_DRAWS:  # a large case: the rest of the draws now, then the page again
+        analyses.simulation_later(sj, ranges=analyses.ranges_key())
+
+        @st.fragment(run_every=1.0)
+        def _wait_for_the_full_run() -> None:
+            if analyses.finished(sj, ranges=analyses.ranges_key()):
+                st.rerun()
+
+        _wait_for_the_full_run()
 plan = analyses.plan(sj)
 st.markdown(
     f"**{md.escape(plan.sentence(cur))}**",

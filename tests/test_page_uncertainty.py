@@ -152,3 +152,43 @@ def test_the_overview_range_is_the_risk_pages_run(sample):
     line = next(m.value for m in at.markdown if m.value.startswith("**Range:**"))
     assert f"P10 **{fmt.money(full.quantile(0.1), cur)}**" in line
     assert f"P(NPV < 0) **{fmt.pct(full.prob_npv_negative)}**" in line
+
+
+def test_the_overview_and_the_risk_page_share_one_run():
+    """The Overview gives the default ranges by name, as the Risk page does: after both pages, the
+    background holds one 100,000-draw run of the scenario, not two."""
+    from ui import analyses
+
+    at = open_app("pages/overview.py", "consumer_goods_brand", via="picker")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    sj = at.session_state["scenario"].model_dump_json()
+    runs = [k for k in analyses._background().jobs if k[0] == sj and k[1] == 100_000]
+    assert len(runs) == 1, runs
+
+
+def test_a_large_case_overview_shows_its_first_draws_then_the_full_run(monkeypatch):
+    """A case whose run is forecast over the wait: the Overview shows the first 20,000 draws at once,
+    starts the rest, and once they are in its range is the full run's (the page's timer reruns it)."""
+    from roi.synthetic import generate_scenario
+    from ui import analyses
+    from tests.apptest_helpers import ROOT
+
+    monkeypatch.delenv("ROI_RISK_WAIT_SECONDS")
+    large = generate_scenario(50, 20, 5, seed=11)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["scenario"] = large
+    at.run()
+    assert not at.exception
+    help_text = next(m.help for m in at.markdown if m.value.startswith("**Range:**"))
+    assert "the first 20,000 of the 100,000" in help_text
+    sj = large.model_dump_json()
+    deadline = time.monotonic() + 120
+    while analyses.ready(sj) is None:
+        assert time.monotonic() < deadline, "the full run never arrived"
+        time.sleep(0.2)
+    at.run()
+    line = next(m for m in at.markdown if m.value.startswith("**Range:**"))
+    full = simulate(large, draws=100_000, seed=1)
+    assert f"P10 **{fmt.money(full.quantile(0.1), large.settings.currency)}**" in line.value
+    assert "the Risk page's and the exports' run" in line.help

@@ -56,17 +56,28 @@ def quick_range(scenario_json: str) -> unc.Simulation:
     """The Overview's range: the first :data:`~roi.uncertainty.defaults.QUICK_DRAWS` draws of the
     Risk page's default run — the same seed, distribution and ranges, so each draw is the same
     draw (equal to rounding; each driver has its own random stream), only fewer of them."""
-    return simulation(scenario_json, QUICK_DRAWS)
+    return simulation(scenario_json, QUICK_DRAWS, ranges=ranges_key())
 
 
 def headline_range(scenario_json: str, wait: float) -> unc.Simulation:
     """The Overview's range and its chance of losing money: the Risk page's default run when it is
     ready within ``wait`` seconds (:func:`risk_wait`) — so the Overview, the Risk page and the
     exports give one verdict from the same 100,000 draws — else its first :data:`QUICK_DRAWS`
-    draws. With ``wait`` 0 (a large case) the full run is not started here: on two cores it would
-    slow the quick one down, and the Risk page starts it when asked."""
-    full = simulation_later(scenario_json, wait=wait) if wait else None
+    draws. With ``wait`` 0 (a large case) the full run is not started here — on two cores it would
+    slow the quick one down — but used if it has finished (the Overview starts it once drawn)."""
+    full = simulation_later(scenario_json, ranges=ranges_key(), wait=wait) if wait else ready(scenario_json)
     return full or quick_range(scenario_json)
+
+
+def ready(scenario_json: str) -> unc.Simulation | None:
+    """The default background run of the scenario if it has finished without error, else ``None``
+    (never waits, never starts it). Default ranges are given by name (:func:`ranges_key`), as the
+    Risk page gives them, so the two pages share one run."""
+    job = _background().get((scenario_json, unc.DEFAULT_DRAWS, unc.DEFAULT_SEED, unc.DEFAULT_DISTRIBUTION,
+                             ranges_key(), None))
+    if job is None or not job.done() or job.cancelled() or job.exception() is not None:
+        return None
+    return job.result()
 
 
 # ------------------------------------------------------------------ full runs in the background
