@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..model import BusinessCase
 from ..palette import BENEFIT, COST, OKABE_ITO, OUTCOME_COLOURS, OUTCOME_LABELS, TOTAL
-from .text import MULTILINE_LABELS, layered, money_axis, money_texts, wrap_label
+from .text import MULTILINE_LABELS, layered, money_axis, money_texts, wrap_label, zero_line
 
 
 def waterfall_frame(case: BusinessCase) -> pd.DataFrame:
@@ -101,7 +101,7 @@ def waterfall(case: BusinessCase) -> alt.LayerChart:
     labels = base.mark_text(dy=-8, fontSize=11).encode(
         y=alt.Y("hi:Q"), text=alt.Text("value_m:Q", format="+,.2f"),
     ).transform_calculate(hi="max(datum.start_m, datum.end_m)")
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    zero = zero_line()
     return layered(
         bars, labels, zero,
         title=alt.Title(f"From programme costs to NPV ({cur} millions, risk-adjusted)",
@@ -130,7 +130,7 @@ def waterfall_across(case: BusinessCase, *, max_steps: int = 12) -> alt.LayerCha
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
         x=alt.X("hi:Q"), text=alt.Text("value_m:Q", format="+,.2f"),
     ).transform_calculate(hi="max(datum.start_m, datum.end_m)")
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(x=alt.X("x:Q"))
+    zero = zero_line("x")
     return layered(bars, labels, zero,
                    title=alt.Title(f"From programme costs to NPV ({cur} millions, risk-adjusted)", fontSize=14),
                    height=alt.Step(26))
@@ -170,7 +170,7 @@ def cash_flow(case: BusinessCase) -> alt.LayerChart:
         tooltip=[alt.Tooltip("year:N"),
                  alt.Tooltip("cumulative_text:N", title="Cumulative net")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    zero = zero_line()
     return layered(
         bars, line, zero,
         title=alt.Title(f"Cash flow by year ({cur} millions, risk-adjusted)",

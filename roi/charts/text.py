@@ -8,7 +8,10 @@ from typing import Any
 import altair as alt
 from altair.vegalite.v6.api import _combine_subchart_data  # Altair 6's own rule, pinned
 
+import pandas as pd
+
 from ..format import money
+from ..palette import TOTAL
 
 
 def money_texts(values, currency: str) -> list[str]:
@@ -34,6 +37,13 @@ def wrap_label(text: str, width: int) -> str:
 
 
 MULTILINE_LABELS = "split(datum.label, '\\n')"  # Vega draws a text array as lines
+
+
+def zero_line(axis: str = "y", dash: tuple[int, int] = (2, 2)) -> alt.Chart:
+    """A dashed grey rule at zero across a chart: horizontal on the ``"y"`` axis, vertical on ``"x"``."""
+    channel = alt.Y("y:Q") if axis == "y" else alt.X("x:Q")
+    return alt.Chart(pd.DataFrame({axis: [0.0]})).mark_rule(color=TOTAL, strokeDash=list(dash)).encode(
+        **{axis: channel})
 
 
 def layered(*layers: alt.TopLevelMixin, **properties: Any) -> alt.LayerChart:

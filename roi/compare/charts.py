@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts.text import Layers
+from ..charts.text import Layers, zero_line
 from ..palette import PALETTE
 from ..format import money as money_text
 from .figures import Entry
@@ -50,7 +50,7 @@ def cash_flows(items: list[Entry]) -> alt.LayerChart:
                  alt.Tooltip("net_text:N", title="Net cash flow"),
                  alt.Tooltip("cumulative_text:N", title="Cumulative")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    zero = zero_line()
     return Layers(layer=[lines, zero],
         title=alt.Title("Cumulative net cash flow", subtitle="Risk-adjusted, undiscounted; payback at zero"),
         height=340,
@@ -88,7 +88,7 @@ def matrix(items: list[Entry]) -> alt.LayerChart:
                  alt.Tooltip("npv_text:N", title="NPV"),
                  alt.Tooltip("effort_fte_months:Q", title="Effort (FTE-months)", format=",.1f")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#4D4D4D", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    zero = zero_line()
     return Layers(layer=[links, zero, points],
         title=alt.Title("Impact vs effort by initiative", subtitle="Grey lines join an initiative across scenarios"),
         height=400,

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..charts.text import layered
+from ..charts.text import layered, zero_line
 from ..palette import BENEFIT, COST, OKABE_ITO, TOTAL
 from ..delay import DelayCurve
 from ..format import money
@@ -181,7 +181,7 @@ def delay(curve: DelayCurve, currency: str, initiatives: bool = True) -> alt.Lay
         size=alt.condition(alt.datum.series == "Programme", alt.value(3.5), alt.value(1.5)),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:Q"), alt.Tooltip("npv:Q", title=f"NPV ({currency} M)", format=",.2f")],
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=TOTAL, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
+    zero = zero_line(dash=(4, 3))
     return layered(
         lines, zero,
         title=alt.Title(f"What waiting costs: {money(curve.programme_cost_per_month, currency)} of programme NPV "

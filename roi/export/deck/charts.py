@@ -176,10 +176,18 @@ def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_w
         if crossing.any():  # the part below zero of a bar that crosses it
             data.add_series(f"{label} (below zero)", [float(v) if c else 0.0 for v, c in zip(lo, crossing)])
             series_colours.append(colour)
-    gf = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, *map(Emu, box), data)
-    chart = gf.chart
-    _style(chart, legend=False)
-    for series, colour in zip(chart.plots[0].series, series_colours):
+    chart = _horizontal_bars(slide, XL_CHART_TYPE.BAR_STACKED, box, data, series_colours, legend=False)
+    _money_axis(chart.value_axis, case.currency, "NPV, present value")
+    return others
+
+
+def _horizontal_bars(slide, kind, box: tuple[int, int, int, int], data: CategoryChartData,
+                     colours: Sequence[str | None], *, legend: bool):
+    """A horizontal bar chart of ``data`` (series coloured in order; ``None`` = invisible), first
+    category at the top, every category labelled at the left and the value axis at the bottom."""
+    chart = slide.shapes.add_chart(kind, *map(Emu, box), data).chart
+    _style(chart, legend=legend)
+    for series, colour in zip(chart.plots[0].series, colours):
         _colour(series, colour)
     chart.plots[0].gap_width = 40
     chart.plots[0].overlap = 100
@@ -189,8 +197,7 @@ def waterfall(slide, case: BusinessCase, box: tuple[int, int, int, int], label_w
     cat.tick_labels.font.size = Pt(TEXT_PT)
     cat.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     every_label(cat)
-    _money_axis(chart.value_axis, case.currency, "NPV, present value")
-    return others
+    return chart
 
 
 def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
@@ -379,21 +386,10 @@ def tornado(slide, rows, base_npv: float, currency: str, box: tuple[int, int, in
     data.categories = [wrap_label(r.label, label_width_pt) for r in rows]
     data.add_series("Driver at its low value", [(r.npv_low - base_npv) / 1e6 for r in rows])
     data.add_series("Driver at its high value", [(r.npv_high - base_npv) / 1e6 for r in rows])
-    gf = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *map(Emu, box), data)
-    chart = gf.chart
-    _style(chart, legend=True)
-    for series, colour in zip(chart.plots[0].series, (OKABE_ITO["vermillion"], OKABE_ITO["blue"])):
-        _colour(series, colour)
-    chart.plots[0].overlap = 100
-    chart.plots[0].gap_width = 40
-    cat = chart.category_axis
-    cat.reverse_order = True
-    value_axis_at_end(chart)
-    cat.tick_labels.font.size = Pt(TEXT_PT)
-    cat.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    every_label(cat)
+    chart = _horizontal_bars(slide, XL_CHART_TYPE.BAR_CLUSTERED, box, data,
+                             (OKABE_ITO["vermillion"], OKABE_ITO["blue"]), legend=True)
     _money_axis(chart.value_axis, currency, "Change in NPV")
-    return gf
+    return chart
 
 
 def histogram(slide, npv: np.ndarray, currency: str, box: tuple[int, int, int, int], bins: int = 16):
