@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import roi
 from roi import engine
+from roi.engine.timing import effect_cells
 from roi.synthetic import generate_scenario
 
 from .strategies import scenario_dicts
@@ -30,16 +31,19 @@ def _check(structure: engine.Structure, xs: engine.Inputs, rtol: float = 1e-9) -
     np.testing.assert_allclose(cash.terminal, rt, rtol=rtol, atol=rtol * scale)
 
 
-def _perturbed(x: engine.Inputs, seed: int, n: int = 6) -> engine.Inputs:
-    """``n`` draws: uplifts (some negative, some large), reach and ramp vary; the rest broadcast."""
+def _perturbed(x: engine.Inputs, seed: int, n: int = 6, *, shared_timing: bool = False) -> engine.Inputs:
+    """``n`` draws: uplifts (some negative, some large), reach and ramp vary; the rest broadcast.
+    Decay varies too unless ``shared_timing`` (the Monte Carlo's case: launch months and decay the
+    same in every draw, so the engine takes its per-timing-class path)."""
     rng = np.random.default_rng(seed)
     J = x.uplift.shape[1]
+    decay = np.clip(x.decay + rng.uniform(0, 0.5, (n, J)) * (rng.random((n, J)) < 0.5), 0, 0.9)
     return x.with_(
         uplift=x.uplift * rng.uniform(-1.0, 3.0, (n, J)) + rng.uniform(-0.3, 0.6, (n, J)),
         channel_reach=np.clip(x.channel_reach * rng.uniform(0.5, 1.5, (n, J)), 0, 1),
         ramp_months=rng.choice([0.0, 3.0, 14.0], size=n),
         discount_rate=rng.uniform(0, 0.3, n),
-        decay=np.clip(x.decay + rng.uniform(0, 0.5, (n, J)) * (rng.random((n, J)) < 0.5), 0, 0.9),
+        decay=x.decay if shared_timing else decay,
         realisation=rng.uniform(0.3, 1.0, n),
         calibration=rng.uniform(0.5, 1.5, n),
     )
@@ -56,16 +60,30 @@ def test_programme_cash_equals_summed_compute(data, seed):
     _check(structure, _perturbed(x, seed))
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_dicts(), st.integers(0, 2**16))
+def test_programme_cash_with_timing_shared_by_every_draw(data, seed):
+    """With launch months and decay the same in every draw (as in the Monte Carlo), the fast path
+    computes the effect curve once per (launch, decay) class and gathers it per pair; it still
+    equals Σ over initiatives of compute(), for any valid scenario and perturbation."""
+    structure, x = engine.build(roi.parse_scenario(data))
+    xs = _perturbed(x, seed, shared_timing=True)
+    assert effect_cells(structure, xs) is not None  # the path under test
+    _check(structure, xs)
+
+
 @pytest.mark.parametrize("name", list(roi.sample_paths()))
 def test_programme_cash_on_samples_and_broadcast_inputs(name):
     structure, x = engine.build(roi.load_sample(name))
     _check(structure, x, 1e-10)  # one draw
     _check(structure, _perturbed(x, 1, n=9))  # draw axes of length 1 and 9 mixed
+    _check(structure, _perturbed(x, 2, n=9, shared_timing=True))
 
 
 def test_programme_cash_large_generated_scenario():
     structure, x = engine.build(generate_scenario(50, 20, 5, seed=2))
     _check(structure, _perturbed(x, 5, n=4))
+    _check(structure, _perturbed(x, 6, n=4, shared_timing=True))
 
 
 def test_inputs_draws_is_the_longest_draw_axis():

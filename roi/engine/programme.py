@@ -15,7 +15,7 @@ import numpy as np
 
 from .build import COST_SAVING, RETENTION, REVENUE, Inputs, Structure
 from .flows import beyond_horizon_factor
-from .timing import timing_draws_last
+from .timing import active_share, effect_cells, realisation_by_initiative, timing_draws_last
 
 
 @dataclass(frozen=True)
@@ -128,37 +128,60 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
     ix = structure.fast_index
     D, T = x.draws, structure.horizon
     pj, ps = structure.pair_initiative, structure.pair_segment
-    active, effect = timing_draws_last(structure, x)  # [J,T,·]
+    cells = effect_cells(structure, x)
+    if cells is None:
+        active, effect = timing_draws_last(structure, x)  # [J,T,·]
+        realised = None
+    else:  # the Monte Carlo: gather the curve per pair below; the full [J,T,·] effect only if needed
+        active = active_share(structure, x)
+        curve, cell = cells
+        realised = realisation_by_initiative(structure, x).T  # [J,·]
+
+    def effect_of(js: np.ndarray, *, folded: bool = False) -> np.ndarray:
+        """``[len(js),T,·]`` realised effect of initiatives ``js`` — without the realisation share
+        when it is ``folded`` into the pairs' weights (the cells path does that, below)."""
+        if realised is None:
+            return effect[js]
+        curve_js = np.take(curve, cell[js], axis=0)
+        return curve_js if folded else curve_js * realised[js][:, None, :]
+
     customers, retention = x.customers.T, x.retention.T  # [S,·]
     per_customer = (x.visits * x.conversion * x.order_value).T  # [S,·] revenue per customer
     margin = x.margin.T
     eligible = np.where(structure.pair_identity[:, None], x.personalizable.T[ps], 1.0)  # [P,·]
     reach_uplift = (x.channel_reach * x.uplift).T  # [J,·]
+    if realised is not None:  # the cells path: realisation folded into each initiative's weight
+        reach_uplift = reach_uplift * realised
     gain = np.zeros((T, D))
     terminal = np.zeros(D)
 
     if len(ix.linear_pairs):
         p1 = ix.linear_pairs
         w = (customers * per_customer * margin)[ps[p1]] * eligible[p1] * reach_uplift[pj[p1]]  # [P1,·]
-        gain += np.einsum("jtd,jd->td", effect, ix.linear_onehot.T @ w)
+        gain += np.einsum("jtd,jd->td", effect_of(np.arange(len(structure.lever)), folded=True), ix.linear_onehot.T @ w)
 
     if len(ix.shared_pairs):
         p2 = ix.shared_pairs
         a = eligible[p2] * reach_uplift[pj[p2]]  # [P2,·]
-        g = np.take(effect, pj[p2], axis=0)  # [P2,T,·]
+        # [P2,T,·]: the effect per pair — on the cells path the curve, its realisation being in a
+        g = np.take(effect, pj[p2], axis=0) if realised is None else np.take(curve, cell[pj[p2]], axis=0)
         if g.shape[2] == a.shape[1]:
             g *= a[:, None, :]  # in place: this is the largest array of the Monte Carlo
         else:
             g = g * a[:, None, :]
         neg = None
+        # An effect is at most 1, so |g| ≤ |a|: the caps below change nothing unless some |a| reaches them.
+        cap_a = ix.pair_cap[:, :, 0]  # [P2,1]
         if (a < 0).any():
             neg = np.minimum(g, 0.0)
-            np.maximum(neg, -ix.pair_cap, out=neg)  # shared: Π(1 + g⁻) with g⁻ > −1; alone: as is
+            if (a < -cap_a).any():
+                np.maximum(neg, -ix.pair_cap, out=neg)  # shared: Π(1 + g⁻) with g⁻ > −1; alone: as is
             neg += 1.0
             neg = _slot_product(neg, ix.slot_sizes)
             neg -= 1.0  # [K2,T,·] combined negative part
             np.maximum(g, 0.0, out=g)
-        np.minimum(g, ix.pair_cap, out=g)
+        if (a > cap_a).any():
+            np.minimum(g, ix.pair_cap, out=g)
         np.subtract(1.0, g, out=g)
         pos = _slot_product(g, ix.slot_sizes)
         np.subtract(1.0, pos, out=pos)  # [K2,T,·] combined positive part
@@ -170,7 +193,10 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
             gain += np.einsum("ktd,kd->td", G, np.broadcast_to(base_gp[alone], (int(alone.sum()), D)))
         if len(ix.interacting):
             k3 = ix.interacting
-            one_plus = 1.0 + pos[k3] + (neg[k3] if neg is not None else 0.0)  # [K3,T,·]
+            one_plus = np.take(pos, k3, axis=0)  # [K3,T,·]
+            one_plus += 1.0
+            if neg is not None:
+                one_plus += neg[k3]
             U = _slot_product(one_plus, ix.segment_slots)
             U -= 1.0  # [S3,T,·]
             w = (customers * per_customer * margin)[ix.interacting_segment]
@@ -189,8 +215,7 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
                 year = (prev + stock) / 2.0 if structure.retention_mid_year else stock
                 gain[t] += np.einsum("kd,kd->d", year, w_ret)
                 prev = stock
-            k = beyond_horizon_factor(r[:, 0], np.broadcast_to(x.discount_rate, (D,))[None, :],
-                                      structure.retention_mid_year)
+            k = beyond_horizon_factor(r[:, 0], x.discount_rate[None, :], structure.retention_mid_year)  # [Kr,·]
             terminal += np.einsum("kd,kd->d", stock * k, w_ret)
 
     cal = np.broadcast_to(x.calibration, (D,))
@@ -199,12 +224,15 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
     if len(ix.saving_initiatives):
         js = ix.saving_initiatives
         coef = (x.cost_base * x.uplift).T[js]  # [J',·]
-        gain += np.einsum("jtd,jd->td", effect[js], np.broadcast_to(coef, (len(js), D)))
+        gain += np.einsum("jtd,jd->td", effect_of(js), np.broadcast_to(coef, (len(js), D)))
 
     annual = (x.running_cost + x.content_cost + x.variable_cost).T  # [J,·]
     benefit, cost = np.zeros((D, T + 1)), np.empty((D, T + 1))
     benefit[:, 1:] = gain.T
     cost[:, 0] = (x.one_time_cost + x.effort_cost).sum(axis=1) + x.programme_one_time
-    cost[:, 1:] = np.einsum("jtd,jd->dt", active, np.broadcast_to(annual, (annual.shape[0], D))) \
-        + x.programme_annual[:, None]
+    if active.shape[2] == 1:  # launch months shared by every draw: one matrix product
+        yearly = annual.T @ active[:, :, 0]  # [·,T]
+    else:
+        yearly = np.einsum("jtd,jd->dt", active, np.broadcast_to(annual, (annual.shape[0], D)))
+    cost[:, 1:] = yearly + x.programme_annual[:, None]
     return ProgrammeCash(benefit, cost, terminal)

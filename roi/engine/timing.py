@@ -103,8 +103,7 @@ def timing_draws_last(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.n
     real = realisation_by_initiative(structure, x).T  # [J,·]
     J = launch.shape[0]
     n = np.broadcast_shapes(launch.shape[1:], ramp.shape, real.shape[1:], lam.shape[1:])[0]
-    active = np.clip(ends[None, 1:, None] - launch[:, None, :], 0.0, 12.0)
-    active /= 12.0
+    active = active_share(structure, x)
     no_decay = (lam == 0).all(axis=1)  # [J]
     before = ends[None, 1:] <= launch.min(axis=1)[:, None]  # [J,T]: not launched in any draw
     steady = (ends[None, :-1] - launch.max(axis=1)[:, None] >= float(np.max(ramp))) & no_decay[:, None]
@@ -156,3 +155,49 @@ def _integral_by_case(y: np.ndarray, ramp: np.ndarray, lam: np.ndarray, n: int) 
         yy = np.broadcast_to(y[bi, ti][:, None], (len(bi), n)).copy()
         out[bi, ti] = _integral_in_place(yy, ramp, lam_b[bi] if decays[bi].any() else None)
     return out
+
+
+def effect_cells(structure: Structure, x: Inputs) -> tuple[np.ndarray, np.ndarray] | None:
+    """The year-average ramp curve of :func:`timing_draws_last` *before* the realisation share,
+    once per distinct (launch month, decay) — the Monte Carlo's fast path.
+
+    Returns ``(values, cell)``: ``values`` ``[U,·]`` fractions 0–1 and ``cell`` ``[J,T]`` the row of
+    ``values`` for initiative ``j`` in year ``t``, so the effect is
+    ``values[cell[j, t]] × realisation[j]``. ``None`` when launch months or decay differ between
+    draws (then :func:`timing_draws_last` is the way).
+
+    Why: in a Monte Carlo run only the ramp (and the realisation share) varies by draw, and many
+    initiatives share a launch month, so the curve is computed for a few classes instead of every
+    initiative, and the caller gathers it straight into its per-pair array in one ``take``.
+    """
+    if x.launch_months.shape[0] != 1 or x.decay.shape[0] != 1:
+        return None
+    T = structure.horizon
+    ends = 12.0 * np.arange(T + 1)  # [T+1]
+    lam = decay_rate(x.decay[0])  # [J]
+    # Classes in order of first appearance (a dict, not np.unique(axis=0): ten times cheaper here).
+    keys = list(zip(x.launch_months[0].tolist(), lam.tolist()))
+    first = {k: None for k in keys}
+    number = {k: i for i, k in enumerate(first)}
+    classes = np.array(list(first), dtype=float).reshape(-1, 2)
+    cls = np.array([number[k] for k in keys], dtype=np.intp)
+    ramp = np.asarray(x.ramp_months, dtype=float).reshape(-1)
+    n = ramp.size
+    launch, lam_c = classes[:, 0], classes[:, 1]
+    cum = _integral_by_case(ends[None, :] - launch[:, None], ramp, lam_c[:, None], n)  # [C,T+1,n]
+    part = np.diff(cum, axis=1)
+    part /= 12.0
+    # Years wholly past launch + the slowest ramp without decay are full effect exactly (as
+    # timing_draws_last fills them), not 12 − rounding of a difference of two integrals.
+    steady = (ends[None, :-1] - launch[:, None] >= float(ramp.max())) & (lam_c == 0)[:, None]
+    part[steady] = 1.0
+    values = part.reshape(len(classes) * T, n)
+    return values, cls[:, None] * T + np.arange(T)[None, :]
+
+
+def active_share(structure: Structure, x: Inputs) -> np.ndarray:
+    """``[J,T,·]`` share of each year an initiative is live (the cost side of :func:`timing_draws_last`)."""
+    ends = 12.0 * np.arange(structure.horizon + 1)
+    active = np.clip(ends[None, 1:, None] - x.launch_months.T[:, None, :], 0.0, 12.0)
+    active /= 12.0
+    return active

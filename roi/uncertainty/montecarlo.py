@@ -31,6 +31,7 @@ import numpy as np
 from scipy import special
 
 from .. import engine
+from ..allocator import keep_freed_memory
 from ..budget import MEMORY_BUDGET_BYTES, mib
 from ..engine.chunks import ELEMENTS_PER_CHUNK
 from ..model import evaluate
@@ -43,14 +44,15 @@ from .metrics import outcomes
 Distribution = Literal["pert", "triangular"]
 POLICY_KINDS = frozenset({"discount_rate"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
-_ELEMENTS_PER_CHUNK = ELEMENTS_PER_CHUNK  # ≈ 4 MB per [pairs, years, draws] float64 temporary
+_ELEMENTS_PER_CHUNK = 2 * ELEMENTS_PER_CHUNK  # ≈ 8 MB temporaries: half the chunks' fixed cost, peak still inside _FIXED_BYTES
 _Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 holds all but 2e-17
 
 
-# Memory of a run (tracemalloc, tests/test_hostile_input.py): the drivers' draws ``[K, draws]``
-# are kept for the variance shares, plus NPV, ROI, payback, the common factor and the threads'
-# temporaries — about 24 more floats a draw — plus a fixed part (the engine's chunks, the case's
-# arrays; 28 MB measured at the largest case).
+# Memory of a run (tracemalloc, tests/test_limits.py): the drivers' draws ``[K, draws]`` are kept
+# for the variance shares, plus NPV, ROI, payback, the common factor and the threads' temporaries
+# — about 24 more floats a draw — plus a fixed part (the engine's chunks, the case's arrays).
+# Measured with 4 threads: 75 MB for 20,000 draws of the largest case (estimate 84 MB), 114 MB
+# for 100,000 draws of the 50 × 20 × 5 case (estimate 125 MB).
 _OVERHEAD_FLOATS_PER_DRAW = 24
 _FIXED_BYTES = 64 * 2**20
 
@@ -138,21 +140,31 @@ def quantile_of_score(driver: Driver, z: np.ndarray, distribution: Distribution 
         return np.where(u < c, a + np.sqrt(u * (b - a) * (m - a)), b - np.sqrt((1 - u) * (b - a) * (b - m)))
     if distribution != "pert":
         raise ValueError(f"distribution: must be one of {', '.join(DISTRIBUTIONS)} (got {distribution!r})")
-    table = a + (b - a) * _unit_pert_table(*_pert_shape(driver))
-    pos = (np.clip(z, -_Z_MAX, _Z_MAX) + _Z_MAX) * ((_Z_POINTS - 1) / (2 * _Z_MAX))
-    i = np.minimum(pos.astype(np.int64), _Z_POINTS - 2)
-    frac = pos - i
-    return table[i] + frac * (table[i + 1] - table[i])
+    table, slope = _unit_pert_table(*_pert_shape(driver))
+    pos = np.clip(z, -_Z_MAX, _Z_MAX)  # in place from here on: this runs once per uplift per draw
+    pos += _Z_MAX
+    pos *= (_Z_POINTS - 1) / (2 * _Z_MAX)
+    i = pos.astype(np.intp)
+    np.minimum(i, _Z_POINTS - 2, out=i)
+    pos -= i  # the fraction of the step
+    pos *= slope[i]
+    pos += table[i]
+    pos *= b - a
+    pos += a
+    return pos
 
 
 @lru_cache(maxsize=1024)
-def _unit_pert_table(alpha: float, beta: float) -> np.ndarray:
-    """Beta(α, β) quantiles at the table's normal scores: ``I⁻¹(Φ(z); α, β)`` for the 2,049 scores
-    of :func:`quantile_of_score`. Kept per shape (read-only): inverting the beta is 3 ms a driver,
-    and a rerun after one edit meets the other drivers' shapes again."""
+def _unit_pert_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta(α, β) quantiles at the table's normal scores, ``I⁻¹(Φ(z); α, β)`` for the 2,049 scores
+    of :func:`quantile_of_score`, and the step to the next one (its last entry 0). Kept per shape
+    (read-only): inverting the beta is 3 ms a driver, and a rerun after one edit meets the other
+    drivers' shapes again."""
     table = special.betaincinv(alpha, beta, special.ndtr(np.linspace(-_Z_MAX, _Z_MAX, _Z_POINTS)))
+    slope = np.append(np.diff(table), 0.0)
     table.flags.writeable = False
-    return table
+    slope.flags.writeable = False
+    return table, slope
 
 
 @dataclass(frozen=True)
@@ -278,6 +290,7 @@ def simulate(
             f"draws: {draws:,} draws of {len(vd)} uncertain drivers need about "
             f"{mib(memory_needed(draws, len(vd)))}, more than the {mib(MEMORY_BUDGET_BYTES)} a run may use; "
             f"run at most {max_draws(len(vd)):,} draws, or fewer initiatives")
+    keep_freed_memory()  # each chunk frees and reallocates the same arrays (roi.allocator)
     structure, x = engine.build(scenario)
     children = np.random.SeedSequence(seed).spawn(len(ds) + 1)  # child k: driver k; last: common factor
     n_workers = max(1, min(workers or os.cpu_count() or 1, 4))
