@@ -85,6 +85,7 @@ def _spec(model: type[BaseModel], name: str) -> FieldSpec:
     )
 
 
+@lru_cache(maxsize=8192)  # the workbook asks for every initiative's and segment's fields: thousands of calls
 def spec(path: str) -> FieldSpec:
     """The :class:`FieldSpec` of the field at ``path``; ``KeyError`` naming it when there is none.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
@@ -68,14 +69,20 @@ def cell(row: int, col: int, *, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row - 1, col - 1, row_abs=absolute, col_abs=absolute)
 
 
+@lru_cache(maxsize=None)  # a workbook asks tens of thousands of times for a few dozen columns
 def col_name(col: int) -> str:
     """Column letters of a 1-based column: ``col_name(7) == "G"``."""
     return xl_col_to_name(col - 1)
 
 
+@lru_cache(maxsize=256)  # the same dozen sheet names, tens of thousands of times a workbook
+def _quoted(sheet: str) -> str:
+    return quote_sheetname(sheet)
+
+
 def ref(sheet: str, a1: str) -> str:
     """``'Cash flow'!B6``: a cell or range on another sheet."""
-    return f"{quote_sheetname(sheet)}!{a1}"
+    return f"{_quoted(sheet)}!{a1}"
 
 
 def plain_number(value: Any) -> float | int | str | bool | None:
@@ -99,20 +106,36 @@ def col_index(letters: str) -> int:
 
 # The functions XlsxWriter prefixes with "_xlfn." when it is not asked to expand future functions
 # (its Worksheet._prepare_formula, XlsxWriter 3.3), and its one pattern without \b ("\SINGLE\(").
-_DYNAMIC = re.compile(
-    r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP|"
-    r"RANDARRAY|REDUCE|SCAN|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|"
-    r"WRAPROWS|XLOOKUP)\(|\SINGLE\(")
+_DYNAMIC_NAMES = frozenset(
+    "ANCHORARRAY BYCOL BYROW CHOOSECOLS CHOOSEROWS DROP EXPAND FILTER HSTACK LAMBDA MAKEARRAY MAP "
+    "RANDARRAY REDUCE SCAN SEQUENCE SORT SORTBY SWITCH TAKE TEXTSPLIT TOCOL TOROW UNIQUE VSTACK WRAPCOLS "
+    "WRAPROWS XLOOKUP".split())
+# Every name called in a formula as XlsxWriter's "\bNAME\(" sees it: the whole run of word
+# characters before a "(" (a dot, as in "_xlfn.SORT", ends a run).
+_CALLED = re.compile(r"\b(\w+)\(")
+_SINGLE = re.compile(r"\SINGLE\(")  # XlsxWriter's pattern as it is: any non-space character, then "INGLE("
+
+
+def uses_dynamic_function(formula: str) -> bool:
+    """Whether XlsxWriter would rewrite ``formula`` (a dynamic-array function, or ``SINGLE(``): the
+    same answer as its 29 patterns, from one scan (tested against XlsxWriter on random formulas).
+
+    >>> uses_dynamic_function("=SUM(A1:A3)"), uses_dynamic_function("=SORT(A1:A3)")
+    (False, True)
+    >>> uses_dynamic_function("=_xlfn.XLOOKUP(1,A:A,B:B)"), uses_dynamic_function("=MYSORT(A1)")
+    (True, False)
+    """
+    return ("INGLE(" in formula and bool(_SINGLE.search(formula))) or not _DYNAMIC_NAMES.isdisjoint(_CALLED.findall(formula))
 
 
 class _Worksheet(Worksheet):
-    """XlsxWriter's worksheet with one search for the dynamic-array functions instead of 29 ``re.sub``
+    """XlsxWriter's worksheet with one scan for the dynamic-array functions instead of 29 ``re.sub``
     passes over every formula: those passes were 30% of a cold export of the 50-initiative case
     (32,000 formulas, none using them). A formula that does use one goes through XlsxWriter's own
     code, so the file is byte for byte the same (``tests/test_export_xlsx.py``)."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):  # noqa: ANN001, ANN202 - XlsxWriter's
-        if self.use_future_functions or expand_future_functions or _DYNAMIC.search(formula):
+        if self.use_future_functions or expand_future_functions or uses_dynamic_function(formula):
             return super()._prepare_formula(formula, expand_future_functions)
         if formula.startswith("{"):
             formula = formula[1:]
