@@ -20,6 +20,8 @@ sj = scenario.model_dump_json()
 wait = analyses.risk_wait(scenario, unc.DEFAULT_DRAWS)  # 0 for a large case: its first draws, at once
 if wait:  # the Risk page's run, started now: the headline below waits for it
     analyses.simulation_later(sj, ranges=analyses.ranges_key())
+else:  # started once the first draws are shown; an earlier edit's run stops now
+    analyses.claim(sj, ranges=analyses.ranges_key())
 
 st.title("Is personalization worth it?")
 st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount "

@@ -3,7 +3,7 @@ wait on is not dropped while the queue has room, and a dropped run is asked for 
 
 The load test (benchmarks/bench_load.py, 25 sessions) once showed ``CancelledError`` on the Risk
 page: with more than eight sessions' runs queued, the oldest — which a session was waiting on —
-was cancelled.
+was cancelled. A run nobody wants any more (its session has asked for another) stops early.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def gated(monkeypatch):
     """Background runs that wait for a gate (opened at the end), returning their draws."""
     gate = threading.Event()
 
-    def run(scenario_json, draws, seed, distribution, ranges, correlation):
+    def run(scenario_json, draws, seed, distribution, ranges, correlation, progress=None):
         gate.wait(30)
         return draws
 
@@ -71,3 +71,86 @@ def test_a_dropped_run_is_no_error_and_is_asked_for_again(gated, monkeypatch):
     gated.set()
     blocker.result(timeout=30)
     assert analyses.simulation_later(*key, wait=30) == 7
+
+
+@pytest.fixture
+def chunked(monkeypatch):
+    """Background runs of 200 chunks that report progress after each (as roi.uncertainty.simulate
+    does) until stopped; returns the list of chunks each run did."""
+    import time
+
+    done: dict[int, int] = {}
+
+    def run(scenario_json, draws, seed, distribution, ranges, correlation, progress=None):
+        done[draws] = 0
+        for k in range(200):
+            time.sleep(0.005)
+            done[draws] = k + 1
+            if progress is not None:
+                progress((k + 1) / 200)
+        return draws
+
+    monkeypatch.setattr(analyses, "_run", run)
+    return done
+
+
+def _ask(bg: analyses._Background, k: int, session: str | None):
+    return bg.start((k,), session, scenario_json="{}", draws=k, seed=1, distribution="pert", ranges=None,
+                    correlation=None)
+
+
+def test_a_run_its_session_has_moved_on_from_stops_and_starts_again_when_asked(chunked):
+    import time
+
+    bg = analyses._Background()
+    old = _ask(bg, 1, "alice")
+    while chunked.get(1, 0) < 3:  # under way
+        time.sleep(0.001)
+    new = _ask(bg, 2, "alice")  # alice edited her scenario: run 1 is wanted by nobody now
+    with pytest.raises(analyses.Superseded):
+        old.result(timeout=30)
+    assert chunked[1] < 200  # stopped early, the cores went to run 2
+    assert new.result(timeout=30) == 2 and chunked[2] == 200
+    again = _ask(bg, 1, "alice")  # she undid the edit: run 1 starts again, from the start
+    assert again is not old and again.result(timeout=30) == 1 and chunked[1] == 200
+
+
+def test_a_run_another_session_still_wants_runs_to_the_end(chunked):
+    bg = analyses._Background()
+    shared = _ask(bg, 1, "alice")
+    _ask(bg, 1, "bob")
+    _ask(bg, 2, "alice")  # alice moved on, bob did not
+    assert shared.result(timeout=30) == 1 and chunked[1] == 200
+    outside = _ask(bg, 3, None)  # a caller outside any session (no script run): never superseded
+    _ask(bg, 4, None)
+    assert outside.result(timeout=30) == 3
+
+
+def test_simulation_later_answers_none_for_a_superseded_run(chunked, monkeypatch):
+    bg = analyses._Background()
+    monkeypatch.setattr(analyses, "_background", lambda: bg)
+    monkeypatch.setattr(analyses, "_session", lambda: "alice")
+    key = ("{}", 5, 1, "pert", None, None)
+    first = bg.start(key, "alice", scenario_json="{}", draws=5, seed=1, distribution="pert", ranges=None,
+                     correlation=None)
+    _ask(bg, 6, "alice")
+    with pytest.raises(analyses.Superseded):
+        first.result(timeout=30)
+    assert analyses.ready(*key) is None and analyses.finished(*key)  # the page's poll reruns it
+    assert analyses.simulation_later(*key, wait=30) == 5  # asked again: run again to the end
+
+
+def test_a_claim_stops_the_sessions_earlier_run_without_starting_the_new_one(chunked):
+    """A page of a large case claims its run at the top and starts it only after its first draws:
+    the claim alone stops the earlier edit's run, and starts nothing."""
+    import time
+
+    bg = analyses._Background()
+    old = _ask(bg, 1, "alice")
+    while chunked.get(1, 0) < 3:
+        time.sleep(0.001)
+    bg.claim((2,), "alice")
+    with pytest.raises(analyses.Superseded):
+        old.result(timeout=30)
+    assert (2,) not in bg.jobs and 2 not in chunked
+    assert _ask(bg, 2, "alice").result(timeout=30) == 2

@@ -148,3 +148,23 @@ def test_vectorised_payback_matches_finance(rows):
     for g, row in zip(got, rows):
         want = finance.payback_months(row)
         assert (math.isnan(g) and want is None) or g == pytest.approx(want)
+
+
+def test_a_progress_callback_that_raises_stops_the_run_after_the_chunks_under_way(monkeypatch):
+    """The app's background runs stop this way when nobody wants them any more: of 100 chunks, only
+    those already under way when the callback raised are evaluated."""
+    from roi import engine
+
+    calls = []
+    real = engine.programme_cash
+    monkeypatch.setattr(engine, "programme_cash", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    class Stop(Exception):
+        pass
+
+    def stop(_done: float) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        simulate(roi.load_sample("european_retailer"), draws=10_000, seed=1, chunk_draws=100, workers=2, progress=stop)
+    assert len(calls) <= 4, f"{len(calls)} of 100 chunks evaluated (the base case would come after them)"

@@ -69,12 +69,14 @@ def headline_range(scenario_json: str, wait: float) -> unc.Simulation:
     return full or quick_range(scenario_json)
 
 
-def ready(scenario_json: str) -> unc.Simulation | None:
-    """The default background run of the scenario if it has finished without error, else ``None``
-    (never waits, never starts it). Default ranges are given by name (:func:`ranges_key`), as the
-    Risk page gives them, so the two pages share one run."""
-    job = _background().get((scenario_json, unc.DEFAULT_DRAWS, unc.DEFAULT_SEED, unc.DEFAULT_DISTRIBUTION,
-                             ranges_key(), None))
+def ready(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
+          distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
+          correlation: float | None = None) -> unc.Simulation | None:
+    """The background run of these inputs if it has finished without error, else ``None`` (never
+    waits, never starts it). Default ranges are given by name (:func:`ranges_key`), as the Risk page
+    gives them, so the Overview and the Risk page share one run."""
+    job = _background().get((scenario_json, draws, seed, distribution, ranges_key() if ranges is None else ranges,
+                             correlation))
     if job is None or not job.done() or job.cancelled() or job.exception() is not None:
         return None
     return job.result()
@@ -82,9 +84,20 @@ def ready(scenario_json: str) -> unc.Simulation | None:
 
 # ------------------------------------------------------------------ full runs in the background
 
+class Superseded(Exception):
+    """A background run stopped because every session that asked for it has since asked for another."""
+
+
 class _Background:
     """Full Monte Carlo runs computed off the script thread, one at a time (the app's sessions
-    share the cores), remembered by their inputs for every session; the oldest are forgotten."""
+    share the cores), remembered by their inputs for every session; the oldest are forgotten.
+
+    A session that edits its scenario asks for a new run; the run it asked for before is then
+    wanted by nobody (unless another session asked for it too) and stops after its current chunk
+    of draws (:class:`Superseded`) instead of taking the cores from the run now wanted — an
+    executive editing three inputs in a row waits for one run, not three. A superseded run asked for
+    again starts again.
+    """
 
     KEEP = 8  # runs remembered, finished or not
     MAX_PENDING = 32  # beyond KEEP, runs not yet finished are kept up to this many before any is dropped
@@ -92,21 +105,49 @@ class _Background:
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roi-monte-carlo")
         self.jobs: OrderedDict[tuple[Any, ...], Future] = OrderedDict()
+        self.wanted: dict[tuple[Any, ...], set[str]] = {}  # run → sessions whose latest ask it is
+        self.latest: dict[str, tuple[Any, ...]] = {}  # session → the run it asked for last
         self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Future | None:
         with self.lock:
             return self.jobs.get(key)
 
-    def start(self, key: tuple[Any, ...], **kwargs: Any) -> Future:
+    def start(self, key: tuple[Any, ...], session: str | None = None, **kwargs: Any) -> Future:
+        """The run of ``key`` (started if new, or again if it was superseded), asked for by
+        ``session`` (``None``: a caller outside a session, whose runs are never superseded)."""
         with self.lock:
+            self._ask(key, session)
             job = self.jobs.get(key)
-            if job is None:
-                job = self.jobs[key] = self.pool.submit(_run, **kwargs)
+            if job is None or (job.done() and not job.cancelled() and isinstance(job.exception(), Superseded)):
+                job = self.jobs[key] = self.pool.submit(self._run, key, kwargs)
                 self._forget()
             else:
                 self.jobs.move_to_end(key)
             return job
+
+    def claim(self, key: tuple[Any, ...], session: str | None) -> None:
+        """``session`` will want the run of ``key`` (not started here): the run it wanted before
+        stops now unless another session wants it."""
+        with self.lock:
+            self._ask(key, session)
+
+    def _ask(self, key: tuple[Any, ...], session: str | None) -> None:
+        who = session if session is not None else ""  # "" wants its runs for good
+        before = self.latest.get(who) if session is not None else None
+        if before is not None and before != key and before in self.wanted:
+            self.wanted[before].discard(who)
+        self.wanted.setdefault(key, set()).add(who)
+        if session is not None:
+            self.latest[who] = key
+
+    def _run(self, key: tuple[Any, ...], kwargs: dict[str, Any]) -> unc.Simulation:
+        def still_wanted(_done: float) -> None:
+            with self.lock:
+                if not self.wanted.get(key):
+                    raise Superseded(key[:1])
+
+        return _run(**kwargs, progress=still_wanted)
 
     def _forget(self) -> None:
         """Down to :attr:`KEEP` runs: the oldest finished ones first. A run not yet finished is
@@ -115,18 +156,33 @@ class _Background:
         while len(self.jobs) > self.KEEP:
             done = next((k for k, j in self.jobs.items() if j.done()), None)
             if done is not None:
-                self.jobs.pop(done)
+                self._drop(done)
             elif len(self.jobs) > self.MAX_PENDING:
-                self.jobs.pop(next(iter(self.jobs))).cancel()
+                self._drop(next(iter(self.jobs))).cancel()
             else:
                 return
 
+    def _drop(self, key: tuple[Any, ...]) -> Future:
+        self.wanted.pop(key, None)
+        for who in [w for w, k in self.latest.items() if k == key]:
+            del self.latest[who]
+        return self.jobs.pop(key)
+
 
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
-         correlation: float | None) -> unc.Simulation:
+         correlation: float | None, progress: Any = None) -> unc.Simulation:
     return unc.simulate(state.parsed(scenario_json), draws=draws, seed=seed,
                         distribution=distribution,  # type: ignore[arg-type]
-                        ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation)
+                        ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation,
+                        progress=progress)
+
+
+def _session() -> str | None:
+    """The asking session's id (``None`` outside a script run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,12 +219,21 @@ def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: i
     session asks first): the result if it finishes within ``wait`` seconds, else ``None`` — ask
     again later. Errors of the run are raised."""
     key = (scenario_json, draws, seed, distribution, ranges, correlation)
-    job = _background().start(key, scenario_json=scenario_json, draws=draws, seed=seed,
+    job = _background().start(key, _session(), scenario_json=scenario_json, draws=draws, seed=seed,
                               distribution=distribution, ranges=ranges, correlation=correlation)
     try:
         return job.result(timeout=wait)
-    except (FutureTimeout, CancelledError):  # cancelled: dropped from a full queue, asked again on the next poll
+    except (FutureTimeout, CancelledError, Superseded):  # dropped or superseded: asked again on the next poll
         return None
+
+
+def claim(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
+          distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
+          correlation: float | None = None) -> None:
+    """Say, at the top of a page, which background run this session will want, without starting it:
+    the run it wanted before (an earlier edit's) stops at once unless another session wants it, so
+    the page's own work does not share the cores with it."""
+    _background().claim((scenario_json, draws, seed, distribution, ranges, correlation), _session())
 
 
 def finished(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,

@@ -270,7 +270,8 @@ def simulate(
 
     ``correlation`` (ρ, 0–1) between uplifts defaults to the scenario's
     ``settings.uplift_correlation``. ``progress`` (optional) is called from the calling thread
-    with the fraction done (0–1). ``workers`` threads evaluate chunks (default: CPU count, at
+    with the fraction done (0–1); an exception it raises stops the run after the chunks already
+    under way and propagates. ``workers`` threads evaluate chunks (default: CPU count, at
     most 4).
     """
     if draws < 1:
@@ -327,12 +328,21 @@ def simulate(
         return n
 
     with single_blas_thread(), ThreadPoolExecutor(max_workers=n_workers) as pool:
-        list(pool.map(draw_driver, range(len(vd))))
         done = 0
-        for n in pool.map(run, range(0, draws, chunk)):
-            done += n
-            if progress is not None:
-                progress(done / draws)
+        drawn, chunks = pool.map(draw_driver, range(len(vd))), None
+        try:
+            for _ in drawn:  # every driver drawn before any chunk reads them
+                if progress is not None:
+                    progress(0.0)  # none of the draws evaluated yet, but a stop is heard
+            chunks = pool.map(run, range(0, draws, chunk))
+            for n in chunks:
+                done += n
+                if progress is not None:
+                    progress(done / draws)
+        finally:  # a progress callback that raises stops the run: what has not started is cancelled
+            drawn.close()
+            if chunks is not None:
+                chunks.close()
 
         cash0 = engine.programme_cash(structure, x)
         contributions, r2 = variance_contributions(vd, values, npv)
