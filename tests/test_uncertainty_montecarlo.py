@@ -168,3 +168,40 @@ def test_a_progress_callback_that_raises_stops_the_run_after_the_chunks_under_wa
     with pytest.raises(Stop):
         simulate(roi.load_sample("european_retailer"), draws=10_000, seed=1, chunk_draws=100, workers=2, progress=stop)
     assert len(calls) <= 4, f"{len(calls)} of 100 chunks evaluated (the base case would come after them)"
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5])
+def test_draws_remembered_between_runs_give_the_answer_of_a_fresh_run(rho):
+    """Common random numbers: after an edit, unchanged drivers reuse their draws. Whatever the
+    cache holds — nothing, the draws of the case before the edit, or of a case with one initiative
+    fewer (the common factor is another stream then) — the answer is bit for bit a fresh run's."""
+    from roi.uncertainty import montecarlo
+
+    sc = roi.load_sample("european_retailer")
+    ini = sc.initiatives[0]
+    edited = sc.model_copy(update={"initiatives": [ini.model_copy(update={"uplift": ini.uplift.model_copy(
+        update={"high": ini.uplift.high * 1.5})})] + sc.initiatives[1:]})
+    fewer = sc.model_copy(update={"initiatives": sc.initiatives[:-1]})  # the others keep their streams
+    runs = [(s, dist) for s in (edited, fewer) for dist in ("pert", "triangular")]
+    fresh = [montecarlo._DRAWS.clear() or simulate(s, draws=5_000, seed=3, distribution=dist, correlation=rho)
+             for s, dist in runs]
+    for before in (sc, fewer, edited):
+        montecarlo._DRAWS.clear()
+        simulate(before, draws=5_000, seed=3, correlation=rho)  # fills the cache
+        for (s, dist), ref in zip(runs, fresh):
+            again = simulate(s, draws=5_000, seed=3, distribution=dist, correlation=rho)
+            np.testing.assert_array_equal(again.npv, ref.npv)
+            np.testing.assert_array_equal(again.payback_months, ref.payback_months)
+
+
+def test_the_draw_cache_keeps_to_its_bytes_oldest_first():
+    from roi.uncertainty.montecarlo import _DrawCache
+
+    cache = _DrawCache(max_bytes=3 * 800)
+    for k in range(5):
+        cache.get((k,), lambda: np.zeros(100))  # 800 bytes each
+    assert list(cache.items) == [(2,), (3,), (4,)] and cache.bytes == 2400
+    made = []
+    assert cache.get((3,), lambda: made.append(1) or np.ones(100))[0] == 0.0 and not made  # a hit
+    big = cache.get(("big",), lambda: np.zeros(1000))  # larger than the whole cache: not kept
+    assert ("big",) not in cache.items and not big.flags.writeable

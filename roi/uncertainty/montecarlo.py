@@ -15,16 +15,20 @@ other drivers are drawn independently. The whole programme is evaluated for ever
 vectorised engine (:func:`roi.engine.programme_cash`), in chunks of draws so memory stays
 bounded, spread over a few threads (numpy releases the GIL). Draws are reproducible: driver
 ``k`` always uses the ``k``-th child of ``numpy.random.SeedSequence(seed)`` (the common factor
-the child after the last driver), so the answer does not depend on chunking or threads.
+the child after the last driver), so the answer does not depend on chunking or threads — and a
+driver whose range did not change since an earlier run reuses that run's draws (common random
+numbers, kept in a bounded cache), so a rerun after one edit draws only what the edit changed.
 """
 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from threading import Lock
 from typing import Any, Literal
 
 import numpy as np
@@ -52,7 +56,8 @@ _Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 
 # for the variance shares, plus NPV, ROI, payback, the common factor and the threads' temporaries
 # — about 24 more floats a draw — plus a fixed part (the engine's chunks, the case's arrays).
 # Measured with 4 threads: 75 MB for 20,000 draws of the largest case (estimate 84 MB), 114 MB
-# for 100,000 draws of the 50 × 20 × 5 case (estimate 125 MB).
+# for 100,000 draws of the 50 × 20 × 5 case (estimate 125 MB). Drivers' draws kept between runs
+# (_DrawCache) are process-wide, at most DRAW_CACHE_BYTES whatever the number of runs.
 _OVERHEAD_FLOATS_PER_DRAW = 24
 _FIXED_BYTES = 64 * 2**20
 
@@ -165,6 +170,46 @@ def _unit_pert_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]
     table.flags.writeable = False
     slope.flags.writeable = False
     return table, slope
+
+
+class _DrawCache:
+    """Drivers' draws kept between runs — common random numbers: after an edit, the drivers whose
+    range did not change draw exactly what they drew before (the same seed, stream and range), so a
+    rerun after one edit draws only the edited driver. Bounded by :data:`DRAW_CACHE_BYTES`, oldest
+    first; the arrays are read-only and shared by every run (and session) that meets them."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.items: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        self.bytes = 0
+        self.lock = Lock()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], np.ndarray]) -> np.ndarray:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+                return hit
+        value = make()  # outside the lock: drivers draw in parallel
+        value.flags.writeable = False
+        if value.nbytes > self.max_bytes:
+            return value
+        with self.lock:
+            if key not in self.items:
+                self.items[key] = value
+                self.bytes += value.nbytes
+                while self.bytes > self.max_bytes:
+                    self.bytes -= self.items.popitem(last=False)[1].nbytes
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+DRAW_CACHE_BYTES = 64 * 2**20  # 80 drivers of 100,000 draws: the 50-initiative case twice over
+_DRAWS = _DrawCache(DRAW_CACHE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -297,19 +342,32 @@ def simulate(
     n_workers = max(1, min(workers or os.cpu_count() or 1, 4))
 
     values = np.empty((draws, len(vd))[::-1])  # [K,draws]: one contiguous row per driver
-    common = np.random.default_rng(children[-1]).standard_normal(draws) if rho > 0 else None
+    common_lock = Lock()
+    common: list[np.ndarray] = []  # the common factor, drawn once if a driver needs it
+
+    def common_factor() -> np.ndarray:
+        with common_lock:
+            if not common:
+                common.append(np.random.default_rng(children[-1]).standard_normal(draws))
+            return common[0]
+
+    def draw(k: int) -> np.ndarray:
+        rng = np.random.default_rng(children[k])
+        if ds[k].kind != "uplift":
+            return sample(ds[k], draws, rng, distribution)
+        z = rng.standard_normal(draws)
+        if rho > 0:
+            z *= np.sqrt(1.0 - rho)
+            z += np.sqrt(rho) * common_factor()
+        return quantile_of_score(ds[k], z, distribution)
 
     def draw_driver(i: int) -> None:
-        k = varying[i]
-        rng = np.random.default_rng(children[k])
-        if ds[k].kind == "uplift":
-            z = rng.standard_normal(draws)
-            if common is not None:
-                z *= np.sqrt(1.0 - rho)
-                z += np.sqrt(rho) * common
-            values[i] = quantile_of_score(ds[k], z, distribution)
-        else:
-            values[i] = sample(ds[k], draws, rng, distribution)
+        k, d = varying[i], ds[varying[i]]
+        # Child k's stream depends only on (seed, k); the common factor is the child after the last
+        # driver, so a correlated uplift's draws depend on the number of drivers and ρ as well.
+        key = (seed, k, draws, distribution, d.kind, d.low, d.base, d.high, d.params,
+               (len(ds), rho) if d.kind == "uplift" and rho > 0 else None)
+        values[i] = _DRAWS.get(key, lambda: draw(k))
 
     per_draw = (len(structure.pair_initiative) + len(structure.lever)) * structure.horizon
     chunk = chunk_draws or int(np.clip(_ELEMENTS_PER_CHUNK // max(per_draw, 1), 16, 16_384))
