@@ -97,24 +97,12 @@ with st.sidebar:
                             help="Over each driver's low / base / high. PERT weights the base case more.")
     inputs.number_field("settings.uplift_correlation", show_source=False)
 
-# The full run is computed in the background. When it is forecast to take a moment (the samples) it
-# starts first, the page's other analyses run meanwhile and the page waits for it. When it takes
-# longer (large cases, many draws), the page shows the first QUICK_DRAWS draws of the same run —
-# same seed and streams: the same draws, fewer — and starts the full run only once they are drawn
-# (on two cores a run started first would slow this answer down), then refreshes itself.
+# The full run in the background: awaited when quick, else its first draws now and the page again
+# when it is in (ui.analyses.RiskRun says how and why).
 try:
-    wait = analyses.risk_wait(scenario, draws)
-    if wait:
-        analyses.simulation_later(sj, draws, seed, distribution, ranges)
-    else:
-        analyses.claim(sj, draws, seed, distribution, ranges)
+    run = analyses.RiskRun.begin(scenario, sj, draws, seed, distribution, ranges)
     t_npv, delay, _, _ = _tornado(sj, ranges, "npv"), _delay(sj), _cases(sj, ranges), _breakeven(sj)
-    full = (analyses.simulation_later(sj, draws, seed, distribution, ranges, wait=wait) if wait
-            else analyses.ready(sj, draws, seed, distribution, ranges))
-    refining = full is None
-    sim = full or analyses.simulation(sj, min(draws, QUICK_DRAWS), seed, distribution, ranges)
-    if refining:
-        analyses.simulation_later(sj, draws, seed, distribution, ranges)
+    sim, refining = run.result()
     # The same draws with independent uplifts: what sharing causes does to the odds (the first
     # QUICK_DRAWS of them: a comparison, not the headline)
     # (once the full run is in: while it runs, the cores are busy with it)

@@ -69,6 +69,41 @@ def headline_range(scenario_json: str, wait: float) -> unc.Simulation:
     return full or quick_range(scenario_json)
 
 
+class RiskRun:
+    """The Risk page's Monte Carlo: its full run in the background, answered in one of two ways.
+
+    When the run is forecast to take a moment (:func:`risk_wait`: the samples), :meth:`begin`
+    starts it, the page's other analyses run meanwhile, and :meth:`result` waits for it. When it
+    takes longer (large cases, many draws), :meth:`begin` only claims it (an earlier edit's run
+    stops), :meth:`result` computes the first :data:`QUICK_DRAWS` draws of the same run — same seed
+    and streams: the same draws, fewer — and only then starts the full run (on two cores a run
+    started first would slow this answer down); the page refreshes itself when it is in.
+    """
+
+    def __init__(self, args: tuple[Any, ...], wait: float) -> None:
+        self.args, self.wait = args, wait
+
+    @classmethod
+    def begin(cls, scenario: roi.Scenario, scenario_json: str, draws: int, seed: int, distribution: str,
+              ranges: Ranges | None) -> "RiskRun":
+        run = cls((scenario_json, draws, seed, distribution, ranges), risk_wait(scenario, draws))
+        if run.wait:
+            simulation_later(*run.args)
+        else:
+            claim(*run.args)
+        return run
+
+    def result(self) -> tuple[unc.Simulation, bool]:
+        """The simulation to show, and whether it is the first draws only (the full run pending)."""
+        full = simulation_later(*self.args, wait=self.wait) if self.wait else ready(*self.args)
+        if full is not None:
+            return full, False
+        scenario_json, draws, seed, distribution, ranges = self.args
+        first = simulation(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
+        simulation_later(*self.args)
+        return first, True
+
+
 def ready(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
           distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
           correlation: float | None = None) -> unc.Simulation | None:
