@@ -6,7 +6,8 @@ generated case is :func:`roi.synthetic.generate_scenario` (50 initiatives × 20
 segments × 5 years). Times are end to end from a validated scenario (evaluation, analyses —
 including the 100,000-draw Monte Carlo —, formulas, chart rendering and saving);
 medians of a few runs after a warm-up. *Cold* runs start with the risk analyses forgotten
-(:func:`roi.export.analyses.clear_risk_memo`), so they include the Monte Carlo; *warm* runs find
+(:func:`roi.export.analyses.clear_risk_memo`, and the drivers' remembered draws), so they include the
+whole Monte Carlo; *warm* runs find
 it remembered (:func:`roi.export.analyses.risk_analyses`), as the second export of the same
 scenario does. ``all`` is the workbook, the deck and the brief one after another (both downloads
 and the brief in the app), which share one Monte Carlo run.
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import roi  # noqa: E402
 from roi.export.analyses import clear_risk_memo  # noqa: E402
+from roi.uncertainty.montecarlo import clear_draw_cache  # noqa: E402
 from roi.export.brief import brief_bytes  # noqa: E402
 from roi.export.deck import deck_bytes  # noqa: E402
 from roi.export.xlsx import workbook_bytes  # noqa: E402
@@ -38,6 +40,7 @@ def timeit(fn, repeat: int = 3) -> tuple[float, float, int]:
     cold, warm = [], []
     for _ in range(repeat):
         clear_risk_memo()
+        clear_draw_cache()  # and the drivers' draws: a first export draws every one
         t0 = time.perf_counter()
         fn()
         cold.append(time.perf_counter() - t0)

@@ -212,6 +212,11 @@ DRAW_CACHE_BYTES = 64 * 2**20  # 80 drivers of 100,000 draws: the 50-initiative 
 _DRAWS = _DrawCache(DRAW_CACHE_BYTES)
 
 
+def clear_draw_cache() -> None:
+    """Forget every driver's remembered draws (benchmarks time a run that draws everything)."""
+    _DRAWS.clear()
+
+
 @dataclass(frozen=True)
 class Contribution:
     """How much of the NPV variance one driver explains."""
