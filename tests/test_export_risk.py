@@ -15,10 +15,12 @@ import io
 import json
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 import roi
 from roi import uncertainty as unc
@@ -278,3 +280,19 @@ def test_remembered_risk_analyses_are_read_only(scenario):
         assert not a.flags.writeable
     with pytest.raises(ValueError):
         r.delay.programme_npv[0] = 0.0
+
+
+def test_deck_histogram_bands_are_round_and_even(scenario):
+    """The Risk slide's histogram: bands of one round width (1, 2 or 5 × 10ᵏ, in millions) whose
+    midpoints label them evenly, zero never inside a band (red bars are losses only), at most 16
+    bands, and the shares of draws adding up to 1."""
+    prs = Presentation(io.BytesIO(deck_bytes(scenario)))
+    slide = next(s for s in prs.slides if s.name == "Risk")
+    chart = next(sh.chart for sh in slide.shapes if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED)
+    mids = [float(c.replace(",", "")) for c in chart.plots[0].categories]
+    steps = np.diff(mids)
+    assert 1 < len(mids) <= 16 and np.allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 5))
+    assert all(abs(m) >= steps[0] / 2 - 1e-12 for m in mids)  # zero is an edge, never a midpoint's band
+    assert sum(chart.plots[0].series[0].values) == pytest.approx(1.0)

@@ -392,13 +392,39 @@ def tornado(slide, rows, base_npv: float, currency: str, box: tuple[int, int, in
     return chart
 
 
+def nice_bands(values: np.ndarray, target: int = 16) -> tuple[np.ndarray, int]:
+    """Edges of bands of a round width — 1, 2 or 5 × 10ᵏ, the smallest giving at most ``target``
+    bands over the values' range — starting at a multiple of it, so zero is an edge (no band mixes
+    losses and gains) and the midpoints that label the bands are evenly spaced round numbers; and
+    the decimals those midpoints need.
+
+    >>> edges, digits = nice_bands(np.array([-1.37, 0.2, 4.9]))
+    >>> float(edges[1] - edges[0]), float(edges[0]), digits
+    (0.5, -1.5, 2)
+    """
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if not hi > lo:  # one value: one band of width 1 around it
+        lo, hi = lo - 0.5, lo + 0.5
+    raw = (hi - lo) / target
+    k = int(np.floor(np.log10(raw)))
+    step, m = next((f * 10.0**k, f) for f in (1, 2, 5, 10) if f * 10.0**k * target >= hi - lo)
+    if m == 10:
+        step, m, k = 10.0 ** (k + 1), 1, k + 1
+    start = np.floor(lo / step) * step
+    n = max(int(np.ceil((hi - start) / step - 1e-9)), 1)
+    # the midpoint of a band of width 1·10ᵏ or 5·10ᵏ has one more decimal than 10ᵏ; of 2·10ᵏ, none
+    digits = max(0, -k + (0 if m == 2 else 1))
+    return start + step * np.arange(n + 1), digits
+
+
 def histogram(slide, npv: np.ndarray, currency: str, box: tuple[int, int, int, int], bins: int = 16):
-    """Share of Monte Carlo draws by NPV band (millions; the band's midpoint labels it)."""
-    counts, edges = np.histogram(np.asarray(npv) / 1e6, bins=bins)
+    """Share of Monte Carlo draws by NPV band (millions; the band's midpoint labels it): at most
+    ``bins`` bands of a round width (:func:`nice_bands`)."""
+    millions = np.asarray(npv) / 1e6
+    edges, digits = nice_bands(millions, bins)
+    counts, _ = np.histogram(millions, bins=edges)
     mids = (edges[:-1] + edges[1:]) / 2
     data = CategoryChartData(number_format="0%")
-    step = edges[1] - edges[0]
-    digits = 0 if step >= 1 else (1 if step >= 0.1 else 2)
     data.categories = [f"{m:,.{digits}f}" for m in mids]
     data.add_series("Share of draws", [float(c) / max(counts.sum(), 1) for c in counts])
     gf = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, *map(Emu, box), data)
