@@ -180,7 +180,7 @@ class _Background:
         def still_wanted(_done: float) -> None:
             with self.lock:
                 if not self.wanted.get(key):
-                    raise Superseded(key[:1])
+                    raise Superseded()
 
         return _run(**kwargs, progress=still_wanted)
 
