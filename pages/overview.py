@@ -68,7 +68,7 @@ if risk is not None:
         "under them.",
     )
     if risk["draws"] < unc.DEFAULT_DRAWS:  # a large case: the rest of the draws now, then the page again
-        analyses.simulation_later(sj, ranges=analyses.ranges_key())
+        analyses.simulation_later(sj, ranges=analyses.ranges_key(), delay=analyses.START_DELAY)
 
         @st.fragment(run_every=1.0)
         def _wait_for_the_full_run() -> None:

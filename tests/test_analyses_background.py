@@ -154,3 +154,43 @@ def test_a_claim_stops_the_sessions_earlier_run_without_starting_the_new_one(chu
         old.result(timeout=30)
     assert (2,) not in bg.jobs and 2 not in chunked
     assert _ask(bg, 2, "alice").result(timeout=30) == 2
+
+
+def test_a_delayed_run_is_queued_later_and_answers_like_any_run(chunked):
+    import time
+
+    bg = analyses._Background()
+    job = bg.start((7,), "alice", delay=0.2, scenario_json="{}", draws=7, seed=1, distribution="pert",
+                   ranges=None, correlation=None)
+    assert 7 not in chunked and not job.done()  # nothing drawn yet
+    time.sleep(0.05)
+    assert 7 not in chunked
+    assert job.result(timeout=30) == 7 and chunked[7] == 200
+
+
+def test_a_delayed_run_superseded_before_its_start_never_starts(chunked):
+    """A burst of edits queues one run: the runs asked for and left within the delay draw nothing."""
+    import time
+
+    bg = analyses._Background()
+    first = bg.start((8,), "alice", delay=0.2, scenario_json="{}", draws=8, seed=1, distribution="pert",
+                     ranges=None, correlation=None)
+    last = bg.start((9,), "alice", delay=0.2, scenario_json="{}", draws=9, seed=1, distribution="pert",
+                    ranges=None, correlation=None)
+    with pytest.raises(analyses.Superseded):
+        first.result(timeout=30)
+    assert last.result(timeout=30) == 9
+    time.sleep(0.05)
+    assert 8 not in chunked  # never drawn
+
+
+def test_a_delayed_run_dropped_before_its_start_stays_cancelled(chunked):
+    import time
+
+    bg = analyses._Background()
+    job = bg.start((10,), "alice", delay=0.1, scenario_json="{}", draws=10, seed=1, distribution="pert",
+                   ranges=None, correlation=None)
+    with bg.lock:
+        bg._drop((10,)).cancel()
+    time.sleep(0.3)
+    assert job.cancelled() and 10 not in chunked

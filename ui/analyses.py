@@ -76,8 +76,9 @@ class RiskRun:
     starts it, the page's other analyses run meanwhile, and :meth:`result` waits for it. When it
     takes longer (large cases, many draws), :meth:`begin` only claims it (an earlier edit's run
     stops), :meth:`result` computes the first :data:`QUICK_DRAWS` draws of the same run — same seed
-    and streams: the same draws, fewer — and only then starts the full run (on two cores a run
-    started first would slow this answer down); the page refreshes itself when it is in.
+    and streams: the same draws, fewer — and only then asks for the full run, queued
+    :data:`START_DELAY` later (on two cores a run started earlier would slow this page down); the
+    page refreshes itself when it is in.
     """
 
     def __init__(self, args: tuple[Any, ...], wait: float) -> None:
@@ -100,7 +101,7 @@ class RiskRun:
             return full, False
         scenario_json, draws, seed, distribution, ranges = self.args
         first = simulation(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
-        simulation_later(*self.args)
+        simulation_later(*self.args, delay=START_DELAY)
         return first, True
 
 
@@ -148,18 +149,41 @@ class _Background:
         with self.lock:
             return self.jobs.get(key)
 
-    def start(self, key: tuple[Any, ...], session: str | None = None, **kwargs: Any) -> Future:
+    def start(self, key: tuple[Any, ...], session: str | None = None, *, delay: float = 0.0,
+              **kwargs: Any) -> Future:
         """The run of ``key`` (started if new, or again if it was superseded), asked for by
-        ``session`` (``None``: a caller outside a session, whose runs are never superseded)."""
+        ``session`` (``None``: a caller outside a session, whose runs are never superseded). With
+        ``delay`` (seconds) a new run is queued only that much later, and only if still wanted."""
         with self.lock:
             self._ask(key, session)
             job = self.jobs.get(key)
             if job is None or (job.done() and not job.cancelled() and isinstance(job.exception(), Superseded)):
-                job = self.jobs[key] = self.pool.submit(self._run, key, kwargs)
+                job = self.jobs[key] = self._later(key, kwargs, delay) if delay > 0 else \
+                    self.pool.submit(self._run, key, kwargs)
                 self._forget()
             else:
                 self.jobs.move_to_end(key)
             return job
+
+    def _later(self, key: tuple[Any, ...], kwargs: dict[str, Any], delay: float) -> Future:
+        """A future for a run queued ``delay`` seconds from now if it is still wanted then (else it
+        ends :class:`Superseded` without drawing anything)."""
+        job: Future = Future()
+
+        def launch() -> None:
+            with self.lock:
+                if self.jobs.get(key) is not job or job.done():  # dropped (and cancelled) meanwhile
+                    return
+                if not self.wanted.get(key):
+                    job.set_exception(Superseded())
+                    return
+                inner = self.pool.submit(self._run, key, kwargs)
+            inner.add_done_callback(lambda f: _settle(job, f))
+
+        timer = threading.Timer(delay, launch)
+        timer.daemon = True
+        timer.start()
+        return job
 
     def claim(self, key: tuple[Any, ...], session: str | None) -> None:
         """``session`` will want the run of ``key`` (not started here): the run it wanted before
@@ -204,6 +228,18 @@ class _Background:
         return self.jobs.pop(key)
 
 
+def _settle(outer: Future, inner: Future) -> None:
+    """Give ``outer`` the outcome of ``inner`` (unless ``outer`` was cancelled meanwhile)."""
+    if outer.done():
+        return
+    if inner.cancelled():
+        outer.cancel()
+    elif inner.exception() is not None:
+        outer.set_exception(inner.exception())
+    else:
+        outer.set_result(inner.result())
+
+
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
          correlation: float | None, progress: Any = None) -> unc.Simulation:
     return unc.simulate(state.parsed(scenario_json), draws=draws, seed=seed,
@@ -226,6 +262,10 @@ def _background() -> _Background:
 
 
 WAIT_SECONDS = 0.4  # how long a page waits for a full run before showing its first draws
+# A full run no page waits for (a large case, after its first draws) is queued this long after it
+# is asked for: the page finishes drawing on both cores first (measured: the 50-initiative Risk page
+# 450–575 → 390–440 ms a rerun), and a burst of edits queues one run, not one per edit.
+START_DELAY = 0.25
 
 
 def wait_seconds() -> float:
@@ -249,12 +289,14 @@ def risk_wait(scenario: roi.Scenario, draws: int) -> float:
 
 def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
                      distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
-                     correlation: float | None = None, *, wait: float = 0.0) -> unc.Simulation | None:
+                     correlation: float | None = None, *, wait: float = 0.0,
+                     delay: float = 0.0) -> unc.Simulation | None:
     """The run of :func:`simulation`, computed in a background thread (started once, whichever
     session asks first): the result if it finishes within ``wait`` seconds, else ``None`` — ask
-    again later. Errors of the run are raised."""
+    again later. ``delay``: queue a new run only after that many seconds, if still wanted then
+    (:data:`START_DELAY`). Errors of the run are raised."""
     key = (scenario_json, draws, seed, distribution, ranges, correlation)
-    job = _background().start(key, _session(), scenario_json=scenario_json, draws=draws, seed=seed,
+    job = _background().start(key, _session(), delay=delay, scenario_json=scenario_json, draws=draws, seed=seed,
                               distribution=distribution, ranges=ranges, correlation=correlation)
     try:
         return job.result(timeout=wait)
