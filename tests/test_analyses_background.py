@@ -84,7 +84,7 @@ def chunked(monkeypatch):
     def run(scenario_json, draws, seed, distribution, ranges, correlation, progress=None):
         done[draws] = 0
         for k in range(200):
-            time.sleep(0.005)
+            time.sleep(0.01)  # 2 s a run: long enough that a stalled test thread still sees it under way
             done[draws] = k + 1
             if progress is not None:
                 progress((k + 1) / 200)
@@ -160,7 +160,7 @@ def test_a_delayed_run_is_queued_later_and_answers_like_any_run(chunked):
     import time
 
     bg = analyses._Background()
-    job = bg.start((7,), "alice", delay=0.2, scenario_json="{}", draws=7, seed=1, distribution="pert",
+    job = bg.start((7,), "alice", delay=1.0, scenario_json="{}", draws=7, seed=1, distribution="pert",
                    ranges=None, correlation=None)
     assert 7 not in chunked and not job.done()  # nothing drawn yet
     time.sleep(0.05)
@@ -173,9 +173,9 @@ def test_a_delayed_run_superseded_before_its_start_never_starts(chunked):
     import time
 
     bg = analyses._Background()
-    first = bg.start((8,), "alice", delay=0.2, scenario_json="{}", draws=8, seed=1, distribution="pert",
+    first = bg.start((8,), "alice", delay=1.0, scenario_json="{}", draws=8, seed=1, distribution="pert",
                      ranges=None, correlation=None)
-    last = bg.start((9,), "alice", delay=0.2, scenario_json="{}", draws=9, seed=1, distribution="pert",
+    last = bg.start((9,), "alice", delay=1.0, scenario_json="{}", draws=9, seed=1, distribution="pert",
                     ranges=None, correlation=None)
     with pytest.raises(analyses.Superseded):
         first.result(timeout=30)
@@ -188,9 +188,9 @@ def test_a_delayed_run_dropped_before_its_start_stays_cancelled(chunked):
     import time
 
     bg = analyses._Background()
-    job = bg.start((10,), "alice", delay=0.1, scenario_json="{}", draws=10, seed=1, distribution="pert",
+    job = bg.start((10,), "alice", delay=1.0, scenario_json="{}", draws=10, seed=1, distribution="pert",
                    ranges=None, correlation=None)
     with bg.lock:
         bg._drop((10,)).cancel()
-    time.sleep(0.3)
+    time.sleep(1.3)
     assert job.cancelled() and 10 not in chunked
