@@ -17,11 +17,7 @@ case = state.get_case()
 cur = case.currency
 s = scenario.settings
 sj = scenario.model_dump_json()
-wait = analyses.risk_wait(scenario, unc.DEFAULT_DRAWS)  # 0 for a large case: its first draws, at once
-if wait:  # the Risk page's run, started now: the headline below waits for it
-    analyses.simulation_later(sj, ranges=analyses.ranges_key())
-else:  # started once the first draws are shown; an earlier edit's run stops now
-    analyses.claim(sj, ranges=analyses.ranges_key())
+run = analyses.RiskRun.begin(scenario, sj)  # the Risk page's default run: one verdict everywhere
 
 st.title("Is personalization worth it?")
 st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.pct(s.discount_rate, 0)} discount "
@@ -31,10 +27,10 @@ inputs.headline(case)
 
 best = max(case.initiatives, key=lambda i: i.npv)
 try:
-    quick = analyses.headline_range(sj, wait)
+    quick, refining = run.result()
     risk = {**quick.summary(), "prob_loss": quick.prob_npv_negative}
 except ValueError:  # a scenario the simulation cannot vary: the headline still stands
-    risk = None
+    risk, refining = None, False
 p_loss = risk["prob_loss"] if risk else None
 judged = verdict(case.npv, p_loss)
 pb = case.payback_months
@@ -67,8 +63,7 @@ if risk is not None:
         + " — on the model before risk adjustment: the ranges are the risk, so the TEI haircut is not stacked "
         "under them.",
     )
-    if risk["draws"] < unc.DEFAULT_DRAWS:  # a large case: the rest of the draws now, then the page again
-        analyses.simulation_later(sj, ranges=analyses.ranges_key(), delay=analyses.START_DELAY)
+    if refining:  # a large case: its first draws; the page again when the rest are in
 
         @st.fragment(run_every=1.0)
         def _wait_for_the_full_run() -> None:

@@ -184,7 +184,7 @@ def test_a_large_case_overview_shows_its_first_draws_then_the_full_run(monkeypat
     assert "the first 20,000 of the 100,000" in help_text
     sj = large.model_dump_json()
     deadline = time.monotonic() + 120
-    while analyses.ready(sj) is None:
+    while analyses.ready(sj, ranges=analyses.ranges_key()) is None:
         assert time.monotonic() < deadline, "the full run never arrived"
         time.sleep(0.2)
     at.run()

@@ -52,25 +52,10 @@ def simulation(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = u
     return _run(scenario_json, draws, seed, distribution, ranges, correlation)
 
 
-def quick_range(scenario_json: str) -> unc.Simulation:
-    """The Overview's range: the first :data:`~roi.uncertainty.defaults.QUICK_DRAWS` draws of the
-    Risk page's default run — the same seed, distribution and ranges, so each draw is the same
-    draw (equal to rounding; each driver has its own random stream), only fewer of them."""
-    return simulation(scenario_json, QUICK_DRAWS, ranges=ranges_key())
-
-
-def headline_range(scenario_json: str, wait: float) -> unc.Simulation:
-    """The Overview's range and its chance of losing money: the Risk page's default run when it is
-    ready within ``wait`` seconds (:func:`risk_wait`) — so the Overview, the Risk page and the
-    exports give one verdict from the same 100,000 draws — else its first :data:`QUICK_DRAWS`
-    draws. With ``wait`` 0 (a large case) the full run is not started here — on two cores it would
-    slow the quick one down — but used if it has finished (the Overview starts it once drawn)."""
-    full = simulation_later(scenario_json, ranges=ranges_key(), wait=wait) if wait else ready(scenario_json)
-    return full or quick_range(scenario_json)
-
-
 class RiskRun:
-    """The Risk page's Monte Carlo: its full run in the background, answered in one of two ways.
+    """The Risk page's Monte Carlo — and the Overview's range, the same run with the default ranges,
+    so the Overview, the Risk page and the exports give one verdict from the same draws: its full
+    run in the background, answered in one of two ways.
 
     When the run is forecast to take a moment (:func:`risk_wait`: the samples), :meth:`begin`
     starts it, the page's other analyses run meanwhile, and :meth:`result` waits for it. When it
@@ -85,8 +70,11 @@ class RiskRun:
         self.args, self.wait = args, wait
 
     @classmethod
-    def begin(cls, scenario: roi.Scenario, scenario_json: str, draws: int, seed: int, distribution: str,
-              ranges: Ranges | None) -> "RiskRun":
+    def begin(cls, scenario: roi.Scenario, scenario_json: str, draws: int = unc.DEFAULT_DRAWS,
+              seed: int = unc.DEFAULT_SEED, distribution: str = unc.DEFAULT_DISTRIBUTION,
+              ranges: Ranges | None = None) -> "RiskRun":
+        """Start (or claim) the run; ``ranges`` by name, the tool's defaults when ``None``."""
+        ranges = ranges_key() if ranges is None else ranges
         run = cls((scenario_json, draws, seed, distribution, ranges), risk_wait(scenario, draws))
         if run.wait:
             simulation_later(*run.args)
@@ -109,10 +97,8 @@ def ready(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DE
           distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None,
           correlation: float | None = None) -> unc.Simulation | None:
     """The background run of these inputs if it has finished without error, else ``None`` (never
-    waits, never starts it). Default ranges are given by name (:func:`ranges_key`), as the Risk page
-    gives them, so the Overview and the Risk page share one run."""
-    job = _background().get((scenario_json, draws, seed, distribution, ranges_key() if ranges is None else ranges,
-                             correlation))
+    waits, never starts it)."""
+    job = _background().get((scenario_json, draws, seed, distribution, ranges, correlation))
     if job is None or not job.done() or job.cancelled() or job.exception() is not None:
         return None
     return job.result()
