@@ -120,14 +120,16 @@ with c3:
                         "ICE = impact × confidence × ease (1–10 each). WSJF = cost of delay per month ÷ months to "
                         "launch.", format_func=lambda v: pr.METHOD_LABELS[pr.Method(v)])
 
-impact, resource, method = settings.impact, settings.cost_axis, settings.lens
+impact, method = settings.impact, settings.lens
+resource, resource_note = pr.resource_axis(case, settings.cost_axis)
+if resource_note:
+    st.info(resource_note)
 cod = _cost_of_delay(scenario.model_dump_json())
 scores = pr.score_table(case, cod, method=method, impact=impact, resource=resource)
 i_split, r_split = pr.splits(scores["impact"].to_numpy(float), scores["resource"].to_numpy(float))
-impact_label = {"npv": f"NPV ({cur} M)",
-                "profit": f"Incremental profit, before programme costs ({cur} M)"}[impact]
-money_resource = resource == "cost"
-resource_label = f"Total cost over the horizon ({cur} M)" if money_resource else "Effort (FTE-months)"
+impact_label = f"{pr.IMPACT_TITLES[pr.Impact(impact)]} ({cur} M)"
+money_resource = resource == pr.Resource.cost
+resource_label = f"{pr.RESOURCE_TITLES[resource]} ({cur} M)" if money_resource else pr.RESOURCE_TITLES[resource]
 markers = dict(zip(table["initiative"], table["#"]))
 
 left, right = st.columns([4, 3], gap="large")

@@ -120,6 +120,28 @@ def quadrant(impact: float, resource: float, impact_split: float, resource_split
     return Quadrant.fill_in if cheap else Quadrant.money_pit
 
 
+IMPACT_TITLES: dict[Impact, str] = {Impact.npv: "NPV", Impact.profit: "Incremental profit, before programme costs"}
+RESOURCE_TITLES: dict[Resource, str] = {Resource.effort: "Effort (FTE-months)",
+                                        Resource.cost: "Total cost over the horizon"}
+NO_EFFORT_NOTE = ("No initiative has an effort estimate (every effort is 0 FTE-months), so resource cost is each "
+                  "initiative's total cost over the horizon; enter effort on the Initiatives page to rank by effort.")
+
+
+def resource_axis(case: BusinessCase, chosen: Resource | str) -> tuple[Resource, str | None]:
+    """The resource cost the lenses use, and why it is not ``chosen`` (``None`` when it is).
+
+    ``chosen`` is used unless it is effort and no initiative has an effort estimate (every
+    ``effort_fte_months`` is 0): then every point would sit on the zero line and every
+    value-per-effort ratio would be undefined, which ranks nothing. Total cost is used instead, and
+    the note (:data:`NO_EFFORT_NOTE`) says so wherever the lens is shown (page, deck, workbook).
+    """
+    chosen = Resource(chosen)
+    if chosen == Resource.effort and case.initiatives and all(
+            ic.effort_fte_months == 0 for ic in case.initiatives):
+        return Resource.cost, NO_EFFORT_NOTE
+    return chosen, None
+
+
 def splits(impacts: np.ndarray, resources: np.ndarray) -> tuple[float, float]:
     """Quadrant lines: median impact (but never below 0 — a loss is never high impact) and
     median resource cost of the portfolio."""

@@ -221,6 +221,24 @@ def test_prioritization_leads_with_the_plan_and_keeps_the_lenses():
     assert any("with 2 FTEs per quarter" in m.value for m in at.markdown)
 
 
+def test_prioritization_ranks_by_cost_when_no_effort_is_estimated():
+    """Every effort 0 (as in a generated case): the page says so and the lens uses total cost,
+    so the scores are defined (roi.prioritization.resource_axis); one effort entered → effort again."""
+    sc = roi.load_sample("european_retailer")
+    sc = sc.model_copy(update={"initiatives": [i.model_copy(update={"effort_fte_months": 0.0})
+                                               for i in sc.initiatives]})
+    at = open_app("pages/prioritization.py", sc)
+    from roi.prioritization import NO_EFFORT_NOTE
+
+    assert [i.value for i in at.info if i.value == NO_EFFORT_NOTE]
+    cells = [str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col]]
+    assert len(cells) > 30 and not [c for c in cells if c.startswith("undefined")]
+    sc2 = sc.model_copy(update={"initiatives": [sc.initiatives[0].model_copy(update={"effort_fte_months": 2.0})]
+                                + sc.initiatives[1:]})
+    at = open_app("pages/prioritization.py", sc2)
+    assert not [i for i in at.info if i.value == NO_EFFORT_NOTE]
+
+
 def test_applying_the_plan_timing_moves_launch_months():
     at = open_app("pages/prioritization.py", "european_retailer")
     plan = recommend(at.session_state["scenario"])

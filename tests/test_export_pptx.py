@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import re
 from pathlib import Path
 
 import pytest
@@ -160,9 +161,58 @@ def test_rendered_words_stay_on_the_slide(decks, name):
 def test_deck_of_the_50_initiative_case_builds():
     from roi.synthetic import generate_scenario
 
-    prs = Presentation(io.BytesIO(deck_bytes(generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0))))
+    scenario = generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0)
+    prs = Presentation(io.BytesIO(deck_bytes(scenario)))
     names = [s.name for s in prs.slides]
-    assert names[0] == "Title" and "Assumptions 2" in names and "Appendix 2" in names  # tables continue
+    assert names[0] == "Title" and "Appendix 2" in names  # tables continue
+    # the body states what the case rests on in one slide; every initiative's and segment's assumptions
+    # continue in the appendix, each exactly once
+    assert [n for n in names if n.startswith("Assumptions")] == ["Assumptions 1"]
+    assert "Appendix assumptions 2" in names and "Appendix audience 2" in names
+
+    def first_column(prefix):
+        return [sh.table.cell(r, 0).text for s in prs.slides if s.name.startswith(prefix) for sh in s.shapes
+                if sh.has_table for r in range(1, len(sh.table.rows))]
+
+    assert first_column("Appendix assumptions") == [i.name for i in scenario.initiatives]
+    assert first_column("Appendix audience") == [g.name for g in scenario.segments]
+
+
+def _scatter(prs):
+    (slide,) = [s for s in prs.slides if s.name == "Impact vs resource cost"]
+    (chart,) = [sh.chart for sh in slide.shapes if sh.has_chart]
+    return slide, chart
+
+
+def test_scatter_plots_the_axes_the_quadrants_were_drawn_on():
+    """The deck's scatter uses the lens's impact and resource cost: total cost (in millions, money
+    axis titled so) when the scenario asks for it, or when no initiative has an effort estimate (the
+    generated case) — then the notes say why; effort in FTE-months otherwise. Negative tick labels
+    use a true minus sign."""
+    from roi.export.analyses import run_analyses
+    from roi.synthetic import generate_scenario
+
+    generated = generate_scenario(initiatives=8, segments=3, horizon_years=3, seed=2)
+    assert all(i.effort_fte_months == 0 for i in generated.initiatives)
+    sample = roi.load_sample(SAMPLES[0])
+    by_cost = sample.model_copy(update={"plan": sample.plan.model_copy(update={"cost_axis": "cost"})})
+    for scenario, resource, fallback in ((generated, "cost", True), (sample, "effort", False),
+                                         (by_cost, "cost", False)):
+        prs = Presentation(io.BytesIO(deck_bytes(scenario)))
+        slide, chart = _scatter(prs)
+        x_title = chart.category_axis.axis_title.text_frame.text
+        assert x_title.startswith("Total cost over the horizon" if resource == "cost" else "Effort (FTE-months)")
+        assert chart.value_axis.axis_title.text_frame.text.startswith("NPV")
+        assert ("no initiative has an effort estimate" in slide.notes_slide.notes_text_frame.text.lower()) == fallback
+        assert "\u2212" in chart.value_axis.tick_labels.number_format
+        a = run_analyses(scenario, roi.evaluate(scenario), risk=False)
+        assert a.resource == resource
+        # the plotted x values are the scores' resource (millions for money), point for point
+        want = sorted(a.scores["resource"] / (1e6 if resource == "cost" else 1.0))
+        xml = chart._chartSpace.xml
+        got = sorted(float(v) for ser in re.findall(r"<c:xVal>(.*?)</c:xVal>", xml, re.S)
+                     for v in re.findall(r"<c:v>([^<]*)</c:v>", ser))
+        assert got == pytest.approx(want)
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -289,7 +289,9 @@ def test_deck_histogram_bands_are_round_and_even(scenario):
     prs = Presentation(io.BytesIO(deck_bytes(scenario)))
     slide = next(s for s in prs.slides if s.name == "Risk")
     chart = next(sh.chart for sh in slide.shapes if sh.has_chart and sh.chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED)
-    mids = [float(c.replace(",", "")) for c in chart.plots[0].categories]
+    labels = [str(c) for c in chart.plots[0].categories]
+    assert not any("-" in c for c in labels)  # a negative midpoint has a true minus sign (U+2212)
+    mids = [float(c.replace(",", "").replace("\u2212", "-")) for c in labels]
     steps = np.diff(mids)
     assert 1 < len(mids) <= 16 and np.allclose(steps, steps[0])
     mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))

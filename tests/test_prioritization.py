@@ -82,6 +82,26 @@ def test_zero_effort_ranks_first_when_positive():
     assert first.initiative == s.initiatives[5].name and np.isnan(first.score)  # undefined
 
 
+def _with_efforts(efforts):
+    s = CASE.scenario
+    inis = [i.model_copy(update={"effort_fte_months": e}) for i, e in zip(s.initiatives, efforts)]
+    return roi.evaluate(s.model_copy(update={"initiatives": inis}))
+
+
+def test_resource_axis_falls_back_to_cost_only_when_no_effort_is_estimated():
+    """Every effort 0 → total cost, with the note; one effort given → effort; cost chosen → cost."""
+    n = len(CASE.scenario.initiatives)
+    none = _with_efforts([0.0] * n)
+    assert pr.resource_axis(none, "effort") == (pr.Resource.cost, pr.NO_EFFORT_NOTE)
+    assert pr.resource_axis(none, "cost") == (pr.Resource.cost, None)
+    one = _with_efforts([0.0] * (n - 1) + [3.0])
+    assert pr.resource_axis(one, pr.Resource.effort) == (pr.Resource.effort, None)
+    assert pr.resource_axis(CASE, "effort") == (pr.Resource.effort, None)
+    # with the fallback the lens ranks: value ÷ cost is defined for every initiative (each costs something)
+    t = pr.score_table(none, COD, resource=pr.resource_axis(none, "effort")[0])
+    assert t["score"].notna().all() and (t["resource"] == t["total_cost"]).all()
+
+
 def test_schedule_hand_example():
     # The team (4 FTEs) works through the queue in order at full capacity.
     # A: 12 FTE-months → built in 3 months; own lead time 3 → launches month 3.

@@ -140,6 +140,8 @@ class Analyses:
     plan: Any = None  # roi.plan.Plan: the recommended plan
     test_plan: Any = None  # roi.experiments.TestPlan
     risk: Risk | None = None  # roi.uncertainty at the Risk page's defaults
+    resource: str = "effort"  # the scores' resource cost (roi.prioritization.resource_axis)
+    resource_note: str | None = None  # why it is not the scenario's cost axis
 
 
 def run_analyses(scenario: Scenario, case: BusinessCase, *, risk: bool = True) -> Analyses:
@@ -152,12 +154,13 @@ def run_analyses(scenario: Scenario, case: BusinessCase, *, risk: bool = True) -
     with ThreadPoolExecutor(max_workers=1) as pool:  # numpy (risk) alongside pure Python (the rest)
         pending = pool.submit(risk_analyses, scenario) if risk else None
         p = scenario.plan
+        resource, note = pr.resource_axis(case, p.cost_axis)
         scores = pr.score_table(case, cost_of_delay_per_month(scenario), method=p.lens, impact=p.impact,
-                                resource=p.cost_axis)
+                                resource=resource)
         plan = recommend(scenario, case=case)
         tests = plan_tests(scenario)
         r = pending.result() if pending is not None else None
-    return Analyses(scores, plan, tests, r)
+    return Analyses(scores, plan, tests, r, resource.value, note)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def analysis_sheets(scenario: Scenario, case: BusinessCase, analyses: Analyses |
         cols = [c for c in PRIORITY_COLUMNS if c in a.scores.columns]
         out.append(Sheet("Prioritization", f"{VALUES_NOTE} A lens that explains the plan: ranked by "
                          f"{scenario.plan.lens.replace('_', ' ')}; quadrant from the portfolio medians (on a line "
-                         "counts as high impact / low cost).",
+                         "counts as high impact / low cost)." + (f" {a.resource_note}" if a.resource_note else ""),
                          [Table("prioritization", a.scores[cols])]))
     if a.test_plan is not None:
         df = a.test_plan.to_frame()

@@ -178,7 +178,8 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
         story.append(P(RISK_NOTE, small))
     story.append(PageBreak())
     story.append(P("Assumptions and sources", h2))
-    rows = [list(r) for r in c.assumptions()]
+    # what the case rests on first (as on the deck's slide), then each initiative and segment while the page has room
+    rows = [list(r) for r in c.key_assumptions() + c.detail_assumptions()]
     room = height - margin - 18 * mm - 60  # the page under its heading, with a line for the note
     n = len(rows)
     while n > 1 and table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]).wrap(

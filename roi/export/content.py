@@ -106,11 +106,9 @@ class Content:
         return (f"Source: roi {__version__} model of “{s.name}”, {s.horizon_years}-year horizon, "
                 f"{fmt.pct(s.discount_rate, 0)} discount rate, {s.currency}; {self.made_on.isoformat()}")
 
-    def assumptions(self) -> list[tuple[str, str, str]]:
-        """(assumption, value, source or evidence) rows: finance settings, costs, uplifts, audience."""
-        sc, s, p = self.scenario, self.scenario.settings, self.scenario.process
-        m = self.money
-        rows = [
+    def _case_wide(self) -> list[tuple[str, str, str]]:
+        s, p, m = self.scenario.settings, self.scenario.process, self.money
+        return [
             ("Discount rate", fmt.pct(s.discount_rate, 0), s.source_of("discount_rate")),
             ("Benefit risk (assumed / benchmark / measured uplifts)",
              f"−{fmt.pct(s.benefit_risk_assumed, 0)} / −{fmt.pct(s.benefit_risk_benchmark, 0)} / "
@@ -120,6 +118,63 @@ class Content:
             ("Platform per year / implementation", f"{m(p.platform_annual_cost)} / {m(p.platform_one_time_cost)}",
              p.source_of("platform_annual_cost")),
         ]
+
+    def key_assumptions(self, first: int = 3) -> list[tuple[str, str, str]]:
+        """(assumption, value, source or evidence) rows the case rests on, short enough for one slide:
+        the finance settings and shared costs; the uplifts of the plan's ``first`` moves; every
+        initiative's uplifts and costs and the audience as totals, with how many are sourced (each
+        one by one in :meth:`initiative_assumptions` and :meth:`segment_assumptions`)."""
+        sc, m = self.scenario, self.money
+        inis, segs = sc.initiatives, sc.segments
+        rows = self._case_wide()
+        by_name = {i.name: i for i in inis}
+        for name in self.first_moves(first):
+            ini = by_name[name]
+            rows.append((f"Do first — {ini.name}: uplift ({fmt.label(ini.lever)})",
+                         f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
+                         evidence_text(ini.evidence)))
+        if inis:
+            kinds = [i.evidence.kind.value for i in inis]
+            mix = ", ".join(f"{kinds.count(k)} {k}" for k in ("measured", "benchmark", "assumed") if kinds.count(k))
+            base = [i.uplift.base for i in inis]
+            rows.append((f"Uplifts of all {len(inis)} initiatives", f"{fmt.pct(min(base))} … {fmt.pct(max(base))} "
+                         "(base)", mix))
+            sourced = sum(1 for i in inis if i.source_of("one_time_cost") != "assumption")
+            rows.append((f"Costs of all {len(inis)} initiatives",
+                         f"{m(sum(i.one_time_cost for i in inis))} one-time; "
+                         f"{m(sum(i.annual_running_cost for i in inis))} running and "
+                         f"{m(sum(i.variable_campaign_cost for i in inis))} campaign per year",
+                         _sourced(sourced, len(inis))))
+        if segs:
+            reach = sum(seg.customers * seg.personalizable_share for seg in segs)
+            sourced = sum(1 for seg in segs if self._segment_source(seg) != "assumption")
+            rows.append((f"Audience: {len(segs)} segment{'s' if len(segs) != 1 else ''}",
+                         f"{fmt.number(reach)} personalizable of {fmt.number(sum(seg.customers for seg in segs))} "
+                         "customers", _sourced(sourced, len(segs))))
+        return rows
+
+    def initiative_assumptions(self) -> list[list[str]]:
+        """One row per initiative: name, lever, base uplift, low … high, one-time cost, running and
+        campaign cost per year, evidence (kind, source, note) — the appendix's table."""
+        m = self.money
+        return [[ini.name, fmt.label(ini.lever), fmt.pct(ini.uplift.base),
+                 f"{fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)}", m(ini.one_time_cost),
+                 m(ini.annual_running_cost), m(ini.variable_campaign_cost), evidence_text(ini.evidence)]
+                for ini in self.scenario.initiatives]
+
+    @staticmethod
+    def _segment_source(seg) -> str:  # noqa: ANN001 - a roi.schema.Segment
+        return seg.sources.get("identifiable_share") or seg.sources.get("customers") or seg.source_of("customers")
+
+    def segment_assumptions(self) -> list[list[str]]:
+        """One row per segment: name, customers, personalizable share, source — the appendix's table."""
+        return [[seg.name, fmt.number(seg.customers), fmt.pct(seg.personalizable_share, 0), self._segment_source(seg)]
+                for seg in self.scenario.segments]
+
+    def detail_assumptions(self) -> list[tuple[str, str, str]]:
+        """(assumption, value, source or evidence) rows of each initiative (uplift, costs) and segment."""
+        sc, m = self.scenario, self.money
+        rows: list[tuple[str, str, str]] = []
         for ini in sc.initiatives:
             rows.append((f"{ini.name}: uplift ({fmt.label(ini.lever)})",
                          f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
@@ -127,10 +182,17 @@ class Content:
             rows.append((f"{ini.name}: costs", f"{m(ini.one_time_cost)} one-time; {m(ini.annual_running_cost)} running "
                          f"and {m(ini.variable_campaign_cost)} campaign per year", ini.source_of("one_time_cost")))
         for seg in sc.segments:
-            src = seg.sources.get("identifiable_share") or seg.sources.get("customers") or seg.source_of("customers")
             rows.append((f"{seg.name}: personalizable customers",
-                         f"{fmt.pct(seg.personalizable_share, 0)} of {fmt.number(seg.customers)}", src))
+                         f"{fmt.pct(seg.personalizable_share, 0)} of {fmt.number(seg.customers)}",
+                         self._segment_source(seg)))
         return rows
+
+
+def _sourced(k: int, n: int) -> str:
+    """How many of ``n`` values name a source: "assumption" when none does."""
+    if k == 0:
+        return "assumption"
+    return "every one sourced" if k == n else f"{k} of {n} sourced; the rest assumption"
 
 
 def gather(scenario: Scenario, case: BusinessCase | None = None, analyses: Analyses | None = None) -> Content:

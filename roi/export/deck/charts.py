@@ -23,6 +23,7 @@ from ...charts.case import collapse_steps, waterfall_frame
 from ...palette import OKABE_ITO, QUADRANT_COLOURS, TOTAL
 from ...format import currency_symbol
 from ...model import BusinessCase
+from ...prioritization import IMPACT_TITLES, RESOURCE_TITLES, Impact, Resource
 from .template import FONT, nobreak, pt
 
 TEXT_PT = 12  # axis labels, legends, data labels
@@ -101,7 +102,8 @@ def _axis_title(axis, text: str) -> None:
 
 
 def _money_axis(axis, currency: str, title: str) -> None:
-    axis.tick_labels.number_format = '#,##0.0;-#,##0.0;0'
+    # a true minus sign (U+2212), as in every figure the deck prints, not the hyphen Excel's "-" gives
+    axis.tick_labels.number_format = '#,##0.0;"\u2212"#,##0.0;0'
     axis.tick_labels.number_format_is_linked = False
     axis.tick_labels.font.size = Pt(TEXT_PT)
     axis.has_major_gridlines = True
@@ -253,13 +255,17 @@ def place_point_labels(x_pt: Sequence[float], y_pt: Sequence[float], texts: Sequ
     return out
 
 
-def impact_effort(slide, scores, numbers: dict[str, int], currency: str, box: tuple[int, int, int, int]) -> list[str]:
-    """NPV against effort: a series per quadrant (its colour; LibreOffice ignores per-point marker
-    colours), each point labelled with its plan row number where the label has room (see
-    :func:`place_point_labels`). Axes have fixed, round limits, so LibreOffice cannot mis-scale them
-    and label positions can be computed. Returns the initiatives whose number was left off."""
-    x = scores["effort_fte_months"].astype(float).to_numpy()
-    y = scores["npv"].astype(float).to_numpy() / 1e6
+def impact_effort(slide, scores, numbers: dict[str, int], currency: str, box: tuple[int, int, int, int],
+                  impact: str = "npv", resource: str = "effort") -> list[str]:
+    """Impact (``scores.impact``, millions) against resource cost (``scores.resource``: FTE-months, or
+    millions for ``resource="cost"``) — the axes the quadrants were drawn on: a series per quadrant
+    (its colour; LibreOffice ignores per-point marker colours), each point labelled with its plan
+    row number where the label has room (see :func:`place_point_labels`). Axes have fixed, round
+    limits, so LibreOffice cannot mis-scale them and label positions can be computed. Returns the
+    initiatives whose number was left off."""
+    money_x = resource == "cost"
+    x = scores["resource"].astype(float).to_numpy() / (1e6 if money_x else 1.0)
+    y = scores["impact"].astype(float).to_numpy() / 1e6
     x_lo, x_hi, x_unit = nice_range(min(x.min(), 0.0), x.max())
     y_lo, y_hi, y_unit = nice_range(min(y.min(), 0.0), max(y.max(), 0.0))
     left, top, width, height = box
@@ -299,14 +305,17 @@ def impact_effort(slide, scores, numbers: dict[str, int], currency: str, box: tu
             dl.text_frame.text = texts[k]
             dl.position = XL_LABEL_POSITION.RIGHT
             dl.font.size, dl.font.bold = Pt(TEXT_PT), True
-    _money_axis(chart.value_axis, currency, "NPV")
+    _money_axis(chart.value_axis, currency, IMPACT_TITLES[Impact(impact)])
     for axis, (lo, hi, unit) in ((chart.value_axis, (y_lo, y_hi, y_unit)), (chart.category_axis, (x_lo, x_hi, x_unit))):
         axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, unit
     xa = chart.category_axis
-    xa.tick_labels.font.size = Pt(TEXT_PT)
+    if money_x:
+        _money_axis(xa, currency, RESOURCE_TITLES[Resource.cost])
+    else:
+        xa.tick_labels.font.size = Pt(TEXT_PT)
+        _axis_title(xa, RESOURCE_TITLES[Resource.effort])
     xa.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     xa.has_major_gridlines = False
-    _axis_title(xa, "Effort (FTE-months)")
     return [names[k] for k in order if not shown[k] and texts[k]]
 
 
@@ -425,7 +434,7 @@ def histogram(slide, npv: np.ndarray, currency: str, box: tuple[int, int, int, i
     counts, _ = np.histogram(millions, bins=edges)
     mids = (edges[:-1] + edges[1:]) / 2
     data = CategoryChartData(number_format="0%")
-    data.categories = [f"{m:,.{digits}f}" for m in mids]
+    data.categories = [f"{m:,.{digits}f}".replace("-", "\u2212") for m in mids]  # a true minus sign
     data.add_series("Share of draws", [float(c) / max(counts.sum(), 1) for c in counts])
     gf = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, *map(Emu, box), data)
     chart = gf.chart

@@ -2,11 +2,14 @@
 
 Title (with the verdict); executive summary (verdict, NPV with its range, the plan's first moves,
 what would change our mind); business case by component; impact vs resource cost; roadmap; risk;
-test plan; assumptions with sources (costs too); appendix (per-initiative figures, cash flow by
-year). Every figure slide has a source footer and speaker notes that state the assumptions behind it.
+test plan; the assumptions the case rests on, with sources (costs too); appendix (per-initiative
+figures, cash flow by year, every initiative's and segment's assumptions). Every figure slide has
+a source footer and speaker notes that state the assumptions behind it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
@@ -116,14 +119,21 @@ def impact(d: Deck, c: Content) -> None:
         return
     table = a.plan.table()
     numbers = dict(zip(table["initiative"], table["#"]))
+    effort = a.resource == "effort"
+    impact_text = {"npv": "risk-adjusted NPV of the initiative on its own",
+                   "profit": "incremental profit over the horizon, before the shared programme costs"}
     s = _figure(d, c, "Impact vs resource cost", "Impact vs resource cost",
-                "Which initiatives bring the most value for the least effort; numbers are the plan's rows",
-                "Impact = risk-adjusted NPV of the initiative on its own; resource cost = effort in FTE-months. "
-                "Quadrants split at the portfolio medians: quick wins, big bets, fill-ins, money pits. An initiative "
+                f"Which initiatives bring the most value for the least {'effort' if effort else 'cost'}; "
+                "numbers are the plan's rows",
+                f"Impact = {impact_text[c.scenario.plan.impact]}; resource cost = "
+                f"{'effort in FTE-months' if effort else 'total cost over the horizon'}. "
+                + (f"{a.resource_note} " if a.resource_note else "")
+                + "Quadrants split at the portfolio medians: quick wins, big bets, fill-ins, money pits. An initiative "
                 "that loses money is always a money pit.")
     chart_w = int(FULL_W * 0.58)
     unlabelled = charts.impact_effort(s, a.scores, numbers, c.currency,
-                                      (MARGIN, BODY_TOP, chart_w, BODY_H - Inches(0.45)))
+                                      (MARGIN, BODY_TOP, chart_w, BODY_H - Inches(0.45)),
+                                      impact=c.scenario.plan.impact, resource=a.resource)
     if unlabelled:
         d.notes(s, f"Points too crowded to number on the chart ({len(unlabelled)}): " + "; ".join(
             f"{numbers.get(n, '')}. {n}" for n in unlabelled))
@@ -230,18 +240,43 @@ def test_plan(d: Deck, c: Content) -> None:
                      label_width_pt=label_w)
 
 
-def assumptions(d: Deck, c: Content) -> None:
-    rows = [list(r) for r in c.assumptions()]
+def _continued(d: Deck, c: Content, name: str, title: str, lead: str, notes: str, header: Sequence[str],
+               rows: list[list[str]], widths: Sequence[float], money_cols: Sequence[int] = ()) -> None:
+    """A table over as many slides as it needs: "title", then "title (2)", "title (3)" …"""
     k = 1
     while rows:
-        title = "Assumptions and sources" + (f" ({k})" if k > 1 or len(rows) > 12 else "")
-        s = _figure(d, c, f"Assumptions {k}", title, "Every uplift is a hypothesis until a test measures it; "
-                    "costs are planned amounts before the cost risk",
-                    "Values as in the scenario (the workbook's Assumptions sheet holds every input with its unit and "
-                    "source). A source 'assumption' means nobody said where the value came from.")
-        rows = d.table(s, ["Assumption", "Value", "Source / evidence"], rows, MARGIN, BODY_TOP, FULL_W, BODY_H,
-                       [3.6, 3.0, 5.6], size=12, min_size=10)
+        s = _figure(d, c, f"{name} {k}", title + (f" ({k})" if k > 1 else ""), lead, notes)
+        rows = d.table(s, header, rows, MARGIN, BODY_TOP, FULL_W, BODY_H, widths, size=12, min_size=10,
+                       money_cols=money_cols)
         k += 1
+
+
+def assumptions(d: Deck, c: Content) -> None:
+    """The assumptions the case rests on, on one slide (:meth:`Content.key_assumptions`); each
+    initiative's and segment's are in the appendix (:func:`appendix_assumptions`)."""
+    _continued(d, c, "Assumptions", "Assumptions and sources",
+               "Every uplift is a hypothesis until a test measures it; costs are planned amounts before the cost risk",
+               "Values as in the scenario. Every initiative's uplift, range, costs and evidence, and every segment's "
+               "audience, are in the appendix; the workbook's Assumptions sheet holds every input with its unit and "
+               "source. A source 'assumption' means nobody said where the value came from.",
+               ["Assumption", "Value", "Source / evidence"], [list(r) for r in c.key_assumptions()], [3.6, 3.0, 5.6])
+
+
+def appendix_assumptions(d: Deck, c: Content) -> None:
+    """Every initiative's uplift, range, costs and evidence; every segment's audience and source."""
+    per_year = f"{fmt.currency_symbol(c.currency)} per year"
+    _continued(d, c, "Appendix assumptions", "Appendix: assumptions by initiative",
+               f"Uplift base and low … high; costs before the cost risk ({c.currency})",
+               "The low … high range is what the Risk page and the Monte Carlo draw from; the evidence kind sets the "
+               "benefit's risk adjustment (assumed, benchmark, measured).",
+               ["Initiative", "Lever", "Uplift", "Low … high", "One-time", f"Running ({per_year})",
+                f"Campaign ({per_year})", "Evidence"],
+               c.initiative_assumptions(), [2.6, 1.6, 0.9, 1.5, 1.0, 1.2, 1.2, 3.2], money_cols=(2, 4, 5, 6))
+    _continued(d, c, "Appendix audience", "Appendix: audience by segment",
+               "Customers per year and the share that can be personalized (identifiable and consented)",
+               "Personalizable customers = customers × personalizable share; only they receive the initiatives.",
+               ["Segment", "Customers", "Personalizable", "Source"], c.segment_assumptions(), [3.6, 1.6, 1.6, 5.4],
+               money_cols=(1, 2))
 
 
 def appendix(d: Deck, c: Content) -> None:
@@ -270,6 +305,7 @@ def appendix(d: Deck, c: Content) -> None:
             [3.2] + [1.2] * len(years), size=12, min_size=10, money_cols=tuple(range(1, len(years) + 1)))
 
 
-SLIDES = (title_slide, executive_summary, business_case, impact, roadmap, risk, test_plan, assumptions, appendix)
+SLIDES = (title_slide, executive_summary, business_case, impact, roadmap, risk, test_plan, assumptions, appendix,
+          appendix_assumptions)
 
 __all__ = ["SLIDES", "HEIGHT", "PP_ALIGN"]
