@@ -165,6 +165,8 @@ def test_deck_of_the_50_initiative_case_builds():
     prs = Presentation(io.BytesIO(deck_bytes(scenario)))
     names = [s.name for s in prs.slides]
     assert names[0] == "Title" and "Appendix 2" in names  # tables continue
+    samples = [s.name for s in Presentation(io.BytesIO(deck_bytes(roi.load_sample(SAMPLES[0])))).slides]
+    assert not [n for n in samples if n.startswith("Appendix tests")]  # every test fits the slide: no repeat
     # the body states what the case rests on in one slide; every initiative's and segment's assumptions
     # continue in the appendix, each exactly once
     assert [n for n in names if n.startswith("Assumptions")] == ["Assumptions 1"]
@@ -176,6 +178,15 @@ def test_deck_of_the_50_initiative_case_builds():
 
     assert first_column("Appendix assumptions") == [i.name for i in scenario.initiatives]
     assert first_column("Appendix audience") == [g.name for g in scenario.segments]
+    # the Test plan slide has room for the first tests only: every test is in the appendix, once, in the
+    # plan's order, and the slide's table and chart show the first of them in that order
+    plan_order = list(recommend(scenario).table()["initiative"])
+    assert first_column("Appendix tests") == plan_order  # every generated initiative has a test row
+    body = first_column("Test plan")
+    assert 3 <= len(body) < len(plan_order) and body == plan_order[:len(body)]
+    (chart,) = [sh.chart for s in prs.slides if s.name == "Test plan" for sh in s.shapes if sh.has_chart]
+    bars = [str(c) for c in chart.plots[0].categories]
+    assert bars == [n for n in body if n in bars]
 
 
 def _scatter(prs):

@@ -3,7 +3,8 @@
 Title (with the verdict); executive summary (verdict, NPV with its range, the plan's first moves,
 what would change our mind); business case by component; impact vs resource cost; roadmap; risk;
 test plan; the assumptions the case rests on, with sources (costs too); appendix (per-initiative
-figures, cash flow by year, every initiative's and segment's assumptions). Every figure slide has
+figures, cash flow by year, every initiative's and segment's assumptions, every test when the
+Test plan slide shows only the first). Every figure slide has
 a source footer and speaker notes that state the assumptions behind it.
 """
 
@@ -212,24 +213,25 @@ def test_plan(d: Deck, c: Content) -> None:
         return
     s = _figure(d, c, "Test plan", "Test plan: prove each uplift before it counts",
                 f"An A/B test per initiative (generic vs personalized), α = {tp.alpha:g}, power {tp.power:g}; "
-                f"longest acceptable test {tp.horizon_days:g} days",
+                f"longest acceptable test {tp.horizon_days:g} days; in the plan's order",
                 "Every claimed uplift is a hypothesis until a test measures it. Sample size from the baseline, the "
                 "expected uplift as the minimum detectable effect, α and power (roi.experiments.plan_tests); the "
-                "schedule respects the team's tests per month.")
+                "schedule respects the team's tests per month. Tests are listed in the plan's order, so the first "
+                "moves' tests come first.")
     frame = tp.to_frame()
-    rows = []
-    for t in tp.tests:
-        rows.append([t.initiative, t.metric, fmt.pct(t.expected_uplift), "—" if t.n_per_variant is None
-                     else fmt.number(t.n_per_variant), "—" if t.weeks is None else f"{t.weeks:.1f}",
-                     "yes" if t.within_horizon else "no"])
+    rows = _test_rows(c)
     table_w = int(FULL_W * 0.56)
-    rest = d.table(s, ["Initiative", "Metric", "Uplift", "n per variant", "Weeks", "In time"], rows, MARGIN, BODY_TOP,
-                   table_w, BODY_H, [3.2, 2.0, 1.0, 1.4, 0.9, 0.9], size=12, min_size=10)
+    rest = d.table(s, TEST_HEADER, rows, MARGIN, BODY_TOP, table_w, BODY_H, [3.2, 2.0, 1.0, 1.4, 0.9, 0.9],
+                   size=12, min_size=10)
     if rest:
-        d.notes(s, "Tests not shown: " + "; ".join(r[0] for r in rest))
+        d.carried["tests"] = rows
+        d.notes(s, f"The first {len(rows) - len(rest)} of {len(rows)} tests; every test is in the appendix "
+                   "(Appendix: test plan). Not on this slide: " + "; ".join(r[0] for r in rest))
     sched = frame[frame["start_day"].notna() & frame["readout_day"].notna()] if "start_day" in frame else frame[:0]
-    shown_tests = {r[0] for r in rows[: len(rows) - len(rest)]}
-    sched = sched[sched["initiative"].isin(shown_tests)]  # the chart's rows are the table's
+    shown_tests = [r[0] for r in rows[: len(rows) - len(rest)]]
+    rank = {name: k for k, name in enumerate(shown_tests)}
+    sched = sched[sched["initiative"].isin(rank)]  # the chart's rows are the table's, in its order
+    sched = sched.iloc[sorted(range(len(sched)), key=lambda k: rank[sched["initiative"].iloc[k]])]
     label_w = pt(FULL_W - table_w) * 0.35
     sched = sched[: _rows_that_fit(list(sched["initiative"]), BODY_H, label_w)]
     if len(sched):
@@ -238,6 +240,18 @@ def test_plan(d: Deck, c: Content) -> None:
                      [list(sched["readout_day"] - sched["start_day"])], ["Test running"], [charts.OKABE_ITO["green"]],
                      "Days from the start", (left, BODY_TOP, FULL_W - table_w - Inches(0.25), BODY_H),
                      label_width_pt=label_w)
+
+
+TEST_HEADER = ["Initiative", "Metric", "Uplift", "n per variant", "Weeks", "In time"]
+
+
+def _test_rows(c: Content) -> list[list[str]]:
+    """One row per A/B test, in the plan's order (the plan's initiatives, then the rest)."""
+    order = {name: k for k, name in enumerate(c.analyses.plan.table()["initiative"])} if c.analyses.plan else {}
+    tests = sorted(c.analyses.test_plan.tests, key=lambda t: order.get(t.initiative, len(order)))
+    return [[t.initiative, t.metric, fmt.pct(t.expected_uplift), "—" if t.n_per_variant is None
+             else fmt.number(t.n_per_variant), "—" if t.weeks is None else f"{t.weeks:.1f}",
+             "yes" if t.within_horizon else "no"] for t in tests]
 
 
 def _continued(d: Deck, c: Content, name: str, title: str, lead: str, notes: str, header: Sequence[str],
@@ -279,6 +293,18 @@ def appendix_assumptions(d: Deck, c: Content) -> None:
                money_cols=(1, 2))
 
 
+def appendix_tests(d: Deck, c: Content) -> None:
+    """Every A/B test, when the Test plan slide had room for only the first ones."""
+    rows = d.carried.get("tests")
+    if rows:
+        _continued(d, c, "Appendix tests", "Appendix: test plan",
+                   f"Every A/B test, in the plan's order; {sum(r[-1] == 'yes' for r in rows)} of {len(rows)} read out "
+                   "within the longest acceptable test",
+                   "Weeks to read out at the planned traffic; 'In time' = within the longest acceptable test. A test "
+                   "without a sample size cannot be run as planned (the workbook's Test plan sheet says why).",
+                   TEST_HEADER, rows, [3.2, 2.0, 1.0, 1.4, 0.9, 0.9], money_cols=(2, 3, 4))
+
+
 def appendix(d: Deck, c: Content) -> None:
     case = c.case
     rows = [[i.name, c.money(i.npv), fmt.pct(i.roi, 0) if i.roi is not None else "undefined",
@@ -306,6 +332,6 @@ def appendix(d: Deck, c: Content) -> None:
 
 
 SLIDES = (title_slide, executive_summary, business_case, impact, roadmap, risk, test_plan, assumptions, appendix,
-          appendix_assumptions)
+          appendix_assumptions, appendix_tests)
 
 __all__ = ["SLIDES", "HEIGHT", "PP_ALIGN"]

@@ -71,6 +71,8 @@ class Deck:
     title: str
     prs: Presentation = field(init=False)
     figure_slides: list[str] = field(default_factory=list)
+    # rows a body slide had no room for, by table, for the appendix to show in full
+    carried: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.prs = Presentation()
