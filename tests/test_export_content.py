@@ -32,3 +32,14 @@ def test_appendix_rows_cover_every_initiative_and_segment():
     ini, seg = c.initiative_assumptions(), c.segment_assumptions()
     assert [r[0] for r in ini] == [i.name for i in c.scenario.initiatives] and all(len(r) == 8 for r in ini)
     assert [r[0] for r in seg] == [g.name for g in c.scenario.segments] and all(len(r) == 4 for r in seg)
+
+
+def test_detail_rows_leave_out_the_uplifts_already_shown_as_first_moves():
+    """The brief lists the first moves' uplifts once (in the key rows), their costs still in the detail."""
+    c = gather(roi.load_sample("retail_bank"))
+    first = c.first_moves(3)
+    labels = [label for label, _, _ in c.key_assumptions() + c.detail_assumptions(shown=first)]
+    for name in (i.name for i in c.scenario.initiatives):
+        assert sum(f"{name}: uplift (" in lab for lab in labels) == 1, name
+        assert f"{name}: costs" in labels
+    assert len(c.detail_assumptions()) == len(c.detail_assumptions(shown=first)) + len(first)

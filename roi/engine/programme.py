@@ -137,12 +137,13 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
         curve, cell = cells
         realised = realisation_by_initiative(structure, x).T  # [J,·]
 
-    def effect_of(js: np.ndarray, *, folded: bool = False) -> np.ndarray:
-        """``[len(js),T,·]`` realised effect of initiatives ``js`` — without the realisation share
-        when it is ``folded`` into the pairs' weights (the cells path does that, below)."""
+    def effect_of(js: np.ndarray | None = None, *, folded: bool = False) -> np.ndarray:
+        """``[len(js),T,·]`` realised effect of initiatives ``js`` (every initiative for ``None``) —
+        without the realisation share when it is ``folded`` into the pairs' weights (the cells path
+        does that, below)."""
         if realised is None:
-            return effect[js]
-        curve_js = np.take(curve, cell[js], axis=0)
+            return effect if js is None else effect[js]
+        curve_js = np.take(curve, cell if js is None else cell[js], axis=0)
         return curve_js if folded else curve_js * realised[js][:, None, :]
 
     customers, retention = x.customers.T, x.retention.T  # [S,·]
@@ -158,12 +159,13 @@ def programme_cash(structure: Structure, x: Inputs) -> ProgrammeCash:
     if len(ix.linear_pairs):
         p1 = ix.linear_pairs
         w = (customers * per_customer * margin)[ps[p1]] * eligible[p1] * reach_uplift[pj[p1]]  # [P1,·]
-        gain += np.einsum("jtd,jd->td", effect_of(np.arange(len(structure.lever)), folded=True), ix.linear_onehot.T @ w)
+        gain += np.einsum("jtd,jd->td", effect_of(folded=True), ix.linear_onehot.T @ w)
 
     if len(ix.shared_pairs):
         p2 = ix.shared_pairs
         a = eligible[p2] * reach_uplift[pj[p2]]  # [P2,·]
-        # [P2,T,·]: the effect per pair — on the cells path the curve, its realisation being in a
+        # [P2,T,·]: the effect per pair — on the cells path the bare curve, its realisation share
+        # being already folded into ``a`` (through reach_uplift)
         g = np.take(effect, pj[p2], axis=0) if realised is None else np.take(curve, cell[pj[p2]], axis=0)
         if g.shape[2] == a.shape[1]:
             g *= a[:, None, :]  # in place: this is the largest array of the Monte Carlo

@@ -179,7 +179,7 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     story.append(PageBreak())
     story.append(P("Assumptions and sources", h2))
     # what the case rests on first (as on the deck's slide), then each initiative and segment while the page has room
-    rows = [list(r) for r in c.key_assumptions() + c.detail_assumptions()]
+    rows = [list(r) for r in c.key_assumptions() + c.detail_assumptions(shown=c.first_moves(3))]
     room = height - margin - 18 * mm - 60  # the page under its heading, with a line for the note
     n = len(rows)
     while n > 1 and table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]).wrap(

@@ -9,13 +9,14 @@ page's pessimistic … optimistic cases (:func:`roi.uncertainty.cases`). Every f
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 from .. import format as fmt
 from ..evidence import evidence_text
 from ..model import BusinessCase, evaluate
-from ..schema import Scenario
+from ..schema import Initiative, Scenario
 from ..verdict import MATERIAL_LOSS, Verdict, verdict
 from ..version import __version__
 from ..whatif import WhatIf, what_ifs
@@ -128,11 +129,7 @@ class Content:
         inis, segs = sc.initiatives, sc.segments
         rows = self._case_wide()
         by_name = {i.name: i for i in inis}
-        for name in self.first_moves(first):
-            ini = by_name[name]
-            rows.append((f"Do first — {ini.name}: uplift ({fmt.label(ini.lever)})",
-                         f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
-                         evidence_text(ini.evidence)))
+        rows += [_uplift_row(by_name[name], "Do first — ") for name in self.first_moves(first)]
         if inis:
             kinds = [i.evidence.kind.value for i in inis]
             mix = ", ".join(f"{kinds.count(k)} {k}" for k in ("measured", "benchmark", "assumed") if kinds.count(k))
@@ -171,14 +168,15 @@ class Content:
         return [[seg.name, fmt.number(seg.customers), fmt.pct(seg.personalizable_share, 0), self._segment_source(seg)]
                 for seg in self.scenario.segments]
 
-    def detail_assumptions(self) -> list[tuple[str, str, str]]:
-        """(assumption, value, source or evidence) rows of each initiative (uplift, costs) and segment."""
+    def detail_assumptions(self, shown: Collection[str] = ()) -> list[tuple[str, str, str]]:
+        """(assumption, value, source or evidence) rows of each initiative (uplift, costs) and segment;
+        the uplifts of the initiatives named in ``shown`` are left out (already shown, as the
+        first moves' rows of :meth:`key_assumptions`)."""
         sc, m = self.scenario, self.money
         rows: list[tuple[str, str, str]] = []
         for ini in sc.initiatives:
-            rows.append((f"{ini.name}: uplift ({fmt.label(ini.lever)})",
-                         f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
-                         evidence_text(ini.evidence)))
+            if ini.name not in shown:
+                rows.append(_uplift_row(ini))
             rows.append((f"{ini.name}: costs", f"{m(ini.one_time_cost)} one-time; {m(ini.annual_running_cost)} running "
                          f"and {m(ini.variable_campaign_cost)} campaign per year", ini.source_of("one_time_cost")))
         for seg in sc.segments:
@@ -186,6 +184,13 @@ class Content:
                          f"{fmt.pct(seg.personalizable_share, 0)} of {fmt.number(seg.customers)}",
                          self._segment_source(seg)))
         return rows
+
+
+def _uplift_row(ini: Initiative, prefix: str = "") -> tuple[str, str, str]:
+    """An initiative's uplift assumption: base (low … high) and its evidence."""
+    return (f"{prefix}{ini.name}: uplift ({fmt.label(ini.lever)})",
+            f"{fmt.pct(ini.uplift.base)} ({fmt.pct(ini.uplift.low)} … {fmt.pct(ini.uplift.high)})",
+            evidence_text(ini.evidence))
 
 
 def _sourced(k: int, n: int) -> str:
