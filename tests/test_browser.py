@@ -24,6 +24,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@contextlib.contextmanager
+def chromium():
+    """Headless Debian Chromium under Playwright, closed after; fails (does not skip) when it is missing."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -102,74 +116,61 @@ def _matrix_labels_do_not_overlap(browser, page) -> None:
 
 
 def test_journey(server):
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
     started = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.set_default_timeout(30_000)
-            page.goto(server)
-            page.wait_for_selector("[data-testid=stMetricValue]")
-            before = _npv(page)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(server)
+        page.wait_for_selector("[data-testid=stMetricValue]")
+        before = _npv(page)
 
-            # change an uplift on the Initiatives page
-            page.locator("[data-testid=stSidebarNav] a", has_text="Initiatives").click()
-            page.wait_for_selector("text=Edit one initiative")
-            box = page.get_by_role("spinbutton", name="Uplift, base (% relative)")
-            box.fill("10")
-            box.press("Enter")
-            after = _wait_npv_change(page, before)
-            assert "stale" not in page.locator("[data-testid=stMetric]").first.inner_text()
+        # change an uplift on the Initiatives page
+        page.locator("[data-testid=stSidebarNav] a", has_text="Initiatives").click()
+        page.wait_for_selector("text=Edit one initiative")
+        box = page.get_by_role("spinbutton", name="Uplift, base (% relative)")
+        box.fill("10")
+        box.press("Enter")
+        after = _wait_npv_change(page, before)
+        assert "stale" not in page.locator("[data-testid=stMetric]").first.inner_text()
 
-            # Overview shows the new NPV too
-            page.locator("[data-testid=stSidebarNav] a", has_text="Overview").click()
-            page.wait_for_selector("text=Is personalization worth it?")
-            page.wait_for_function(
-                "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
-                arg=after)
+        # Overview shows the new NPV too
+        page.locator("[data-testid=stSidebarNav] a", has_text="Overview").click()
+        page.wait_for_selector("text=Is personalization worth it?")
+        page.wait_for_function(
+            "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
+            arg=after)
 
-            # Prioritization leads with the plan and draws its charts
-            page.locator("[data-testid=stSidebarNav] a", has_text="Prioritization").click()
-            page.wait_for_selector("text=The recommended plan")
-            page.wait_for_selector("text=Do first:")
-            page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
-            page.mouse.wheel(0, 3000)
-            page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
-            _matrix_labels_do_not_overlap(browser, page)
+        # Prioritization leads with the plan and draws its charts
+        page.locator("[data-testid=stSidebarNav] a", has_text="Prioritization").click()
+        page.wait_for_selector("text=The recommended plan")
+        page.wait_for_selector("text=Do first:")
+        page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+        page.mouse.wheel(0, 3000)
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
+        _matrix_labels_do_not_overlap(browser, page)
 
-            # the shareable link opens the same case in a fresh session
-            link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")
-            assert link and "?s=v2." in link
-            other = browser.new_page(viewport={"width": 1500, "height": 1000})
-            other.goto(link)
-            other.wait_for_selector("[data-testid=stMetricValue]")
-            other.wait_for_function(
-                "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
-                arg=after)
-            assert _npv(other) == after != before
-        finally:
-            browser.close()
+        # the shareable link opens the same case in a fresh session
+        link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")
+        assert link and "?s=v2." in link
+        other = browser.new_page(viewport={"width": 1500, "height": 1000})
+        other.goto(link)
+        other.wait_for_selector("[data-testid=stMetricValue]")
+        other.wait_for_function(
+            "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
+            arg=after)
+        assert _npv(other) == after != before
     assert time.monotonic() - started < 90
 
 
 def test_a_deep_link_is_the_first_request_of_a_fresh_server():
     """Streamlit's legacy ``pages/`` mode would run the page alone (no navigation, no sidebar);
     :mod:`ui.streamlit_compat` makes it run inside ``app.py`` (see tests/test_streamlit_compat.py)."""
-    from playwright.sync_api import sync_playwright
-
-    with running_app() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.goto(f"{url}/prioritization")
-            page.wait_for_selector("text=The recommended plan")
-            nav = page.locator("[data-testid=stSidebarNav]")
-            for title in ("Overview", "Risk & sensitivity", "Scenarios"):  # app.py's navigation, titled
-                assert nav.locator("a", has_text=title).count() == 1, title
-            page.wait_for_selector("[data-testid=stSidebar] >> text=Sample case")  # the scenario sidebar
-        finally:
-            browser.close()
+    with running_app() as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/prioritization")
+        page.wait_for_selector("text=The recommended plan")
+        nav = page.locator("[data-testid=stSidebarNav]")
+        for title in ("Overview", "Risk & sensitivity", "Scenarios"):  # app.py's navigation, titled
+            assert nav.locator("a", has_text=title).count() == 1, title
+        page.wait_for_selector("[data-testid=stSidebar] >> text=Sample case")  # the scenario sidebar

@@ -8,12 +8,10 @@ fixture is the one of ``tests/test_browser.py`` (a private ``streamlit run`` on 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import roi
 from roi.experiments import holdout as ho
 
-from .test_browser import ARGS, CHROMIUM, server  # noqa: F401  (server is a pytest fixture)
+from .test_browser import chromium, server  # noqa: F401  (server is a pytest fixture)
 
 
 def _metric(page, label: str) -> str:
@@ -37,9 +35,6 @@ def _wait_metric(page, label: str, expected: str) -> None:
 
 
 def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
     scenario = roi.load_sample("european_retailer")
     population = ho.holdout_population(scenario)
     mean = round(population.revenue_per_customer, 2)
@@ -51,32 +46,28 @@ def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
     readout = ho.analyze_holdout(ho.arm_summary(e.n, exposed_mean, round(e.sd, 2), name="exposed"),
                                  ho.arm_summary(h.n, round(h.mean, 4), round(h.sd, 2), name="holdout"))
     per_customer = f"€{readout.incremental_revenue_per_customer:,.2f}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.set_default_timeout(30_000)
-            page.goto(server)
-            page.wait_for_selector("[data-testid=stMetricValue]")
-            page.locator("[data-testid=stSidebarNav] a", has_text="Experiments").click()
-            page.get_by_role("tab", name="Programme holdout").click()
-            page.wait_for_selector("text=Plan the holdout")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(server)
+        page.wait_for_selector("[data-testid=stMetricValue]")
+        page.locator("[data-testid=stSidebarNav] a", has_text="Experiments").click()
+        page.get_by_role("tab", name="Programme holdout").click()
+        page.wait_for_selector("text=Plan the holdout")
 
-            # plan: hold out 10%
-            _set(page, "Held out (%)", "10")
-            _wait_metric(page, "Held-out customers", f"{design.holdout_customers:,.0f}")
-            assert _metric(page, "Detectable lift") == f"{design.mde_relative * 100:,.2f}%"
-            assert _metric(page, "Reads out the claim") == f"month {design.months:.1f}"
-            tab = page.get_by_role("tabpanel", name="Programme holdout")
-            assert tab.get_by_text("The holdout will prove or refute").count() == 1
-            assert tab.locator("[data-testid=stVegaLiteChart]").count() >= 1
+        # plan: hold out 10%
+        _set(page, "Held out (%)", "10")
+        _wait_metric(page, "Held-out customers", f"{design.holdout_customers:,.0f}")
+        assert _metric(page, "Detectable lift") == f"{design.mde_relative * 100:,.2f}%"
+        assert _metric(page, "Reads out the claim") == f"month {design.months:.1f}"
+        tab = page.get_by_role("tabpanel", name="Programme holdout")
+        assert tab.get_by_text("The holdout will prove or refute").count() == 1
+        assert tab.locator("[data-testid=stVegaLiteChart]").count() >= 1
 
-            # read: the measurement refutes the claim
-            _set(page, "Exposed mean", f"{exposed_mean:.4f}")
-            _wait_metric(page, "Per customer", per_customer)
-            assert _metric(page, "p-value") == f"{readout.p_value:.3g}"
-            measured = tab.locator("p", has_text=f"Measured: {per_customer} ±").first
-            measured.wait_for()
-            assert "the case claims" in measured.inner_text() and "refutes" in measured.inner_text()
-        finally:
-            browser.close()
+        # read: the measurement refutes the claim
+        _set(page, "Exposed mean", f"{exposed_mean:.4f}")
+        _wait_metric(page, "Per customer", per_customer)
+        assert _metric(page, "p-value") == f"{readout.p_value:.3g}"
+        measured = tab.locator("p", has_text=f"Measured: {per_customer} ±").first
+        measured.wait_for()
+        assert "the case claims" in measured.inner_text() and "refutes" in measured.inner_text()

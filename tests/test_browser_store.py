@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 
 from roi.store import DATABASE_ENV, ScenarioStore
 
-from .test_browser import ARGS, CHROMIUM, _npv, _wait_npv_change, server  # noqa: F401 (the fixture)
+from .test_browser import _npv, _wait_npv_change, chromium, server  # noqa: F401 (the fixture)
 
 
 def _nav(page, title: str, wait_for: str) -> None:
@@ -23,63 +22,56 @@ def _nav(page, title: str, wait_for: str) -> None:
 
 
 def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
-    from playwright.sync_api import sync_playwright
-
     base, db_url = server, os.environ[DATABASE_ENV]
     case = f"Retailer, vendor case {uuid.uuid4().hex[:6]}"
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            page.set_default_timeout(30_000)
-            page.goto(base)
-            page.wait_for_selector("[data-testid=stMetricValue]")
-            before = _npv(page)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(base)
+        page.wait_for_selector("[data-testid=stMetricValue]")
+        before = _npv(page)
 
-            # save the case as it is: version 1
-            _nav(page, "Scenarios", "Save the current scenario")
-            name = page.get_by_role("textbox", name="Your name")
-            name.fill("Ada Lovelace")
-            name.press("Enter")
-            page.get_by_role("textbox", name="Name in the library").fill(case)
-            page.get_by_role("textbox", name="Name in the library").press("Enter")
-            page.get_by_role("button", name="Save to the library").click()
-            page.wait_for_selector("text=as version 1")
+        # save the case as it is: version 1
+        _nav(page, "Scenarios", "Save the current scenario")
+        name = page.get_by_role("textbox", name="Your name")
+        name.fill("Ada Lovelace")
+        name.press("Enter")
+        page.get_by_role("textbox", name="Name in the library").fill(case)
+        page.get_by_role("textbox", name="Name in the library").press("Enter")
+        page.get_by_role("button", name="Save to the library").click()
+        page.wait_for_selector("text=as version 1")
 
-            # edit an uplift on the Initiatives page
-            _nav(page, "Initiatives", "Edit one initiative")
-            box = page.get_by_role("spinbutton", name="Uplift, base (% relative)")
-            box.fill("10")
-            box.press("Enter")
-            after = _wait_npv_change(page, before)
+        # edit an uplift on the Initiatives page
+        _nav(page, "Initiatives", "Edit one initiative")
+        box = page.get_by_role("spinbutton", name="Uplift, base (% relative)")
+        box.fill("10")
+        box.press("Enter")
+        after = _wait_npv_change(page, before)
 
-            # save again, with a reason: version 2 lists the change
-            _nav(page, "Scenarios", "Save the current scenario")
-            page.wait_for_selector("text=1 change")
-            reason = page.get_by_role("textbox", name="Reason (optional)")
-            reason.fill("uplift from the vendor's pilot")
-            reason.press("Enter")
-            page.get_by_role("button", name="Save as version 2").click()
-            page.wait_for_selector("text=version 2 (1 change)")
-            page.wait_for_selector("text=uplift from the vendor's pilot")
+        # save again, with a reason: version 2 lists the change
+        _nav(page, "Scenarios", "Save the current scenario")
+        page.wait_for_selector("text=1 change")
+        reason = page.get_by_role("textbox", name="Reason (optional)")
+        reason.fill("uplift from the vendor's pilot")
+        reason.press("Enter")
+        page.get_by_role("button", name="Save as version 2").click()
+        page.wait_for_selector("text=version 2 (1 change)")
+        page.wait_for_selector("text=uplift from the vendor's pilot")
 
-            link = page.locator("[data-testid=stSidebar] a", has_text="Link to saved version 2").get_attribute("href")
-            assert link and "&v=2" in link and "v2." not in link
+        link = page.locator("[data-testid=stSidebar] a", has_text="Link to saved version 2").get_attribute("href")
+        assert link and "&v=2" in link and "v2." not in link
 
-            # a colleague opens the short link: a new context shares nothing with this one
-            other_context = browser.new_context(viewport={"width": 1500, "height": 1000})
-            other = other_context.new_page()
-            other.set_default_timeout(30_000)
-            other.goto(link)
-            other.wait_for_selector("[data-testid=stMetricValue]")
-            other.wait_for_function(
-                "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
-                arg=after)
-            assert _npv(other) == after != before
-            assert other.locator("[data-testid=stSidebar]", has_text="version 2").count() == 1
-        finally:
-            browser.close()
+        # a colleague opens the short link: a new context shares nothing with this one
+        other_context = browser.new_context(viewport={"width": 1500, "height": 1000})
+        other = other_context.new_page()
+        other.set_default_timeout(30_000)
+        other.goto(link)
+        other.wait_for_selector("[data-testid=stMetricValue]")
+        other.wait_for_function(
+            "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
+            arg=after)
+        assert _npv(other) == after != before
+        assert other.locator("[data-testid=stSidebar]", has_text="version 2").count() == 1
 
     store = ScenarioStore.open(db_url)
     info = store.find(case)
