@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -128,6 +129,25 @@ def test_no_cost_gives_undefined_roi_not_infinite():
     sim = simulate(scenario([free]), draws=200, ranges=Ranges.none())
     assert np.isnan(sim.roi).all()
     assert sim.summary()["roi_p50"] is None
+
+
+def test_quantiles_at_once_equal_one_call_each():
+    """The summary's P10/P50/P90 come from one np.quantile call per measure; each equals
+    np.quantile at that q alone (numpy's definition, the reference): linear interpolation for NPV
+    and ROI without their undefined draws, the inverted CDF for payback with "never" as longest
+    (None when the quantile is "never")."""
+    sim = simulate(roi.load_sample(SAMPLES[0]), draws=20_000, seed=5)
+    payback = sim.payback_months.copy()
+    payback[: len(payback) // 2] = np.nan  # half never pay back: P50 and P90 are "never"
+    sim = dataclasses.replace(sim, payback_months=payback)
+    qs = (0.10, 0.50, 0.90)
+    assert sim.quantiles(qs) == [float(np.quantile(sim.npv, q)) for q in qs]
+    assert sim.quantiles(qs, "roi") == [float(np.quantile(sim.roi[~np.isnan(sim.roi)], q)) for q in qs]
+    never_last = np.where(np.isnan(payback), np.inf, payback)
+    p10 = float(np.quantile(never_last, 0.10, method="inverted_cdf"))
+    assert sim.quantiles(qs, "payback_months") == [p10, None, None]
+    s = sim.summary()
+    assert [s["payback_months_p10"], s["payback_months_p50"], s["npv_p90"]] == [p10, None, sim.quantile(0.90)]
 
 
 def test_wider_cost_range_raises_npv_spread():

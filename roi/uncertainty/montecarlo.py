@@ -254,13 +254,18 @@ class Simulation:
 
     def quantile(self, q: float, what: str = "npv") -> float | None:
         """``q``-quantile (0–1) of ``npv``/``roi``; ``payback_months`` counts "never" as longest."""
+        return self.quantiles((q,), what)[0]
+
+    def quantiles(self, qs: tuple[float, ...], what: str = "npv") -> list[float | None]:
+        """:meth:`quantile` at each of ``qs``, from one partial sort of the draws (the same values
+        as one call each, at a third of the cost for three)."""
         v = getattr(self, what)
         if what == "payback_months":
             v = np.where(np.isnan(v), np.inf, v)
-            out = float(np.quantile(v, q, method="inverted_cdf"))
-            return None if not np.isfinite(out) else out
+            out = np.quantile(v, qs, method="inverted_cdf")
+            return [float(o) if np.isfinite(o) else None for o in out]
         v = v[~np.isnan(v)]
-        return float(np.quantile(v, q)) if v.size else None
+        return [float(o) for o in np.quantile(v, qs)] if v.size else [None] * len(qs)
 
     @property
     def prob_npv_negative(self) -> float:
@@ -274,6 +279,7 @@ class Simulation:
 
     def summary(self) -> dict[str, Any]:
         """JSON contract of ``python -m roi simulate --json`` (keys are relied on)."""
+        npv, roi, payback = (self.quantiles((0.10, 0.50, 0.90), what) for what in ("npv", "roi", "payback_months"))
         return {
             "draws": self.draws,
             "seed": self.seed,
@@ -282,16 +288,16 @@ class Simulation:
             "base_npv": self.base_npv,
             "npv_mean": float(self.npv.mean()),
             "npv_std": float(self.npv.std()),
-            "npv_p10": self.quantile(0.10),
-            "npv_p50": self.quantile(0.50),
-            "npv_p90": self.quantile(0.90),
+            "npv_p10": npv[0],
+            "npv_p50": npv[1],
+            "npv_p90": npv[2],
             "prob_npv_negative": self.prob_npv_negative,
-            "roi_p10": self.quantile(0.10, "roi"),
-            "roi_p50": self.quantile(0.50, "roi"),
-            "roi_p90": self.quantile(0.90, "roi"),
-            "payback_months_p10": self.quantile(0.10, "payback_months"),
-            "payback_months_p50": self.quantile(0.50, "payback_months"),
-            "payback_months_p90": self.quantile(0.90, "payback_months"),
+            "roi_p10": roi[0],
+            "roi_p50": roi[1],
+            "roi_p90": roi[2],
+            "payback_months_p10": payback[0],
+            "payback_months_p50": payback[1],
+            "payback_months_p90": payback[2],
             "prob_payback_within_horizon": self.prob_payback,
             "r_squared": self.r_squared,
             "variance_contributions": [
