@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roi
-from roi.uncertainty import Ranges, cases, grid, grid_drivers, tornado
+from roi.uncertainty import Grid, Ranges, cases, grid, grid_drivers, tornado
 from roi.synthetic import generate_scenario
 from roi.whatif import without_risk
 
@@ -134,6 +134,23 @@ def test_grid_and_zero_contour_on_a_linear_case():
     for x0, y0, x1, y1 in segs:  # NPV is linear along each cell edge, so crossings are exact
         assert x0 * B - y0 * C == pytest.approx(0, abs=1e-6 * C)
         assert x1 * B - y1 * C == pytest.approx(0, abs=1e-6 * C)
+
+
+@pytest.mark.parametrize("centre, expected", [
+    # centre ≥ 0, as the positive corners (0,0) and (1,1): they join through it, the line cuts off
+    # the negative corners (x=1, y=0) and (x=0, y=1)
+    (1.0, [(0.5, 0.0, 1.0, 0.5), (0.5, 1.0, 0.0, 0.5)]),
+    # centre < 0: the positive corners are cut off instead, (0,0) and (1,1)
+    (-1.0, [(0.5, 0.0, 0.0, 0.5), (1.0, 0.5, 0.5, 1.0)]),
+])
+def test_zero_contour_of_a_saddle_cuts_off_the_corners_the_centre_does_not_join(centre, expected):
+    """One cell, NPV +2 at (0,0) and (1,1), −2 at (1,0) and (0,1) plus ``centre`` on every corner
+    (so the cell's mean is ``centre``); crossings at the edges' midpoints (by hand: equal and
+    opposite ends). The two segments are the standard marching-squares saddle cases."""
+    d = grid_drivers(scenario([initiative()]))[0]
+    z = np.array([[2.0, -2.0], [-2.0, 2.0]]) + centre * 1e-9  # signs as shown; mean = centre × 1e-9
+    segs = Grid(d, d, np.array([0.0, 1.0]), np.array([0.0, 1.0]), z, 0.0).zero_contour()
+    np.testing.assert_allclose(segs, np.array(expected), atol=1e-9)
 
 
 def test_grid_validates_drivers_and_contains_base():

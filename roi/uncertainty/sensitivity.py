@@ -194,22 +194,28 @@ class Grid:
             t = a / (a - b) if a != b else 0.5
             return (xs[j0] + t * (xs[j1] - xs[j0]), ys[i0] + t * (ys[i1] - ys[i0]))
 
-        for i in range(len(ys) - 1):
-            for j in range(len(xs) - 1):
-                corners = ((i, j), (i, j + 1), (i + 1, j + 1), (i + 1, j))
-                pts = [
-                    cross(*corners[e], *corners[(e + 1) % 4])
-                    for e in range(4)
-                    if pos[corners[e]] != pos[corners[(e + 1) % 4]]
-                ]
-                if len(pts) == 2:
-                    segs.append((*pts[0], *pts[1]))
-                elif len(pts) == 4:
-                    centre_pos = z[i : i + 2, j : j + 2].mean() >= 0
-                    if centre_pos == pos[corners[0]]:
-                        segs += [(*pts[0], *pts[3]), (*pts[1], *pts[2])]
-                    else:
-                        segs += [(*pts[0], *pts[1]), (*pts[2], *pts[3])]
+        # only the cells whose corners differ in sign hold a piece of the line (row by row, as a
+        # loop over every cell would find them); the rest are skipped without a Python step each
+        corner = pos[:-1, :-1]
+        mixed = (corner != pos[:-1, 1:]) | (corner != pos[1:, 1:]) | (corner != pos[1:, :-1])
+        for i, j in np.argwhere(mixed).tolist():
+            corners = ((i, j), (i, j + 1), (i + 1, j + 1), (i + 1, j))
+            pts = [
+                cross(*corners[e], *corners[(e + 1) % 4])
+                for e in range(4)
+                if pos[corners[e]] != pos[corners[(e + 1) % 4]]
+            ]
+            if len(pts) == 2:
+                segs.append((*pts[0], *pts[1]))
+            elif len(pts) == 4:
+                # a saddle: the corners of the centre's sign join through the middle, so the line
+                # cuts off the other two — corner 1 (between crossings 0 and 1) and corner 3 (2, 3)
+                # when the centre has corner 0's sign, else corners 0 (3, 0) and 2 (1, 2)
+                centre_pos = z[i : i + 2, j : j + 2].mean() >= 0
+                if centre_pos == pos[corners[0]]:
+                    segs += [(*pts[0], *pts[1]), (*pts[2], *pts[3])]
+                else:
+                    segs += [(*pts[0], *pts[3]), (*pts[1], *pts[2])]
         return np.array(segs, dtype=float).reshape(-1, 4)
 
 
