@@ -76,7 +76,7 @@ st.dataframe(
         "#": table["#"],
         "Initiative": table["initiative"],
         "Status": [status_label[s] for s in table["status"]],
-        "Launch": [fmt.DASH if pd.isna(q) else f"Q{int(q)} · month {m:.0f}"
+        "Launch": [fmt.DASH if pd.isna(q) else f"{fmt.quarter(int(q) - 1)} · month {m:.0f}"
                    for q, m in zip(table["quarter"], table["launch_month"])],
         f"NPV ({cur})": fmt.money_column(table["npv"], cur),
         "Why": table["reason"],

@@ -153,6 +153,19 @@ def months(value: float | None) -> str:
     return f"{value:,.1f} months"
 
 
+def quarter(index: int | None) -> str:
+    """A launch quarter counted from the programme's start (0 = the first quarter of year 1):
+    ``Q1``–``Q4`` in year 1, then with the year — never ``Q5``.
+
+    >>> quarter(0), quarter(3), quarter(4), quarter(9), quarter(None)
+    ('Q1', 'Q4', 'Y2 Q1', 'Y3 Q2', '—')
+    """
+    if index is None:
+        return DASH
+    year, q = divmod(int(index), 4)
+    return f"Q{q + 1}" if year == 0 else f"Y{year + 1} Q{q + 1}"
+
+
 def significant(value: float | None, digits: int = 3) -> str:
     """A score to three significant figures, never ``-0``: ``0.0123456`` → ``0.0123``.
 

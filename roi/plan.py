@@ -288,6 +288,29 @@ def schedule(order: list[int], effort: np.ndarray, months: np.ndarray, capacity:
     return out
 
 
+def in_launch_order(order: list[int], effort: np.ndarray, times: dict[int, tuple[float, float]]) -> list[int]:
+    """The same plan with its initiatives without effort placed by launch month.
+
+    An initiative without effort takes no place in the team's queue (:func:`schedule`): where
+    the search happened to put it changes no start or launch, but its number in the plan would
+    then disagree with when it launches ("22. Initiative 21" launching first). The initiatives
+    with effort keep their order (it decides their timing); each one without effort goes before
+    the first initiative with effort that launches no earlier than it (those without effort by
+    launch, then by the search's order). Every start and launch month is unchanged.
+
+    >>> in_launch_order([0, 1, 2], np.array([6.0, 0.0, 0.0]), {0: (0.0, 4.0), 1: (0.0, 6.0), 2: (0.0, 1.0)})
+    [2, 0, 1]
+    """
+    queue = [j for j in order if effort[j] > 0]
+    free = sorted((j for j in order if effort[j] <= 0), key=lambda j: (times[j][1], order.index(j)))
+    out: list[int] = []
+    for j in queue:
+        while free and times[free[0]][1] <= times[j][1]:
+            out.append(free.pop(0))
+        out.append(j)
+    return out + free
+
+
 # --------------------------------------------------------------------------- exact search
 
 def _subset_sums(values: np.ndarray) -> np.ndarray:
@@ -518,6 +541,7 @@ def recommend(scenario: Scenario, *, capacity_fte: float | None = None, budget_o
         bound = sum(max(earliest[j], 0.0) for j in candidates) - inp.shared_pv
         method, gap = "greedy insertion with pairwise improvement", max(bound - value, 0.0)
     times = schedule(order, inp.effort, inp.months, cons.capacity_fte)
+    order = in_launch_order(order, inp.effort, times)
     plan_case = evaluate(restricted(scenario, {inp.names[j]: times[j][1] for j in order})) if order else None
     plan_npvs = {ic.name: ic.npv for ic in plan_case.initiatives} if plan_case else {}
     rows = [_row(inp, cons, j, k + 1, times[j], plan_npvs[inp.names[j]], earliest[j], j in pinned, scenario)

@@ -168,6 +168,40 @@ def test_large_cases_use_the_heuristic_and_report_its_gap():
     assert plan.planning_value + plan.gap >= plan.planning_value
 
 
+def test_initiatives_without_effort_are_numbered_in_launch_order():
+    """Without effort an initiative takes no place in the team's queue, so where the search put it
+    says nothing; the plan numbers it by launch (the generated case has no effort estimates: its
+    plan read "1. Initiative 33" launching in month 6 while Initiative 21, launching in month 0,
+    was number 22 and the first move). With effort, the queue's order decides the timing and is
+    kept. Either way every start and launch equals the schedule of the numbered order."""
+    from roi.plan import schedule
+
+    big = generate_scenario(initiatives=50, segments=20, seed=0)
+    plan = recommend(big)
+    launches = [p.launch_month for p in plan.do]
+    assert [p.order for p in plan.do] == list(range(1, len(plan.do) + 1))
+    assert launches == sorted(launches)
+    assert plan.first(3) == [p.name for p in plan.do[:3]]
+
+    data = generate_scenario(8, 4, 3, seed=2).model_dump(mode="json")
+    for k, ini in enumerate(data["initiatives"]):
+        ini["uplift"] = {key: v * 4 for key, v in ini["uplift"].items()}
+        ini["effort_fte_months"] = 9.0 if k % 2 else 0.0  # every other one needs the team
+        ini["months_to_launch"] = [7, 1, 5, 0, 2, 3, 6, 4][k]
+    mixed = roi.parse_scenario(data)
+    plan = recommend(mixed, capacity_fte=3.0)
+    effort = np.array([i.effort_fte_months for i in mixed.initiatives])
+    index = {i.name: j for j, i in enumerate(mixed.initiatives)}
+    order = [index[p.name] for p in plan.do]
+    times = schedule(order, effort, np.array([float(i.months_to_launch) for i in mixed.initiatives]), 3.0)
+    assert [(p.start_month, p.launch_month) for p in plan.do] == [times[j] for j in order]
+    free = [p.launch_month for p in plan.do if p.effort_fte_months == 0]
+    assert free == sorted(free) and len(free) >= 2
+    for k, p in enumerate(plan.do):  # no initiative without effort after one with effort launching later
+        if p.effort_fte_months == 0:
+            assert all(q.launch_month < p.launch_month for q in plan.do[:k] if q.effort_fte_months > 0)
+
+
 def test_constraints_are_validated():
     sc = roi.load_sample("retail_bank")
     with pytest.raises(ValueError, match="capacity"):

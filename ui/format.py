@@ -14,6 +14,7 @@ from roi.format import (
     number,
     pct,
     per_unit,
+    quarter,
     ratio,
     significant,
 )
@@ -21,5 +22,5 @@ from roi.format import (
 __all__ = [
     "DASH",
     "currency_symbol", "label", "money", "money_column", "months", "multiple", "number", "pct", "per_unit",
-    "ratio", "significant",
+    "quarter", "ratio", "significant",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..format import money
+from ..format import money, quarter
 from ..io import load_scenario
 from .core import print_json
 
@@ -59,8 +59,8 @@ def _plan(args: argparse.Namespace) -> int:
     print(f"{scenario.settings.name}: recommended plan NPV {money(plan.plan_npv, cur)} "
           f"(as planned {money(plan.as_planned_npv, cur)}); {plan.constraints.capacity_fte:g} FTEs per quarter; "
           f"search {plan.method}" + (f", gap to upper bound {money(plan.gap, cur)}" if plan.gap is not None else ""))
-    print(f"  {'':<5} {'initiative':<40} {'launch':>8} {'NPV':>9}  reason")
+    print(f"  {'':<5} {'initiative':<40} {'launch':>10} {'NPV':>9}  reason")
     for p in plan.initiatives:
-        when = "—" if p.launch_month is None else f"Q{p.quarter + 1} m{p.launch_month:.0f}"
-        print(f"  {p.status:<5} {p.name[:40]:<40} {when:>8} {money(p.npv, cur):>9}  {p.reason}")
+        when = "—" if p.launch_month is None else f"{quarter(p.quarter)} m{p.launch_month:.0f}"
+        print(f"  {p.status:<5} {p.name[:40]:<40} {when:>10} {money(p.npv, cur):>9}  {p.reason}")
     return 0

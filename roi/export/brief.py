@@ -149,7 +149,7 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
     story += [P("The recommended plan", h2), P(c.plan_sentence())]
     rows = [["#", "Initiative", "Plan", "Launch", "NPV", "Why"]]  # launch: quarter, Q1 = the first of year 1
     for k, p in enumerate(plan.initiatives[:PLAN_ROWS], start=1):
-        rows.append([str(k), p.name, fmt.label(p.status), "—" if p.quarter is None else f"Q{p.quarter + 1}",
+        rows.append([str(k), p.name, fmt.label(p.status), fmt.quarter(p.quarter),
                      c.money(p.npv), p.reason])
     story += [Spacer(1, 4), table(rows, [0.4, 2.0, 0.6, 0.75, 0.8, 2.9], right=(4,))]
     more = plan.initiatives[PLAN_ROWS:]
