@@ -20,6 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.util import Emu
 
 import roi
+from roi import format as fmt
 from roi.export import textfit
 from roi.export.analyses import risk_analyses
 from roi.export.deck import deck_bytes, figure_slides
@@ -224,6 +225,19 @@ def test_scatter_plots_the_axes_the_quadrants_were_drawn_on():
         got = sorted(float(v) for ser in re.findall(r"<c:xVal>(.*?)</c:xVal>", xml, re.S)
                      for v in re.findall(r"<c:v>([^<]*)</c:v>", ser))
         assert got == pytest.approx(want)
+        # the table beside it is its key: each row's value is the one its point is plotted at
+        # (the European retailer's table showed the plan's re-timed NPV: €308K beside a point at €0.43M)
+        plotted = dict(zip(a.scores["initiative"], a.scores["impact"]))
+        ys = sorted(float(v) for ser in re.findall(r"<c:yVal>(.*?)</c:yVal>", xml, re.S)
+                    for v in re.findall(r"<c:v>([^<]*)</c:v>", ser))
+        assert ys == pytest.approx(sorted(v / 1e6 for v in plotted.values()))
+        table = next(sh.table for sh in slide.shapes if sh.has_table)
+        assert table.cell(0, 3).text == "NPV alone"
+        rows = list(table.rows)[1:]
+        assert rows
+        for row in rows:
+            name, value = row.cells[1].text, row.cells[3].text
+            assert value.replace("\u2212", "-") == fmt.money(plotted[name], scenario.settings.currency), name
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -140,9 +140,14 @@ def impact(d: Deck, c: Content) -> None:
             f"{numbers.get(n, '')}. {n}" for n in unlabelled))
     present = [q for q in charts.QUADRANT_COLOURS if (a.scores["quadrant"] == q).any()]
     charts.quadrant_legend(s, present, (MARGIN, BODY_BOTTOM - Inches(0.45), chart_w, Inches(0.45)))
-    rows = [[str(r["#"]), r["initiative"], fmt.label(r["status"]), c.money(r["npv"])] for _, r in table.iterrows()]
+    # the value each point is plotted at (not the plan's NPV, which re-times the initiative): the
+    # table is the chart's key, so a number and its point must agree
+    plotted = dict(zip(a.scores["initiative"], a.scores["impact"]))
+    rows = [[str(r["#"]), r["initiative"], fmt.label(r["status"]), c.money(plotted[r["initiative"]])]
+            for _, r in table.iterrows()]
     left = MARGIN + chart_w + Inches(0.25)
-    rest = d.table(s, ["#", "Initiative", "Plan", "NPV"], rows, left, BODY_TOP, FULL_W - chart_w - Inches(0.25),
+    value_head = "NPV alone" if c.scenario.plan.impact == "npv" else "Profit"
+    rest = d.table(s, ["#", "Initiative", "Plan", value_head], rows, left, BODY_TOP, FULL_W - chart_w - Inches(0.25),
                    BODY_H, [0.5, 3.6, 1.0, 1.3], size=13, min_size=10, money_cols=(3,))
     if rest:
         d.notes(s, "Rows not shown: " + "; ".join(f"{r[0]}. {r[1]} ({r[2]}, {r[3]})" for r in rest))
