@@ -78,7 +78,7 @@ class Constraints:
             pinned_out=frozenset(p.pinned_out),
         )
         if not (math.isfinite(out.capacity_fte) and 0.5 <= out.capacity_fte <= 1_000):
-            raise ValueError(f"capacity: must be between 0.5 and 1000 FTEs per quarter (got {out.capacity_fte:g})")
+            raise ValueError(f"capacity: must be between 0.5 and 1,000 FTEs per quarter (got {out.capacity_fte:g})")
         for name in ("budget_one_time", "budget_year1"):
             v = getattr(out, name)
             if v is not None and not (math.isfinite(v) and 0 <= v <= 1e13):

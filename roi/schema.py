@@ -42,12 +42,21 @@ MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
 MAX_DECAY = 0.9  # an effect that fades faster than 90% a year is not an initiative, it is a promotion
 
 
+def bound(value: float) -> str:
+    """A limit as a message shows it: whole numbers in full with separators, never ``1e+13``.
+
+    >>> bound(1e13), bound(0.5), bound(120), bound(-0.25)
+    ('10,000,000,000,000', '0.5', '120', '-0.25')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
 def _between(lo: float, hi: float) -> AfterValidator:
     """Validator factory giving the message users see: ``must be between lo and hi``."""
 
     def check(value: float) -> float:
         if not (lo <= value <= hi):
-            raise ValueError(f"must be between {lo:g} and {hi:g}")
+            raise ValueError(f"must be between {bound(lo)} and {bound(hi)}")
         return value
 
     check.bounds = (lo, hi)  # type: ignore[attr-defined]  # read by roi.fields for widgets and workbooks
@@ -56,7 +65,7 @@ def _between(lo: float, hi: float) -> AfterValidator:
 
 def _non_negative(value: float) -> float:
     if not (0 <= value <= MAX_AMOUNT):  # also refuses NaN
-        raise ValueError("must be zero or more" if value < 0 else f"must be at most {MAX_AMOUNT:g}")
+        raise ValueError("must be zero or more" if value < 0 else f"must be at most {bound(MAX_AMOUNT)}")
     return value
 
 

@@ -170,8 +170,8 @@ def test_effort_and_test_capacity_are_capped_by_the_schema():
     data["process"]["tests_per_month"] = 1e13
     with pytest.raises(roi.ScenarioError) as exc:
         roi.parse_scenario(data)
-    assert "initiatives[0].effort_fte_months: must be between 0 and 10000" in exc.value.problems
-    assert "process.tests_per_month: must be between 0 and 1000" in exc.value.problems
+    assert "initiatives[0].effort_fte_months: must be between 0 and 10,000" in exc.value.problems
+    assert "process.tests_per_month: must be between 0 and 1,000" in exc.value.problems
 
 
 def test_too_many_initiatives_are_refused():

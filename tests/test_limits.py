@@ -199,7 +199,7 @@ def test_each_analysis_of_the_largest_case_stays_within_the_memory_budget(larges
     ("visitors_a", 10**15, None),
     ("visitors_a", 10**15 + 1, "less than or equal to 1000000000000000"),
     ("rel_lift", 1e6, None),
-    ("rel_lift", 1e6 * 1.000001, "must be between -1 and 1e+06"),
+    ("rel_lift", 1e6 * 1.000001, "must be between -1 and 1,000,000"),
     ("ci_rel_lift", [0.5, -0.5], "the interval's low end must not exceed its high end"),
 ])
 def test_a_measured_results_figures_are_bounded(path, value, message):

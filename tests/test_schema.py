@@ -103,7 +103,7 @@ def test_nan_and_infinity_are_refused(value):
 def test_absurdly_large_amounts_are_refused():
     data = scenario_dict()
     data["segments"][0]["visits_per_customer"] = 1e300
-    assert problems(data) == ["segments[0].visits_per_customer: must be at most 1e+13"]
+    assert problems(data) == ["segments[0].visits_per_customer: must be at most 10,000,000,000,000"]
 
 
 def test_initiative_segment_listed_twice():

@@ -13,7 +13,7 @@ import streamlit as st
 from roi import fields
 from ui import md, state
 
-_BETWEEN = re.compile(r"between (-?[\d.]+) and (-?[\d.]+)")
+_BETWEEN = re.compile(r"between (-?[\d.,]*\d) and (-?[\d.,]*\d)")  # bounds as roi.schema.bound writes them
 _ITEM = re.compile(r"^(segments|initiatives)\[(\d+)\]\.?(.*)$")
 
 
@@ -23,7 +23,11 @@ def percent_message(msg: str) -> str:
     >>> percent_message("must be between 0 and 1")
     'must be between 0% and 100%'
     """
-    return _BETWEEN.sub(lambda m: f"between {float(m[1]) * 100:g}% and {float(m[2]) * 100:g}%", msg)
+    return _BETWEEN.sub(lambda m: f"between {_number(m[1]) * 100:g}% and {_number(m[2]) * 100:g}%", msg)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
 
 
 def _item_name(kind: str, index: int) -> str:
@@ -41,7 +45,9 @@ def _item_name(kind: str, index: int) -> str:
 
 def human_message(path: str, msg: str) -> str:
     """A validation message in the user's words: bounds of percentages in %, the uplift order."""
-    if fields.is_percent(path) or _BETWEEN.search(msg) and "between 0 and 1" in msg:
+    between = _BETWEEN.search(msg)
+    # a fraction's bounds are 0 and 1 exactly ("between 0 and 120" is months, not 0%–12,000%)
+    if fields.is_percent(path) or between and _number(between[1]) == 0 and _number(between[2]) == 1:
         msg = percent_message(msg)
     if msg == "must satisfy low <= base <= high":
         msg = "low, base and high must be in order (low ≤ base ≤ high)"

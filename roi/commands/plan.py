@@ -13,23 +13,28 @@ import math
 
 from ..format import money, quarter
 from ..io import load_scenario
+from ..schema import MAX_AMOUNT, bound
 from .core import print_json
 
 
-def _amount(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an amount such as 250000 (got {text!r})") from None
-    if not (math.isfinite(value) and 0 <= value <= 1e13):
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1e13 (got {text})")
+        raise argparse.ArgumentTypeError(f"must be a number such as 250000 (got {text!r})") from None
+
+
+def _amount(text: str) -> float:
+    value = _number(text)
+    if not (math.isfinite(value) and 0 <= value <= MAX_AMOUNT):
+        raise argparse.ArgumentTypeError(f"must be between 0 and {bound(MAX_AMOUNT)} (got {text})")
     return value
 
 
 def _capacity(text: str) -> float:
-    value = _amount(text)
-    if not 0.5 <= value <= 1_000:
-        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1000 FTEs per quarter (got {text})")
+    value = _number(text)  # one range in the message, whatever the value (not the amounts' first)
+    if not (math.isfinite(value) and 0.5 <= value <= 1_000):
+        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1,000 FTEs per quarter (got {text})")
     return value
 
 
