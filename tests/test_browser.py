@@ -174,3 +174,39 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server():
         for title in ("Overview", "Risk & sensitivity", "Scenarios"):  # app.py's navigation, titled
             assert nav.locator("a", has_text=title).count() == 1, title
         page.wait_for_selector("[data-testid=stSidebar] >> text=Sample case")  # the scenario sidebar
+
+
+def test_a_cleared_or_invalid_box_is_reported_and_its_panel_stays_open(server):
+    """Clearing the discount rate once set it to 0 % without a word (the box's default) and
+    recomputed the case; and the Finance settings panel snapped shut whenever the stale-results
+    banner came or went (it shifted every element below it). Now: the box stays empty, the banner
+    names the field, the figures stay those of the last valid case, and the panel stays open
+    through invalid and valid values alike."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(f"{server}/business_case")
+        page.wait_for_selector("[data-testid=stMetricValue]")
+        before = _npv(page)
+        page.get_by_text("Finance settings and model rules").click()
+        rate = page.get_by_role("spinbutton", name="Discount rate (% per year)")
+        stale = page.locator("[data-testid=stAlert]", has_text="Results are stale")
+
+        rate.fill("")
+        rate.press("Enter")
+        stale.wait_for()
+        assert "Discount rate: needs a number (it is empty)" in stale.inner_text()
+        assert rate.is_visible() and rate.input_value() == ""
+        assert _npv(page) == before  # the last valid case's figures, marked stale
+
+        rate.fill("-50")
+        rate.press("Enter")
+        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stAlert]')]"
+                               ".some(e => e.innerText.includes('between 0% and 100%'))")
+        assert rate.is_visible()
+
+        rate.fill("8")
+        rate.press("Enter")
+        stale.wait_for(state="detached")
+        assert rate.is_visible() and rate.input_value() == "8.00"
+        _wait_npv_change(page, before)

@@ -35,3 +35,9 @@ def test_the_schemas_limits_are_written_in_full():
     assert human_message("initiatives[0].months_to_launch", months) == months
     assert "%" not in months and months.startswith("must be between 0 and ")
     assert bound(1e13) == "10,000,000,000,000" and bound(0.9) == "0.9"
+
+
+def test_an_empty_box_says_so():
+    """A cleared box (or table cell) reaches the schema as nothing: pydantic's "valid number"."""
+    assert human_message("settings.discount_rate", "Input should be a valid number") == "needs a number (it is empty)"
+    assert human_message("settings.horizon_years", "Input should be a valid integer") == "needs a number (it is empty)"

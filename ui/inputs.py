@@ -139,6 +139,9 @@ def number_field(
         st.session_state[key] = value
     st.number_input(
         f"{label} ({unit})",
+        # None: a cleared box stays empty and is reported as missing (the default, the minimum,
+        # silently turned a cleared discount rate into 0 % and recomputed the case)
+        value=None,
         key=key,
         step=step if step is not None else (1 if integer else None),
         format="%d" if integer else ("%.0f" if money else ("%.2f" if percent else "%g")),

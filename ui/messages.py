@@ -49,6 +49,8 @@ def human_message(path: str, msg: str) -> str:
     # a fraction's bounds are 0 and 1 exactly ("between 0 and 120" is months, not 0%–12,000%)
     if fields.is_percent(path) or between and _number(between[1]) == 0 and _number(between[2]) == 1:
         msg = percent_message(msg)
+    if msg.startswith(("Input should be a valid number", "Input should be a valid integer")):
+        msg = "needs a number (it is empty)"  # a box or a table cell gives a number or, cleared, nothing
     if msg == "must satisfy low <= base <= high":
         msg = "low, base and high must be in order (low ≤ base ≤ high)"
     return msg
@@ -88,24 +90,30 @@ def problems_for(prefix: str) -> list[str]:
 
 
 def banner() -> None:
-    """One-off notes, link errors and the stale-result banner, at the top of every page."""
+    """One-off notes, link errors and the stale-result banner, at the top of every page.
+
+    Always exactly one element in the page's flow, whatever it shows: Streamlit knows an element by
+    its place, so a banner that came and went shifted every element below it, and an expander the
+    user had open (the one holding the field just made invalid, or valid again) closed under them.
+    """
     note = state.take_note()
     if note:
         st.toast(note)
     link_error = state.take_link_error()
-    if link_error:
-        st.error(
-            "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
-            + md.bullets(link_error)
-        )
-    if state.is_stale():
-        lines = state.problems()
-        with st.container(border=True):
-            st.warning(
-                "**Results are stale.** Some inputs are invalid, so every figure below is from "
-                "the last valid scenario. Fix:\n\n"
-                + "\n".join(f"- {describe(line)}" for line in lines[:10])
-                + ("\n- …" if len(lines) > 10 else ""),
-                icon="⚠️",
+    with st.container():
+        if link_error:
+            st.error(
+                "**The shared link could not be opened**, so the sample case is shown instead.\n\n"
+                + md.bullets(link_error)
             )
-            st.button("Discard invalid edits", on_click=state.discard_edits, key="discard_edits")
+        if state.is_stale():
+            lines = state.problems()
+            with st.container(border=True):
+                st.warning(
+                    "**Results are stale.** Some inputs are invalid, so every figure below is from "
+                    "the last valid scenario. Fix:\n\n"
+                    + "\n".join(f"- {describe(line)}" for line in lines[:10])
+                    + ("\n- …" if len(lines) > 10 else ""),
+                    icon="⚠️",
+                )
+                st.button("Discard invalid edits", on_click=state.discard_edits, key="discard_edits")
