@@ -56,6 +56,16 @@ def test_export_unwritable_output(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("output: cannot write")
 
 
+def test_migrate_to_an_unwritable_output_is_a_problem_not_a_traceback(tmp_path, capsys):
+    """``migrate -o`` into a missing folder or onto a folder raised FileNotFoundError /
+    IsADirectoryError (exit 1); it now says so and exits 2, as ``export`` does."""
+    (tmp_path / "folder.json").mkdir()
+    for out, why in ((tmp_path / "missing" / "x.json", "No such file or directory"),
+                     (tmp_path / "folder.json", "Is a directory")):
+        assert main(["migrate", RETAILER, "-o", str(out)]) == 2
+        assert capsys.readouterr().err.strip() == f"output: cannot write {out} ({why})"
+
+
 def test_import_refuses_json_and_foreign_workbooks(tmp_path, capsys):
     assert main(["import", RETAILER, "--json"]) == 2
     assert capsys.readouterr().err.strip() == "file: not an Excel .xlsx workbook (BadZipFile)"

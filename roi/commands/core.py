@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..format import currency_symbol
-from ..io import dumps_scenario, load_scenario, load_scenario_migrated
+from ..io import ScenarioError, dumps_scenario, load_scenario, load_scenario_migrated
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +43,7 @@ def _migrate(args: argparse.Namespace) -> int:
     scenario, migration = load_scenario_migrated(args.file)
     text = dumps_scenario(scenario) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text.encode("utf-8"))
         print(f"{args.output}: {migration.message() if migration.changed else 'already the current schema version'}",
               file=sys.stderr)
     else:
@@ -51,6 +51,14 @@ def _migrate(args: argparse.Namespace) -> int:
         if migration.changed:
             print(migration.message(), file=sys.stderr)
     return 0
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Write a command's output file; a path that cannot be written is a problem (exit 2), not a traceback."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ScenarioError([f"output: cannot write {path} ({exc.strerror})"]) from None
 
 
 def print_json(obj: Any) -> None:

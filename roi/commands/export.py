@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ..io import ScenarioError, dumps_scenario, load_scenario
+from ..io import dumps_scenario, load_scenario
+from .core import write_output
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +30,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="workbook written by `python -m roi export --xlsx`")
     p.add_argument("--json", action="store_true", help="print the scenario JSON on stdout (the default)")
     p.set_defaults(handler=_import)
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise ScenarioError([f"output: cannot write {path} ({exc.strerror})"]) from None
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -58,17 +51,17 @@ def _export(args: argparse.Namespace) -> int:
     if args.xlsx:
         from ..export.xlsx import workbook_bytes
 
-        _write(args.xlsx, workbook_bytes(scenario, case, analyses=analyses))
+        write_output(args.xlsx, workbook_bytes(scenario, case, analyses=analyses))
         print(f"wrote {args.xlsx}")
     if args.pptx:
         from ..export.deck import deck_bytes
 
-        _write(args.pptx, deck_bytes(scenario, case, analyses=analyses))
+        write_output(args.pptx, deck_bytes(scenario, case, analyses=analyses))
         print(f"wrote {args.pptx}")
     if args.pdf:
         from ..export.brief import brief_bytes
 
-        _write(args.pdf, brief_bytes(scenario, case, analyses=analyses))
+        write_output(args.pdf, brief_bytes(scenario, case, analyses=analyses))
         print(f"wrote {args.pdf}")
     return 0
 
