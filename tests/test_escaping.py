@@ -359,7 +359,9 @@ def test_deck_holds_hostile_text_literally_and_no_links(scenario, analyses):
     joined = _flat(" ".join(texts))
     assert links == []
     assert "[c](https://evil.example)`t`<script><img src=x onerror=y>**b**$x$:red[x]" in joined
-    assert "\\[" not in joined and "\u2060" not in joined  # plain text: no Markdown escapes leak into the deck
+    # plain text: no Markdown escapes leak into the deck (the one word joiner allowed keeps a minus
+    # on the line of the currency symbol after it: roi.export.deck.template.nobreak)
+    assert "\\[" not in joined and "\u2060" not in joined.replace("\u2212\u2060", "\u2212")
 
 
 def test_workbook_keeps_hostile_text_as_strings(scenario, analyses):

@@ -143,7 +143,7 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
                        f"{c.money(c.low.npv)} … {c.money(c.high.npv)}"])
     mc = c.monte_carlo_line()
     if mc:
-        figures.insert(2, ["Monte Carlo (before risk adjustment)", mc.replace("Monte Carlo ", "")])
+        figures.insert(2, ["Monte Carlo", mc.replace("Monte Carlo ", "")])
     story += [table(figures, [2.2, 3.8], header=False), P(RISK_NOTE, small)]
     plan = c.analyses.plan
     story += [P("The recommended plan", h2), P(c.plan_sentence())]

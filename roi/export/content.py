@@ -58,7 +58,9 @@ class Content:
         """Why, in one sentence, with the rule."""
         v = self.verdict
         p = v.prob_loss
-        chance = "" if p is None else f"; chance of losing money {fmt.pct(p)} (Monte Carlo)"
+        # the draws vary the ranges before the TEI haircut (the ranges are the risk): said at once,
+        # or a CFO reads an 88% chance of making money beside "not worth it" as a contradiction
+        chance = "" if p is None else f"; chance of losing money {fmt.pct(p)} (Monte Carlo, before risk adjustment)"
         if v.kind == "not_worth_it":
             rule = "the risk-adjusted NPV is zero or less"
         elif v.kind == "marginal":
@@ -77,7 +79,8 @@ class Content:
             return None
         sim = r.simulation
         return (f"Monte Carlo NPV P10 {self.money(sim.quantile(0.1))} · P50 {self.money(sim.quantile(0.5))} · "
-                f"P90 {self.money(sim.quantile(0.9))}; chance of losing money {fmt.pct(sim.prob_npv_negative)}")
+                f"P90 {self.money(sim.quantile(0.9))}; chance of losing money {fmt.pct(sim.prob_npv_negative)} "
+                "(before risk adjustment)")
 
     def plan_sentence(self) -> str:
         return self.analyses.plan.sentence(self.currency)

@@ -52,16 +52,21 @@ def pt(emu: int) -> float:
 
 
 _MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=[\d€£$¥₹])")
+_CURRENCY_AFTER_MINUS = re.compile("\u2212(?=[€£$¥₹])")
 
 
 def nobreak(text: str) -> str:
-    """A minus before a number or currency symbol as U+2212, which no renderer breaks a line after
-    (after a hyphen-minus LibreOffice may: "NPV -" / "€1M").
+    """A minus before a number or currency symbol as U+2212, kept on one line with what follows
+    (after a hyphen-minus LibreOffice may break: "NPV -" / "€1M").
+
+    A line may still break between two prefix characters (Unicode line breaking, class PR: the
+    minus and "$", "€", "£"), so before a currency symbol the minus is followed by a word joiner
+    (U+2060, invisible and zero-width): "(−" / "$919K)" is what the deck showed without it.
 
     >>> nobreak("NPV -€1.2M; cross-sell -5% on 2026-12-01")
-    'NPV −€1.2M; cross-sell −5% on 2026-12-01'
+    'NPV −\u2060€1.2M; cross-sell −5% on 2026-12-01'
     """
-    return _MINUS.sub("\u2212", text)
+    return _CURRENCY_AFTER_MINUS.sub("\u2212\u2060", _MINUS.sub("\u2212", text))
 
 
 @dataclass
