@@ -9,6 +9,7 @@ matters, and one unit per table column (:func:`money_column`). ``None`` (and NaN
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Iterable
 from functools import lru_cache
@@ -55,6 +56,8 @@ def money(value: float | None, currency: str, *, compact: bool = True, locale: s
     ('€434K', '-$1.2M', '—', '£9.5K')
     >>> money(999_970, "EUR"), money(433697.4, "EUR", compact=False), money(-0.2, "EUR")
     ('€1M', '€433,697', '€0')
+    >>> money(1_850_000, "GBP"), money(-1_250_000, "GBP"), money(12_500, "USD")  # halves away from zero
+    ('£1.9M', '-£1.3M', '$13K')
     >>> money(1_234_567, "EUR", locale="de")
     '1,2\\xa0Mio.\\xa0€'
     """
@@ -71,7 +74,11 @@ def money(value: float | None, currency: str, *, compact: bool = True, locale: s
             if locale != DEFAULT_LOCALE else f"{'-' if v < 0 else ''}{currency_symbol(currency)}{abs(v):,.0f}"
     r = _significant(v)
     digits = 1 if abs(r) < 10_000 or abs(r) >= 1_000_000 else 0
-    return format_compact_currency(r, currency, locale=locale, fraction_digits=digits)
+    with decimal.localcontext() as ctx:
+        # Babel rounds in the decimal context, half to even by default: £1.85M read "£1.8M" in one
+        # place and "£1.9M" in a sum or a spreadsheet; halves go away from zero, as people round
+        ctx.rounding = decimal.ROUND_HALF_UP
+        return format_compact_currency(r, currency, locale=locale, fraction_digits=digits)
 
 
 def money_column(values: Iterable[float | None], currency: str, locale: str = DEFAULT_LOCALE) -> list[str]:
@@ -123,6 +130,20 @@ def pct(value: float | None, digits: int = 1) -> str:
         return DASH
     text = f"{value * 100:,.{digits}f}%"
     return text[1:] if text.startswith("-") and float(text[1:-1].replace(",", "")) == 0 else text
+
+
+def irr(value: float | None, unique: bool = True) -> str:
+    """An internal rate of return as every output shows it: a percentage with one decimal, ``>999%``
+    beyond that, ``?`` after it when several rates make NPV zero (then it is ambiguous), ``—`` when
+    there is none.
+
+    >>> irr(0.016), irr(-0.033), irr(12.0), irr(0.25, unique=False), irr(None)
+    ('1.6%', '-3.3%', '>999%', '25.0%?', '—')
+    """
+    if _missing(value):
+        return DASH
+    text = ">999%" if value >= 9.995 else pct(value, 1)
+    return text if unique else text + "?"
 
 
 def ratio(value: float | None) -> str:

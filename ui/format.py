@@ -6,6 +6,7 @@ from __future__ import annotations
 from roi.format import (
     DASH,
     currency_symbol,
+    irr,
     label,
     money,
     money_column,
@@ -21,6 +22,6 @@ from roi.format import (
 
 __all__ = [
     "DASH",
-    "currency_symbol", "label", "money", "money_column", "months", "multiple", "number", "pct", "per_unit",
+    "currency_symbol", "irr", "label", "money", "money_column", "months", "multiple", "number", "pct", "per_unit",
     "quarter", "ratio", "significant",
 ]

@@ -379,11 +379,7 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
                    help="Undiscounted payback: months until cumulative net cash flow turns positive"
                    + (f" — here not within the {years}-year horizon." if payback is None
                       else f": {fmt.months(payback)}."))
-    irr = case.irr
-    irr_text = fmt.DASH if irr is None else (">999%" if irr >= 9.995 else fmt.pct(irr, 1))
-    if irr is not None and not case.irr_unique:
-        irr_text += "?"
-    cols[3].metric(f"IRR{stale}", irr_text, border=border,
+    cols[3].metric(f"IRR{stale}", fmt.irr(case.irr, case.irr_unique), border=border,
                    help="Internal rate of return per year; — when undefined (the flows never change sign, or no "
                    "rate makes NPV zero). A “?” means several rates make NPV zero, so any single IRR is "
                    "ambiguous: judge the case on NPV.")

@@ -224,12 +224,12 @@ def _export(args: argparse.Namespace) -> int:
         print("--xlsx: the output file name must end in .xlsx", file=sys.stderr)
         return 2
     from ..export.xlsx import workbook_bytes
-    from .export import _write
+    from .core import write_output
 
     store = _store.ScenarioStore.open()
     info = store.find(args.name)
     opened = store.load(info.id, args.version)
     history = [v for v in store.history(info.id) if v.version <= opened.version.version]
-    _write(args.xlsx, workbook_bytes(opened.scenario, history=history))
+    write_output(args.xlsx, workbook_bytes(opened.scenario, history=history))
     print(f"wrote {args.xlsx}")
     return 0

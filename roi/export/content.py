@@ -94,7 +94,7 @@ class Content:
         return [
             ("NPV, risk-adjusted", self.money(c.npv)),
             ("ROI", fmt.pct(c.roi, 0) if c.roi is not None else "undefined (no cost)"),
-            ("IRR", fmt.pct(c.irr, 0) if c.irr is not None else "undefined"),
+            ("IRR", fmt.irr(c.irr, c.irr_unique) if c.irr is not None else "undefined"),
             ("Payback", fmt.months(c.payback_months)),
             (f"Incremental revenue over {T} years", self.money(c.incremental_revenue)),
             (f"Revenue {fmt.per_unit(self.currency)} of campaign cost", fmt.ratio(c.revenue_per_campaign_dollar)
