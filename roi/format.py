@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -172,6 +173,19 @@ def months(value: float | None) -> str:
     if value == 0:
         return "immediately"
     return f"{value:,.1f} months"
+
+
+_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=[\d€£$¥₹])")
+
+
+def true_minus(text: str) -> str:
+    """Text for print: a hyphen-minus before a number or a currency symbol becomes the minus sign
+    (U+2212) — not in words, ranges or dates.
+
+    >>> true_minus("NPV -€1.2M, ROI -7%; A-1, 5-10 and 2026-12-01 stay")
+    'NPV −€1.2M, ROI −7%; A-1, 5-10 and 2026-12-01 stay'
+    """
+    return _MINUS.sub("\u2212", text)
 
 
 def quarter(index: int | None) -> str:

@@ -40,6 +40,11 @@ def test_brief_states_the_verdict_and_the_plan(tmp_path, name):
     assert "Assumptions and sources" in text and "Forrester" in text
     if scenario.settings.currency in ("EUR", "GBP"):
         assert "$" not in text
+    # negative amounts and percentages print with the minus sign, as in the deck and the charts
+    # (the brief printed "-€1M", "-7%"); the embedded Liberation Sans has the glyph
+    import re
+
+    assert "\u2212" in text and not re.search(r"(?<![0-9A-Za-z])-[\d€£$]", text)
 
 
 def test_cli_writes_the_brief(tmp_path, capsys):

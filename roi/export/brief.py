@@ -75,8 +75,9 @@ def _sized(chart: Any, width: int, height: int | None = None) -> Any:
 
 
 def _esc(text: str) -> str:
-    """Text for a ReportLab paragraph (its markup is XML-like)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a ReportLab paragraph (its markup is XML-like), with true minus signs (the deck's
+    and the charts' too; ReportLab breaks lines only at spaces, so a minus stays with its number)."""
+    return fmt.true_minus(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:

@@ -28,6 +28,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from .. import textfit
+from ...format import true_minus
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -51,7 +52,6 @@ def pt(emu: int) -> float:
     return emu / 12700
 
 
-_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=[\d€£$¥₹])")
 _CURRENCY_AFTER_MINUS = re.compile("\u2212(?=[€£$¥₹])")
 
 
@@ -66,7 +66,7 @@ def nobreak(text: str) -> str:
     >>> nobreak("NPV -€1.2M; cross-sell -5% on 2026-12-01")
     'NPV −\u2060€1.2M; cross-sell −5% on 2026-12-01'
     """
-    return _CURRENCY_AFTER_MINUS.sub("\u2212\u2060", _MINUS.sub("\u2212", text))
+    return _CURRENCY_AFTER_MINUS.sub("\u2212\u2060", true_minus(text))
 
 
 @dataclass
