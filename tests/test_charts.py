@@ -293,3 +293,20 @@ def test_the_lying_waterfall_keeps_every_step_up_to_its_limit_and_the_total():
     assert rows.value.iloc[:-1].sum() == pytest.approx(full.value.iloc[-1])  # the steps still add up to the NPV
     retailer = roi.evaluate(roi.load_sample("european_retailer"))  # 8 steps: none collapsed
     assert list(charts.case.waterfall_across(retailer).data.label) == list(charts.waterfall_frame(retailer).label)
+
+
+def test_histogram_marker_labels_close_together_take_separate_rows():
+    """The retailer's P10 (−€0.33M) sits a few pixels from the zero line: their labels printed over
+    each other ("P1̶0"). Labels within 7% of the axis of one another now take separate rows; the
+    far ones stay on the first."""
+    from roi import uncertainty as unc
+    from roi.uncertainty.charts import LABEL_ROW_PX, histogram
+
+    sim = unc.simulate(roi.load_sample("european_retailer"), draws=20_000, seed=1)
+    spec = histogram(sim, "EUR").to_dict(validate=False)
+    text = next(layer for outer in spec["layer"] for layer in outer.get("layer", [])
+                if layer["mark"]["type"] == "text")
+    rows = {r["label"]: (r["x"], r["y"]) for r in spec["datasets"][text["data"]["name"]]}
+    assert abs(rows["P10"][0] - rows["0"][0]) < 1  # within €1M of each other on a ~€40M axis
+    assert rows["P10"][1] != rows["0"][1] and {rows["P10"][1], rows["0"][1]} == {8, 8 + LABEL_ROW_PX}
+    assert rows["P50"][1] == rows["P90"][1] == 8

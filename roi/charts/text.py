@@ -21,7 +21,9 @@ def money_texts(values, currency: str) -> list[str]:
 
 def money_axis(currency: str, what: str) -> alt.Axis:
     """An axis of currency millions titled ``what (EUR M)``."""
-    return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", grid=True)
+    # labelSeparation: Vega drops a label that would come closer than this to its neighbour
+    # (touching labels read as one number: "−5.0−4.5")
+    return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", grid=True, labelSeparation=6)
 
 
 def wrap_label(text: str, width: int) -> str:

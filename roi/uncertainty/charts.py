@@ -6,6 +6,8 @@ month. Money axes are in millions of the scenario's currency; colours are the Ok
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -21,7 +23,7 @@ M = 1e6  # money axes in millions
 
 
 def _axis(currency: str, what: str) -> alt.Axis:
-    return alt.Axis(title=f"{what} ({currency} M)", format=",.1f")
+    return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", labelSeparation=6)  # as roi.charts.text.money_axis
 
 
 def _value_text(unit: str, v: float) -> str:
@@ -122,6 +124,33 @@ def histogram_frame(sim: Simulation, bins: int = 60) -> pd.DataFrame:
     return pd.DataFrame({"x0": edges[:-1] / M, "x1": edges[1:] / M, "share": share, "cumulative": np.cumsum(share)})
 
 
+LABEL_ROW_PX = 13  # one row of marker labels (11 px text and a gap)
+
+
+def marker_label_rows(xs: Iterable[float], lo: float, hi: float, width_share: float = 0.07) -> list[int]:
+    """Pixel heights (from the top of the plot) for labels at ``xs`` on an axis from ``lo`` to
+    ``hi``: a label goes one row lower than another whenever it starts within ``width_share`` of
+    the axis after it (about three characters on a 500-px plot), so "P10" and "0" a few
+    thousand apart no longer print over each other.
+
+    >>> marker_label_rows([-0.3, 5.2, 11.7, 0.0], -10.0, 30.0)
+    [8, 8, 8, 21]
+    """
+    xs = [float(v) for v in xs]
+    span = max(hi - lo, 1e-12)
+    order = sorted(range(len(xs)), key=lambda k: (xs[k], k))
+    last: dict[int, float] = {}  # row → x of the last label placed in it
+    out = [0] * len(order)
+    for k in order:
+        x = xs[k]
+        row = 0
+        while row in last and x - last[row] < width_share * span:
+            row += 1
+        last[row] = x
+        out[k] = 8 + LABEL_ROW_PX * row
+    return out
+
+
 def histogram(sim: Simulation, currency: str, bins: int = 60) -> alt.LayerChart:
     """NPV distribution (bars: losses vermillion, gains blue), its cumulative curve (right axis)
     and the P10 / P50 / P90 and zero lines."""
@@ -138,10 +167,12 @@ def histogram(sim: Simulation, currency: str, bins: int = 60) -> alt.LayerChart:
     cum = alt.Chart(df).mark_line(color=OKABE_ITO["black"]).encode(
         x=alt.X("x1:Q"), y=alt.Y("cumulative:Q", axis=alt.Axis(title="Cumulative share (P(NPV ≤ x))", format=".0%"),
                                    scale=alt.Scale(domain=[0, 1])))
-    q = pd.DataFrame({"label": ["P10", "P50", "P90", "0"],
-                      "x": [sim.quantile(0.1) / M, sim.quantile(0.5) / M, sim.quantile(0.9) / M, 0.0]})
+    p10, p50, p90 = sim.quantiles((0.1, 0.5, 0.9))
+    q = pd.DataFrame({"label": ["P10", "P50", "P90", "0"], "x": [p10 / M, p50 / M, p90 / M, 0.0]})
+    q["y"] = marker_label_rows(q["x"], float(df["x0"].min()), float(df["x1"].max()))
     rules = alt.Chart(q).mark_rule(strokeDash=[4, 3], color=TOTAL).encode(x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format=",.2f")])
-    labels = alt.Chart(q).mark_text(align="left", dx=3, dy=-5, color=TOTAL).encode(x=alt.X("x:Q"), y=alt.YValue(8), text=alt.Text("label:N"))
+    labels = alt.Chart(q).mark_text(align="left", dx=3, dy=-5, color=TOTAL).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q", scale=None), text=alt.Text("label:N"))
     return layered(layered(bars, rules, labels), cum, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
                    title=f"NPV over {sim.draws:,} draws: P(NPV < 0) = {sim.prob_npv_negative:.1%}", height=320)
 
