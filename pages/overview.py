@@ -97,10 +97,12 @@ with right:
             delta=f"{gap:+.1f} vs benchmark ≈ {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}",
             border=True,
         )
-        st.caption(f"Over the initiatives that carry campaign cost; "
-                   f"{fmt.money(case.revenue_without_campaign_cost, cur)} of revenue comes from initiatives "
-                   f"without any (site-wide CRO, automation). Benchmark, not a measurement of this business — "
-                   f"{REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}.")
+        others = case.without_campaign_cost
+        st.caption("Over the initiatives that carry campaign cost"
+                   + (f"; {fmt.money(case.revenue_without_campaign_cost, cur)} of revenue comes from "
+                      f"{md.escape(', '.join(others))}, which carr{'ies' if len(others) == 1 else 'y'} none"
+                      if others else " (every initiative here does)")
+                   + f". Benchmark, not a measurement of this business — {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}.")
 
 st.subheader("What drives the case")
 d1, d2 = st.columns([3, 2], gap="large")

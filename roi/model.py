@@ -119,6 +119,12 @@ class BusinessCase:
     def currency(self) -> str:
         return self.scenario.settings.currency
 
+    @property
+    def without_campaign_cost(self) -> list[str]:
+        """Initiatives that carry no variable campaign cost: left out of revenue per campaign
+        dollar, their revenue is :attr:`revenue_without_campaign_cost`."""
+        return [i.name for i in self.initiatives if not i.variable_campaign_cost > 0]
+
     def initiative(self, name: str) -> InitiativeCase:
         """The initiative called ``name``; ``KeyError`` naming it when there is none."""
         for i in self.initiatives:

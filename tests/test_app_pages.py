@@ -62,6 +62,12 @@ def test_overview_headline_matches_the_model(sample):
     assert metric(at, "NPV") == money(case.npv, case.currency)
     # the benchmark is labelled as a consultancy figure
     assert any("consultancy figure" in c.value.lower() for c in at.caption)
+    # revenue outside the ratio is attributed to this case's initiatives without campaign cost, by
+    # name (every case once read "site-wide CRO, automation", initiatives of the retailer only)
+    (note,) = [c.value for c in at.caption if c.value.startswith("Over the initiatives that carry campaign cost")]
+    names = case.without_campaign_cost
+    assert {i.name for i in case.initiatives if i.name in note} == set(names)
+    assert ("every initiative here does" in note) == (not names)
 
 
 def test_changing_an_uplift_changes_npv_everywhere():
@@ -165,7 +171,10 @@ def test_every_chart_can_be_downloaded(page):
 def test_headline_names_revenue_per_unit_of_campaign_cost_in_the_currency():
     at = open_app("pages/business_case.py", "retail_bank")
     case = roi.evaluate(roi.load_sample("retail_bank"))
-    assert metric(at, "Revenue per £1 campaign") == f"£{case.revenue_per_campaign_dollar:,.1f}"
+    # a ratio, as the Overview's card says it (the card once read "£4.9" beside "4.9 : 1")
+    assert metric(at, "Revenue per £1 campaign") == f"{case.revenue_per_campaign_dollar:,.1f} : 1"
+    overview = open_app("pages/overview.py", "retail_bank")
+    assert metric(overview, "Revenue per £1 of variable campaign cost") == metric(at, "Revenue per £1 campaign")
 
 
 def test_uplift_fields_show_the_initiatives_evidence_as_their_source():

@@ -385,9 +385,9 @@ def headline(case: BusinessCase, *, border: bool = True) -> None:
                    "ambiguous: judge the case on NPV.")
     sym = fmt.currency_symbol(cur)
     ratio = case.revenue_per_campaign_dollar
-    cols[4].metric(f"Revenue per {sym}1 campaign{stale}", "—" if ratio is None else f"{sym}{ratio:,.1f}",
-                   border=border,
-                   help=f"Incremental revenue per {sym}1 of variable campaign cost ({fmt.ratio(ratio)}). "
+    # a ratio, as the Overview's card and the exports print it ("4.9 : 1", not "€4.9" beside it)
+    cols[4].metric(f"Revenue per {sym}1 campaign{stale}", fmt.ratio(ratio), border=border,
+                   help=f"Incremental revenue per {sym}1 of variable campaign cost. "
                    f"Benchmark: about {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)} "
                    f"({REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}).")
 
