@@ -33,6 +33,7 @@ picked = st.multiselect("Saved scenarios", list(by_id), key="cmp_pick", max_sele
                         "with the extra version pickers below.")
 if not saved:
     st.info("No saved scenarios yet: save some on the **Scenarios** page, then compare them here.")
+    st.stop()  # nothing to choose: one message, not a second one asking to choose
 
 choices: list[tuple[str, int | None]] = [(CURRENT, None)] if include_current else []
 if picked:
@@ -55,7 +56,8 @@ if picked:
 try:
     compare.check_count(len(choices))
 except ValueError as exc:
-    st.info(f"{md.escape(str(exc).partition(': ')[2])}. Choose saved scenarios above"
+    why = str(exc).partition(": ")[2]
+    st.info(f"{md.escape(why[:1].upper() + why[1:])}. Choose saved scenarios above"
             + (", or include the one you are working on." if not include_current else "."))
     st.stop()
 

@@ -88,8 +88,9 @@ st.dataframe(
                    "Launch": st.column_config.TextColumn(width=130),
                    "Why": st.column_config.TextColumn(width="large")},
 )
-st.caption(f"Search: {plan.method}" + (f" — within {fmt.money(plan.gap, cur)} of an upper bound"
-                                        if plan.gap is not None else "")
+st.caption(("Found by exact search over every choice and order of the initiatives" if plan.method == "exact"
+            else f"Found by {plan.method}")
+           + (f", within {fmt.money(plan.gap, cur)} of the best any plan could reach" if plan.gap is not None else "")
            + ". NPV of a planned initiative is its NPV in the plan; of the others, in the case as planned.")
 if plan.do:
     st.button("Apply the plan's timing to the scenario", on_click=_apply_timing, key="prio_apply_timing",

@@ -62,6 +62,19 @@ def test_empty_library_then_first_save_needs_a_name(store):
     assert any(md.startswith("Opened from **") for md in _texts(at, "markdown"))
 
 
+def test_a_typed_name_is_not_offered_again_for_the_next_new_scenario(store):
+    """Saved under a typed name, then "Reset to sample": the form offered the typed name again for
+    what is now a different, unsaved scenario. The name is dropped once saved, so the form starts
+    from the next scenario's own name (as the first save above shows it does)."""
+    at = _open()
+    at.text_input(key="library_author_input").set_value("Ada").run()
+    at.text_input(key="lib_new_name_input").set_value("Reviewer").run()
+    at.button(key="lib_save_new").click().run()
+    assert_no_exception(at)
+    assert [s.name for s in store.list()] == ["Reviewer"]
+    assert "lib_new_name" not in at.session_state
+
+
 def test_edit_then_save_records_the_change_and_the_link_reopens_it(store):
     sample = roi.load_sample("european_retailer")
     v1 = store.create("Vendor case", sample, author="Ada")

@@ -102,6 +102,7 @@ def _on_save_new() -> None:
     info = library.store().get(saved.scenario_id)
     library.remember(info.id, info.name, saved.version, scenario)
     ss["lib_reason"] = ""
+    ss.pop("lib_new_name", None)  # the next scenario saved as new starts from its own name, not this one's
     ss["lib_pick"] = info.id
     _say("success", f"Saved **{md.escape(info.name)}** as version 1.")
 
