@@ -210,3 +210,19 @@ def test_a_cleared_or_invalid_box_is_reported_and_its_panel_stays_open(server):
         stale.wait_for(state="detached")
         assert rate.is_visible() and rate.input_value() == "8.00"
         _wait_npv_change(page, before)
+
+
+def test_a_charts_plot_keeps_its_height_under_its_title(server):
+    """The maturity curve's plot is 280 px tall; Streamlit's default sizing made 280 px the whole
+    chart's height, so the plot shrank to about half under its title and axes and the title was cut
+    off at the top. The chart is now its plot plus title and axes."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(f"{server}/process")
+        chart = page.locator("[data-testid=stVegaLiteChart]").first
+        chart.wait_for()
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('[data-testid=stVegaLiteChart] canvas, "
+                               "[data-testid=stVegaLiteChart] svg')")
+        assert chart.bounding_box()["height"] >= 280 + 60

@@ -150,6 +150,11 @@ def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
         for node, frame in swapped:
             node.data = frame
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    if "autosize" not in spec and not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        # Fit the width only. Streamlit's default ("fit") made the spec's height the whole chart's,
+        # so the plot shrank under its title, legend and axes (the maturity curve's plot to half of
+        # its 280 px, its title cut off at the top); the height is the plot's, as in the exports.
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
 
 
