@@ -57,13 +57,28 @@ def _cli_json(capsys, *argv: str) -> Any:
     return json.loads(capsys.readouterr().out)
 
 
+def _fields() -> dict[str, str]:
+    """Header → field name over every column of the value sheets (the workbook writes headers in
+    words, the CSV files and the CLI the field names); no two fields share a header."""
+    from roi.export.analyses import analysis_sheets, risk_sheets
+    from roi.export.xlsx.analysis import header_label
+
+    sc = roi.load_sample("european_retailer")
+    names = {str(c) for sheet in analysis_sheets(sc, roi.evaluate(sc)) + risk_sheets(risk_analyses(sc), "EUR")
+             for t in sheet.tables for c in t.frame.columns}
+    back = {header_label(n): n for n in names}
+    assert len(back) == len(names), "two fields share a header"
+    return back
+
+
 def _table(ws, heading: str | None = None) -> list[dict[str, Any]]:
     """Rows of the table under ``heading`` (no heading: the table starting on row 4, under the note and
-    the staleness flag) as dicts."""
+    the staleness flag) as dicts by field name."""
     top = 4 if heading is None else next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
+    back = _fields()
     cols = []
     while ws.cell(top, len(cols) + 1).value is not None:
-        cols.append(ws.cell(top, len(cols) + 1).value)
+        cols.append(back[ws.cell(top, len(cols) + 1).value])
     rows, r = [], top + 1
     while ws.cell(r, 1).value is not None:
         rows.append({c: ws.cell(r, k + 1).value for k, c in enumerate(cols)})
@@ -107,6 +122,10 @@ def test_value_sheets_are_labelled_and_laid_out(wb):
         assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == ["C2"], name
     for name in ("Summary", "Cash flow"):  # the case itself stays live
         assert wb[name].sheet_properties.tabColor is None
+    # headers in words for the finance reader: no field name (start_month, npv_low …) as a header
+    coded = {n for n in _fields().values() if "_" in n}
+    for name in ["Plan", "Prioritization", "Test plan"] + RISK_SHEETS:
+        assert not coded & {c.value for row in wb[name].iter_rows() for c in row}, name
 
 
 def test_sensitivity_rows_equal_cli_and_roi(wb, scenario, capsys):

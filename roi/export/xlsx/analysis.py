@@ -38,7 +38,7 @@ def write_value_sheet(book: Book, sheet: ValueSheet, currency: str, npv: float) 
             ws.text(row, 1, table.heading, "section")
             row += 1
         cols = [str(c) for c in table.frame.columns]
-        ws.header(row, cols)
+        ws.header(row, [header_label(c) for c in cols])  # the CSV files keep the field names
         freeze = freeze or (row, 0)
         for i, rec in enumerate(table.frame.itertuples(index=False, name=None)):
             for k, v in enumerate(rec):
@@ -53,7 +53,7 @@ def write_value_sheet(book: Book, sheet: ValueSheet, currency: str, npv: float) 
                     if isinstance(v, str):
                         widths[k] = max(widths[k], min(len(v) + 2, 40))
         for k, col in enumerate(cols):
-            widths[k] = max(widths[k], min(len(col) + 2, 40))
+            widths[k] = max(widths[k], min(len(header_label(col)) + 2, 40))
         row += 1 + len(table.frame) + 2
     ws.widths({k + 1: w for k, w in enumerate(widths)})
     span = max(ncols, 6)
@@ -66,6 +66,39 @@ def write_value_sheet(book: Book, sheet: ValueSheet, currency: str, npv: float) 
             {"type": "text", "criteria": "begins with", "value": STALE, "format": book.fmt("stale")})
     ws.setup(freeze)
     return ws
+
+
+# Headers a finance reader reads; a field not named here is written out from its name
+# (``npv_low`` → "NPV low", ``mde_2_weeks`` → "MDE 2 weeks").
+_HEADERS = {
+    "driver": "Driver key", "label": "Driver", "unit": "Unit", "key": "Key",
+    "effort_fte_months": "Effort (FTE-months)", "payback_months": "Payback (months)",
+    "start_month": "Build starts (month)", "launch_month": "Launches (month)",
+    "quarter": "Launch quarter (1 = first of year 1)", "duration_months": "Duration (months)",
+    "months_delay": "Delay (months)", "cost_per_month": "NPV forgone per month of delay",
+    "cost_of_delay": "Cost of delay (per month)", "pv_benefits": "PV of benefits", "pv_costs": "PV of costs",
+    "breakeven_cost_multiplier": "Costs may be multiplied by", "cost_margin": "Cost headroom",
+    "uplift_margin": "Uplift headroom", "base_uplift": "Base uplift", "breakeven_uplift": "Breakeven uplift",
+    "n_per_variant": "Visitors per variant", "src": "Standardised coefficient (SRC)", "share": "Share",
+    "within_horizon": "Within the horizon", "reach": "Reach (customers a year)", "value_low": "Value at low",
+    "value_base": "Value at base", "value_high": "Value at high", "roi_swing": "ROI swing",
+    "programme_npv": "Programme NPV", "readout_day": "Reads out (day)", "start_day": "Starts (day)",
+}
+_ACRONYMS = {"npv": "NPV", "roi": "ROI", "irr": "IRR", "fte": "FTE", "mde": "MDE", "pv": "PV"}
+
+
+def header_label(name: str) -> str:
+    """A column's header in the workbook: ``effort_fte_months`` → "Effort (FTE-months)".
+
+    >>> header_label("npv_low"), header_label("mde_2_weeks"), header_label("initiative"), header_label("#")
+    ('NPV low', 'MDE 2 weeks', 'Initiative', '#')
+    """
+    if name in _HEADERS:
+        return _HEADERS[name]
+    if "_" not in name and not name.islower():
+        return name  # already words (an initiative's name as a column)
+    text = " ".join(_ACRONYMS.get(w, w) for w in name.split("_"))
+    return text[:1].upper() + text[1:]
 
 
 def column_format(name: str, v: float, currency: str) -> str:
@@ -96,4 +129,4 @@ def plain(v: Any) -> Any:
     return str(v)
 
 
-__all__ = ["CURRENT", "FLAG_ROW", "STALE", "column_format", "plain", "stale_formula", "write_value_sheet"]
+__all__ = ["CURRENT", "FLAG_ROW", "STALE", "column_format", "header_label", "plain", "stale_formula", "write_value_sheet"]
