@@ -188,6 +188,15 @@ def true_minus(text: str) -> str:
     return _MINUS.sub("\u2212", text)
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, an ellipsis marking a cut (for fixed-width columns).
+
+    >>> clip("Triggered journeys (abandoned cart, browse)", 20), clip("Email", 20)
+    ('Triggered journeys …', 'Email')
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def quarter(index: int | None) -> str:
     """A launch quarter counted from the programme's start (0 = the first quarter of year 1):
     ``Q1``–``Q4`` in year 1, then with the year — never ``Q5``.

@@ -98,7 +98,9 @@ def test_rename_duplicate_delete_restore(capsys):
     assert main(["scenarios", "duplicate", "A", "B", "--author", "Bob"]) == 0
     assert main(["scenarios", "rename", "B", "B2"]) == 0
     assert main(["scenarios", "delete", "A", "--author", "Cy"]) == 0
-    capsys.readouterr()
+    assert capsys.readouterr().out.splitlines()[-1].startswith("deleted 'A'")
+    assert main(["scenarios", "delete", "A", "--author", "Cy"]) == 0  # again: said, not done twice
+    assert capsys.readouterr().out.startswith("'A' was already deleted on ")
     assert [i["name"] for i in json.loads(_run(capsys, "scenarios", "list", "--json")[1])] == ["B2"]
     assert [i["name"] for i in json.loads(_run(capsys, "scenarios", "list", "--deleted", "--json")[1])] == ["A"]
     assert main(["scenarios", "restore", "A"]) == 0

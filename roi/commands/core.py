@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..format import currency_symbol
+from ..format import clip, currency_symbol
 from ..io import ScenarioError, dumps_scenario, load_scenario, load_scenario_migrated
 
 
@@ -115,7 +115,7 @@ def _summary(args: argparse.Namespace) -> int:
     for i in s["initiatives"]:
         pbm = "—" if i["payback_months"] is None else f"{i['payback_months']:.0f} mo"
         print(
-            f"  {i['name'][:32]:<32} {i['npv']:>14,.0f} {opt(i['roi'], '.0%', '—'):>8} "
+            f"  {clip(i['name'], 32):<32} {i['npv']:>14,.0f} {opt(i['roi'], '.0%', '—'):>8} "
             f"{opt(i['revenue_per_campaign_dollar'], '.1f', '—'):>7} {pbm:>9}"
         )
     return 0

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from ..experiments import options as opt
+from ..format import clip
 from ..io import load_scenario
 from ..schema import MAX_AMOUNT, UPLIFT_MAX
 from .core import print_json
@@ -242,7 +243,7 @@ def _test_plan(args: argparse.Namespace) -> int:
         weeks = "—" if t.run_days is None else f"{t.run_days / 7:.1f}" + ("" if t.within_horizon else "!")
         start = "—" if t.start_day is None else f"d{t.start_day:.0f}"
         readout = "—" if t.readout_day is None else f"d{t.readout_day:.0f}"
-        print(f"  {t.initiative[:40]:<40} {t.metric[:22]:<22} {weeks:>7} {start:>7} {readout:>10}")
+        print(f"  {clip(t.initiative, 40):<40} {clip(t.metric, 22):<22} {weeks:>7} {start:>7} {readout:>10}")
         if t.reason:
             print(f"      {t.reason}")
     print("  (! = beyond the horizon; days counted from today)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..format import money, quarter
+from ..format import clip, money, quarter
 from ..io import load_scenario
 from ..schema import MAX_AMOUNT, bound
 from .core import print_json
@@ -67,5 +67,5 @@ def _plan(args: argparse.Namespace) -> int:
     print(f"  {'':<5} {'initiative':<40} {'launch':>10} {'NPV':>9}  reason")
     for p in plan.initiatives:
         when = "—" if p.launch_month is None else f"{quarter(p.quarter)} m{p.launch_month:.0f}"
-        print(f"  {p.status:<5} {p.name[:40]:<40} {when:>10} {money(p.npv, cur):>9}  {p.reason}")
+        print(f"  {p.status:<5} {clip(p.name, 40):<40} {when:>10} {money(p.npv, cur):>9}  {p.reason}")
     return 0

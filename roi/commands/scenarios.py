@@ -207,8 +207,13 @@ def _duplicate(args: argparse.Namespace) -> int:
 
 def _delete(args: argparse.Namespace) -> int:
     store = _store.ScenarioStore.open()
-    store.delete(store.find(args.name).id, author=_author(args.author))
-    print(f"deleted {args.name!r} (restore with `python -m roi scenarios restore {args.name!r}`)")
+    info = store.find(args.name)
+    restore = f"restore with `python -m roi scenarios restore {args.name!r}`"
+    if info.deleted:  # nothing to do (exit 0, as a second delete in a script expects), and said so
+        print(f"{args.name!r} was already deleted on {info.deleted_at:%Y-%m-%d %H:%M} UTC ({restore})")
+        return 0
+    store.delete(info.id, author=_author(args.author))
+    print(f"deleted {args.name!r} ({restore})")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..format import clip
 from ..io import load_scenario
 from ..uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, DISTRIBUTIONS
 from ..uncertainty.defaults import MAX_DELAY_MONTHS, MAX_DRAWS, MAX_SEED
@@ -140,5 +141,5 @@ def _delay(args: argparse.Namespace) -> int:
         return 0
     print(f"  Programme: {curve.programme_cost_per_month:,.0f} of NPV forgone per month of delay")
     for name, v in sorted(curve.cost_per_month.items(), key=lambda kv: -kv[1]):
-        print(f"  {name[:40]:<40} {v:>12,.0f} per month")
+        print(f"  {clip(name, 40):<40} {v:>12,.0f} per month")
     return 0
