@@ -12,6 +12,7 @@ from pptx import Presentation
 import roi
 from roi.export.pptx import deck_bytes
 from roi.export.xlsx import workbook_bytes
+from roi.export.xlsx.analysis import header_label
 from roi.plan import follow_renames, recommend
 
 from .apptest_helpers import assert_no_exception, open_app
@@ -48,8 +49,9 @@ def test_deck_and_workbook_name_the_same_first_initiatives(plan):
     wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(scenario)))
     ws = wb["Plan"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    header = next(k for k, r in enumerate(rows) if "initiative" in r and "status" in r)
-    col, status = rows[header].index("initiative"), rows[header].index("status")
+    name_head, status_head = header_label("initiative"), header_label("status")  # headers in words
+    header = next(k for k, r in enumerate(rows) if name_head in r and status_head in r)
+    col, status = rows[header].index(name_head), rows[header].index(status_head)
     done = [r[col] for r in rows[header + 1:] if r[status] == "do"]
     assert done[: len(plan.first())] == [p.name for p in plan.do][: len(plan.first())]
     assert set(plan.first()) <= set(done)
