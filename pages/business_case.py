@@ -93,7 +93,8 @@ st.caption("NPV discounted at the scenario's rate. Benefit = incremental gross p
 
 left, right = st.columns(2, gap="large")
 with left:
-    exports.chart(charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR), "Revenue per campaign cost")
+    exports.chart(charts.revenue_per_campaign_dollar(case, REVENUE_PER_CAMPAIGN_DOLLAR), "Revenue per campaign cost",
+                  narrow=True)
     st.caption(f"Benchmark (consultancy figure): {REVENUE_PER_CAMPAIGN_DOLLAR_SOURCE}. Initiatives with no "
                "variable campaign cost (e.g. testing, automation) have no ratio and are not shown.")
 with right:

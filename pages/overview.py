@@ -81,9 +81,9 @@ st.markdown(
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    exports.chart(charts.cash_flow(case), "Cash flow")
+    exports.chart(charts.cash_flow(case), "Cash flow", narrow=True)
 with right:
-    exports.chart(charts.benefits_by_outcome(case), "Benefits by outcome")
+    exports.chart(charts.benefits_by_outcome(case), "Benefits by outcome", narrow=True)
     ratio = case.revenue_per_campaign_dollar
     sym = fmt.currency_symbol(cur).strip()
     st.markdown("##### Incremental revenue per unit of campaign cost")

@@ -98,9 +98,9 @@ if plan.do:
               "the deck and the workbook follow the plan's timing.", disabled=inputs.presenting())
     g1, g2 = st.columns(2, gap="large")
     with g1:
-        exports.chart(charts.plan_gantt(table, plan.constraints.capacity_fte), "Recommended plan")
+        exports.chart(charts.plan_gantt(table, plan.constraints.capacity_fte), "Recommended plan", narrow=True)
     with g2:
-        exports.chart(charts.plan_cumulative(plan.curve(), cur), "Cumulative net cash")
+        exports.chart(charts.plan_cumulative(plan.curve(), cur), "Cumulative net cash", narrow=True)
 
 st.subheader("Lenses that explain the plan")
 st.caption("Ranking scores are lenses, not decisions: each answers one question (value per effort, reach × "
@@ -139,7 +139,7 @@ with left:
         charts.impact_effort(scores, impact_title=impact_label, resource_title=resource_label,
                              impact_split=i_split, resource_split=r_split, currency=cur,
                              resource_is_money=money_resource, markers=markers),
-        "Impact vs resource cost",
+        "Impact vs resource cost", narrow=True,
     )
 unit = {"value_per_effort": f"{cur} per {'FTE-month' if not money_resource else cur}",
         "rice": "customers × score ÷ FTE-month", "ice": "1–1000",

@@ -64,7 +64,7 @@ st.markdown(
 sweep = _sweep(scenario.model_dump_json())
 c1, c2 = st.columns([3, 2], gap="large")
 with c1:
-    exports.chart(charts.maturity_curve(maturity.curve_frame(scenario.process)), "Maturity curve")
+    exports.chart(charts.maturity_curve(maturity.curve_frame(scenario.process)), "Maturity curve", narrow=True)
 with c2:
     st.dataframe(
         pd.DataFrame({

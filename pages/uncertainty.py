@@ -197,7 +197,7 @@ st.markdown(f"The headline, risk-adjusted NPV **{fmt.money(sim.risk_adjusted_npv
 exports.chart(charts.histogram(sim, cur), "NPV distribution")
 left, right = st.columns(2)
 with left:
-    exports.chart(charts.contributions(sim), "Variance shares")
+    exports.chart(charts.contributions(sim), "Variance shares", narrow=True)
 with right:
     st.dataframe(pd.DataFrame({
         "": ["NPV", "ROI", "Payback"],

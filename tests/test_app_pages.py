@@ -343,3 +343,16 @@ def test_stale_banner_names_the_field():
     at.session_state["scenario_problems"] = ["process.alignment: must be between 1 and 5"]
     at.run()
     assert any("Results are stale" in w.value and "process.alignment" in w.value for w in at.warning)
+
+
+def test_charts_in_a_column_set_long_titles_on_short_lines():
+    """Vega cuts a title longer than its chart: in the Business case page's half-width column at
+    1280 px, "Incremental revenue per unit of variable campaign cost" lost its last word. Charts
+    drawn in a column get their title (and subtitle) as lines instead; full-width ones keep theirs."""
+    at = open_app("pages/business_case.py")
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    titles = [s.get("title", {}) for s in specs]
+    narrow = next(t for t in titles if isinstance(t.get("text"), list))
+    assert " ".join(narrow["text"]) == "Incremental revenue per unit of variable campaign cost"
+    assert all(len(line) <= 44 for line in narrow["text"])
+    assert any(isinstance(t.get("text"), str) and len(t["text"]) > 44 for t in titles)  # the full-width waterfall

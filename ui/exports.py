@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from roi.charts.text import wrap_titles
 from ui import md
 
 import roi
@@ -158,9 +159,15 @@ def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def chart(chart_: alt.TopLevelMixin, name: str, **kwargs) -> None:
-    """The chart (its Vega-Lite spec, :func:`vega_lite_spec`) followed by its PNG/SVG download buttons."""
-    st.vega_lite_chart(vega_lite_spec(chart_), **({"width": "stretch"} | kwargs))
+def chart(chart_: alt.TopLevelMixin, name: str, *, narrow: bool = False, **kwargs) -> None:
+    """The chart (its Vega-Lite spec, :func:`vega_lite_spec`) followed by its PNG/SVG download buttons.
+
+    ``narrow``: the chart sits in one of a page's columns, so its title and subtitle are set on
+    short lines (:func:`roi.charts.text.wrap_titles`) rather than cut by Vega at the chart's width."""
+    spec = vega_lite_spec(chart_)
+    if narrow:
+        wrap_titles(spec)
+    st.vega_lite_chart(spec, **({"width": "stretch"} | kwargs))
     chart_download_buttons(chart_, name)
 
 
