@@ -59,12 +59,18 @@ def _charts(c: Content) -> dict[str, bytes]:
 
         specs["tornado"] = _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400)
         specs["histogram"] = _sized(risk_charts.histogram(r.simulation, c.currency), 500, 220)
-    # the page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
-    # Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt)
-    specs = {k: v.configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(labelFontSize=12, titleFontSize=12)
-             for k, v in specs.items()}
+    def png(chart: Any) -> bytes:
+        # the page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
+        # Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt). Set in
+        # the spec's config, not with Altair's configure_*: those copy the whole chart, deeply.
+        spec = chart.to_dict()
+        config = spec.setdefault("config", {})
+        for part in ("axis", "legend"):
+            config[part] = {"labelFontSize": 12, "titleFontSize": 12, **config.get(part, {})}
+        return render.to_png(spec, scale=2.0)
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {k: pool.submit(render.to_png, v, scale=2.0) for k, v in specs.items()}
+        futures = {k: pool.submit(png, v) for k, v in specs.items()}
         return {k: f.result() for k, f in futures.items()}
 
 
