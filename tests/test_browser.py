@@ -38,6 +38,24 @@ def chromium():
             browser.close()
 
 
+def open_page(browser, url: str, width: int = 1500, height: int = 1000, *, timeout: int = 30_000,
+              wait: str | None = "[data-testid=stMetricValue]"):
+    """A new tab of ``width`` × ``height`` px at ``url``, once ``wait`` (a selector: the first
+    metric by default) is drawn; Playwright waits up to ``timeout`` ms for anything after."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(timeout)
+    page.goto(url)
+    if wait:
+        page.wait_for_selector(wait)
+    return page
+
+
+def wait_for_metric_value(page, value: str) -> None:
+    """Wait until some metric on ``page`` shows ``value`` (a page fills in as its script runs)."""
+    page.wait_for_function(
+        "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)", arg=value)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,10 +136,7 @@ def _matrix_labels_do_not_overlap(browser, page) -> None:
 def test_journey(server):
     started = time.monotonic()
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.set_default_timeout(30_000)
-        page.goto(server)
-        page.wait_for_selector("[data-testid=stMetricValue]")
+        page = open_page(browser, server)
         before = _npv(page)
 
         # change an uplift on the Initiatives page
@@ -152,12 +167,8 @@ def test_journey(server):
         # the shareable link opens the same case in a fresh session
         link = page.locator("[data-testid=stSidebar] a", has_text="Shareable link").get_attribute("href")
         assert link and "?s=v2." in link
-        other = browser.new_page(viewport={"width": 1500, "height": 1000})
-        other.goto(link)
-        other.wait_for_selector("[data-testid=stMetricValue]")
-        other.wait_for_function(
-            "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
-            arg=after)
+        other = open_page(browser, link)
+        wait_for_metric_value(other, after)
         assert _npv(other) == after != before
     assert time.monotonic() - started < 90
 
@@ -166,9 +177,7 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server():
     """Streamlit's legacy ``pages/`` mode would run the page alone (no navigation, no sidebar);
     :mod:`ui.streamlit_compat` makes it run inside ``app.py`` (see tests/test_streamlit_compat.py)."""
     with running_app() as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        page.goto(f"{url}/prioritization")
+        page = open_page(browser, f"{url}/prioritization", 1280, 900, wait=None)
         page.wait_for_selector("text=The recommended plan")
         nav = page.locator("[data-testid=stSidebarNav]")
         for title in ("Overview", "Risk & sensitivity", "Scenarios"):  # app.py's navigation, titled
@@ -183,10 +192,7 @@ def test_a_cleared_or_invalid_box_is_reported_and_its_panel_stays_open(server):
     names the field, the figures stay those of the last valid case, and the panel stays open
     through invalid and valid values alike."""
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.set_default_timeout(30_000)
-        page.goto(f"{server}/business_case")
-        page.wait_for_selector("[data-testid=stMetricValue]")
+        page = open_page(browser, f"{server}/business_case", 1280, 1000)
         before = _npv(page)
         page.get_by_text("Finance settings and model rules").click()
         rate = page.get_by_role("spinbutton", name="Discount rate (% per year)")
@@ -217,9 +223,7 @@ def test_a_charts_plot_keeps_its_height_under_its_title(server):
     chart's height, so the plot shrank to about half under its title and axes and the title was cut
     off at the top. The chart is now its plot plus title and axes."""
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.set_default_timeout(30_000)
-        page.goto(f"{server}/process")
+        page = open_page(browser, f"{server}/process", 1280, 1000, wait=None)
         chart = page.locator("[data-testid=stVegaLiteChart]").first
         chart.wait_for()
         chart.scroll_into_view_if_needed()

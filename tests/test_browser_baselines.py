@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .test_browser import chromium, server  # noqa: F401  (the module-scoped server fixture)
+from .test_browser import chromium, open_page, server  # noqa: F401  (the module-scoped server fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_orders.csv.gz"
@@ -23,10 +23,7 @@ def _nav(page, title: str) -> None:
 def test_upload_the_sample_and_apply(server):  # noqa: F811
     shots = os.environ.get("ROI_SCREENSHOTS")
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.set_default_timeout(60_000)
-        page.goto(server)
-        page.wait_for_selector("[data-testid=stMetricValue]")
+        page = open_page(browser, server, 1280, 1000, timeout=60_000)
         page.locator("[data-testid=stSidebarNav] a[href$='audience_data']").click()
         page.wait_for_selector("text=Turn the client's own order export")
         page.locator("[data-testid=stMain] [data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(SAMPLE))

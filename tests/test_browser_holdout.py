@@ -11,7 +11,7 @@ from __future__ import annotations
 import roi
 from roi.experiments import holdout as ho
 
-from .test_browser import chromium, server  # noqa: F401  (server is a pytest fixture)
+from .test_browser import chromium, open_page, server  # noqa: F401  (server is a pytest fixture)
 
 
 def _metric(page, label: str) -> str:
@@ -47,10 +47,7 @@ def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
                                  ho.arm_summary(h.n, round(h.mean, 4), round(h.sd, 2), name="holdout"))
     per_customer = f"€{readout.incremental_revenue_per_customer:,.2f}"
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.set_default_timeout(30_000)
-        page.goto(server)
-        page.wait_for_selector("[data-testid=stMetricValue]")
+        page = open_page(browser, server)
         page.locator("[data-testid=stSidebarNav] a", has_text="Experiments").click()
         page.get_by_role("tab", name="Programme holdout").click()
         page.wait_for_selector("text=Plan the holdout")

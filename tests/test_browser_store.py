@@ -13,7 +13,7 @@ import uuid
 
 from roi.store import DATABASE_ENV, ScenarioStore
 
-from .test_browser import _npv, _wait_npv_change, chromium, server  # noqa: F401 (the fixture)
+from .test_browser import _npv, _wait_npv_change, chromium, open_page, server, wait_for_metric_value  # noqa: F401 (the fixture)
 
 
 def _nav(page, title: str, wait_for: str) -> None:
@@ -25,10 +25,7 @@ def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
     base, db_url = server, os.environ[DATABASE_ENV]
     case = f"Retailer, vendor case {uuid.uuid4().hex[:6]}"
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.set_default_timeout(30_000)
-        page.goto(base)
-        page.wait_for_selector("[data-testid=stMetricValue]")
+        page = open_page(browser, base)
         before = _npv(page)
 
         # save the case as it is: version 1
@@ -67,9 +64,7 @@ def test_save_edit_save_again_and_open_the_version_link_elsewhere(server):
         other.set_default_timeout(30_000)
         other.goto(link)
         other.wait_for_selector("[data-testid=stMetricValue]")
-        other.wait_for_function(
-            "v => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === v)",
-            arg=after)
+        wait_for_metric_value(other, after)
         assert _npv(other) == after != before
         assert other.locator("[data-testid=stSidebar]", has_text="version 2").count() == 1
 
