@@ -130,8 +130,8 @@ LABEL_ROW_PX = 13  # one row of marker labels (11 px text and a gap)
 def marker_label_rows(xs: Iterable[float], lo: float, hi: float, width_share: float = 0.07) -> list[int]:
     """Pixel heights (from the top of the plot) for labels at ``xs`` on an axis from ``lo`` to
     ``hi``: a label goes one row lower than another whenever it starts within ``width_share`` of
-    the axis after it (about three characters on a 500-px plot), so "P10" and "0" a few
-    thousand apart no longer print over each other.
+    the axis after it (35 px on a 500-px plot: "P10" and a gap), so "P10" and "0" a few thousand
+    apart no longer print over each other.
 
     >>> marker_label_rows([-0.3, 5.2, 11.7, 0.0], -10.0, 30.0)
     [8, 8, 8, 21]

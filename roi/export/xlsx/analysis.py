@@ -129,4 +129,5 @@ def plain(v: Any) -> Any:
     return str(v)
 
 
-__all__ = ["CURRENT", "FLAG_ROW", "STALE", "column_format", "header_label", "plain", "stale_formula", "write_value_sheet"]
+__all__ = ["CURRENT", "FLAG_ROW", "STALE", "column_format", "header_label", "plain", "stale_formula",
+           "write_value_sheet"]
