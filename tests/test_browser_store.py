@@ -13,7 +13,8 @@ import uuid
 
 from roi.store import DATABASE_ENV, ScenarioStore
 
-from .test_browser import _npv, _wait_npv_change, chromium, open_page, server, wait_for_metric_value  # noqa: F401 (the fixture)
+from .test_browser import (  # noqa: F401 (server: the fixture)
+    _npv, _wait_npv_change, chromium, open_page, server, wait_for_metric_value)
 
 
 def _nav(page, title: str, wait_for: str) -> None:
