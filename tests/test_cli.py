@@ -95,3 +95,18 @@ def test_module_entry_point_runs_as_a_process():
     proc = subprocess.run([sys.executable, "-m", "roi", "validate"], capture_output=True, text=True,
                           cwd=Path(__file__).parent.parent)
     assert proc.returncode == 2
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    # each flag names its own range, whatever the value (--capacity -1 once named the budgets' 0 … 1e13)
+    ("--capacity", "-1", "must be between 0.5 and 1,000 FTEs per quarter (got -1)"),
+    ("--capacity", "0", "must be between 0.5 and 1,000 FTEs per quarter (got 0)"),
+    ("--capacity", "nan", "must be a finite number (got 'nan')"),
+    ("--budget", "-5", "must be between 0 and 10,000,000,000,000 (got -5)"),
+    ("--budget-year1", "abc", "must be a number (got 'abc')"),
+])
+def test_plan_flags_name_their_range(flag, value, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["plan", RETAILER, flag, value])
+    assert exit_.value.code == 2
+    assert f"argument {flag}: {message}" in capsys.readouterr().err

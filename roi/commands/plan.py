@@ -9,32 +9,25 @@ JSON contract (keys relied on by scripts): ``initiatives`` (each ``name``, ``sta
 from __future__ import annotations
 
 import argparse
-import math
 
 from ..format import clip, money, quarter
 from ..io import load_scenario
 from ..schema import MAX_AMOUNT, bound
 from .core import print_json
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number such as 250000 (got {text!r})") from None
+from .flags import finite_number
 
 
 def _amount(text: str) -> float:
-    value = _number(text)
-    if not (math.isfinite(value) and 0 <= value <= MAX_AMOUNT):
-        raise argparse.ArgumentTypeError(f"must be between 0 and {bound(MAX_AMOUNT)} (got {text})")
+    value = finite_number(text)
+    if not 0 <= value <= MAX_AMOUNT:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {bound(MAX_AMOUNT)} (got {value:g})")
     return value
 
 
 def _capacity(text: str) -> float:
-    value = _number(text)  # one range in the message, whatever the value (not the amounts' first)
-    if not (math.isfinite(value) and 0.5 <= value <= 1_000):
-        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1,000 FTEs per quarter (got {text})")
+    value = finite_number(text)  # its own range in the message, whatever the value (not the amounts')
+    if not 0.5 <= value <= 1_000:
+        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1,000 FTEs per quarter (got {value:g})")
     return value
 
 

@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches, Pt
 from .. import textfit
 from ...charts.case import collapse_steps, waterfall_frame
 from ...palette import OKABE_ITO, QUADRANT_COLOURS, TOTAL
-from ...format import currency_symbol
+from ...format import currency_symbol, true_minus
 from ...model import BusinessCase
 from ...prioritization import IMPACT_TITLES, RESOURCE_TITLES, Impact, Resource
 from .template import FONT, nobreak, pt
@@ -434,7 +434,7 @@ def histogram(slide, npv: np.ndarray, currency: str, box: tuple[int, int, int, i
     counts, _ = np.histogram(millions, bins=edges)
     mids = (edges[:-1] + edges[1:]) / 2
     data = CategoryChartData(number_format="0%")
-    data.categories = [f"{m:,.{digits}f}".replace("-", "\u2212") for m in mids]  # a true minus sign
+    data.categories = [true_minus(f"{m:,.{digits}f}") for m in mids]
     data.add_series("Share of draws", [float(c) / max(counts.sum(), 1) for c in counts])
     gf = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, *map(Emu, box), data)
     chart = gf.chart
