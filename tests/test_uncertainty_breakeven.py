@@ -100,3 +100,26 @@ def test_initiatives_solved_together_match_brent_one_at_a_time():
         root = brentq(lambda u: roi.evaluate(_edited(sc, _set_uplift(j, u))).initiatives[j].npv, 0.0, 10.0,
                       xtol=1e-13, rtol=1e-13)
         assert r.breakeven_uplift == pytest.approx(root, rel=1e-9, abs=1e-12), r.name
+
+
+@pytest.mark.parametrize("name", ["consumer_goods_brand", "retail_bank"])
+def test_programme_root_matches_brent_through_evaluate(name):
+    """The programme's multiplier is searched with the initiatives' roots (consumer goods: several
+    unknowns, Chandrupatla) or alone (the bank: every initiative linear, Brent); either way it equals
+    scipy's brentq on the headline NPV of the scenario with every uplift scaled, through
+    roi.evaluate, to 1e-9."""
+    from scipy.optimize import brentq
+
+    sc = roi.load_sample(name)
+    prog = breakeven(sc)[-1]
+    assert prog.method == {"consumer_goods_brand": "chandrupatla", "retail_bank": "brentq"}[name]
+
+    def npv(m: float) -> float:
+        def scale(d):  # the base uplift scaled (the range, which NPV does not read, collapsed onto it:
+            for i in d["initiatives"]:  # scaled as well it would leave the schema's bound near the top)
+                i["uplift"] = dict.fromkeys(("low", "base", "high"), i["uplift"]["base"] * m)
+        return roi.evaluate(_edited(sc, scale)).npv
+
+    top = max(i.uplift.base for i in sc.initiatives)
+    root = brentq(npv, 0.0, 10.0 / top, xtol=1e-13, rtol=1e-13)
+    assert prog.breakeven_uplift == pytest.approx(root, rel=1e-9, abs=1e-12)
