@@ -62,8 +62,9 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
     Uplift: NPV rises with uplift and equals ``−PV(costs)`` at zero uplift, so the breakeven
     lies in ``[0, 10]`` (the schema's bound) if anywhere. When NPV is linear in the uplift (no
     overlap) the root is ``u* = base × PV(costs) / (NPV(base) + PV(costs))``; the root is always
-    checked by evaluating NPV there, and found with Chandrupatla's bracketing method (as robust as
-    Brent's) when the check fails (overlapping initiatives make NPV non-linear). The programme is
+    checked by evaluating NPV there, and searched for when the check fails (overlapping
+    initiatives make NPV non-linear): with Chandrupatla's bracketing method (as robust as Brent's)
+    on all the unknowns left at once, or Brent's when one is left. The programme is
     one more unknown of the same search: a multiplier ``m`` on every uplift, in
     ``[0, 10 / largest base uplift]``, with the shared programme costs (which no uplift moves)
     subtracted. Cost: NPV = PV(benefits) − m × PV(costs) is linear in a cost multiplier ``m``,
@@ -71,8 +72,8 @@ def breakeven(scenario: Scenario) -> list[Breakeven]:
 
     Every step evaluates all the unknowns still open in one engine call (one row per unknown):
     the base case and each at zero, then each linear guess and the top of each range, then one
-    call per iteration of the search — about twelve calls in all, where solving the programme on
-    its own took eleven more.
+    call per iteration of the search, in a bracket narrowed by the guess — 8 to 12 calls on the
+    samples, 13 on 50 initiatives, where solving the programme on its own took 10 more.
     """
     structure, x = engine.build(scenario)
     J = len(scenario.initiatives)
