@@ -87,13 +87,13 @@ if len({e.currency for e in entries}) > 1:
     st.warning("These scenarios use different currencies: money deltas are left out (—).")
 
 st.subheader("Headline figures")
-st.table(tables.metric_frame(compare.headline_rows(entries), entries, "Figure").set_index("Figure"))
+st.table(md.table(tables.metric_frame(compare.headline_rows(entries), entries, "Figure").set_index("Figure")))
 
 st.subheader("By initiative")
 metrics = {k: label for k, label, _ in compare.INITIATIVE_METRICS}
 metric = st.segmented_control("Figure", list(metrics), format_func=metrics.get, default="npv", key="cmp_metric")
 frame = tables.metric_frame(compare.initiative_rows(entries, metric or "npv"), entries, "Initiative")
-st.table(frame.set_index("Initiative"))
+st.table(md.table(frame.set_index("Initiative")))
 st.caption("— where a scenario does not have the initiative.")
 
 for chart, name in ((charts.cash_flows(entries), "compare_cash_flow"), (charts.matrix(entries), "compare_matrix")):
@@ -103,6 +103,6 @@ for chart, name in ((charts.cash_flows(entries), "compare_cash_flow"), (charts.m
 st.subheader("Inputs that differ")
 differences = compare.differing_inputs([e.scenario for e in entries])
 if differences:
-    st.table(tables.inputs_frame(differences, entries).set_index("Item"))
+    st.table(md.table(tables.inputs_frame(differences, entries).set_index("Item")))
 else:
     st.success("The inputs are the same in every scenario compared.")

@@ -11,6 +11,7 @@ from roi.verdict import MATERIAL_LOSS, verdict
 from ui import format as fmt
 from ui import analyses, exports, inputs, md, state
 
+LARGEST_SHOWN = 8  # rows of "Largest components": the rest are on the Business case page
 
 scenario = state.get_scenario()
 case = state.get_case()
@@ -109,27 +110,31 @@ d1, d2 = st.columns([3, 2], gap="large")
 with d1:
     st.markdown("**What would change our mind** — programme NPV if one thing were different:")
     rows = analyses.whatifs(scenario.model_dump_json())
-    st.dataframe(
-        {
+    # static tables (st.table) here and below: they wrap a long name in a half-width column
+    # where a data grid cuts it off
+    st.table(
+        md.table({
             "What if…": [w.label for w in rows],
             f"NPV ({cur})": fmt.money_column([w.npv for w in rows], cur),
             f"Change ({cur})": [("+" if w.change >= 0 else "") + t
                                 for w, t in zip(rows, fmt.money_column([w.change for w in rows], cur))],
-        },
-        hide_index=True, width="stretch",
+        }),
+        hide_index=True,
     )
 with d2:
     st.markdown("**Largest components** by NPV:")
     by_npv = sorted(case.initiatives, key=lambda i: -i.npv)
-    st.dataframe(
-        {
-            "Initiative": [i.name for i in by_npv],
-            f"NPV ({cur})": fmt.money_column([i.npv for i in by_npv], cur),
-            "Evidence": [fmt.label(i.evidence) for i in by_npv],
-        },
-        hide_index=True, width="stretch",
-        column_config={"Initiative": st.column_config.TextColumn(width="medium")},
+    shown = by_npv[:LARGEST_SHOWN]
+    st.table(
+        md.table({
+            "Initiative": [i.name for i in shown],
+            f"NPV ({cur})": fmt.money_column([i.npv for i in shown], cur),
+            "Evidence": [fmt.label(i.evidence) for i in shown],
+        }),
+        hide_index=True,
     )
+    if len(by_npv) > len(shown):
+        st.caption(f"The {len(shown)} largest of {len(by_npv)}; every initiative is on *Business case*.")
 
 with st.container(border=True):
     st.markdown(

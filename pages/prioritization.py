@@ -71,22 +71,19 @@ st.markdown(
 )
 table = plan.table()
 status_label = {"do": "Do", "defer": "Defer", "drop": "Drop"}
-st.dataframe(
-    pd.DataFrame({
+# Static tables on this page (st.table): the plan's reasons and the initiatives' names wrap, where
+# a data grid cut them off at 1280 px.
+st.table(
+    md.table(pd.DataFrame({
         "#": table["#"],
         "Initiative": table["initiative"],
         "Status": [status_label[s] for s in table["status"]],
-        "Launch": [fmt.DASH if pd.isna(q) else f"{fmt.quarter(int(q) - 1)} · month {m:.0f}"
+        "Launch": [fmt.DASH if pd.isna(q) else f"{fmt.quarter(int(q) - 1)} · month\u00a0{m:.0f}"
                    for q, m in zip(table["quarter"], table["launch_month"])],
         f"NPV ({cur})": fmt.money_column(table["npv"], cur),
         "Why": table["reason"],
-    }),
-    hide_index=True, width="stretch",
-    column_config={"#": st.column_config.NumberColumn(width=40),
-                   "Initiative": st.column_config.TextColumn(width=240),
-                   "Status": st.column_config.TextColumn(width=70),
-                   "Launch": st.column_config.TextColumn(width=130),
-                   "Why": st.column_config.TextColumn(width="large")},
+    })),
+    hide_index=True,
 )
 st.caption(("Found by exact search over every choice and order of the initiatives" if plan.method == "exact"
             else f"Found by {plan.method}")
@@ -147,21 +144,19 @@ unit = {"value_per_effort": f"{cur} per {'FTE-month' if not money_resource else 
 score_text = [fmt.significant(v) if pd.notna(v) else "undefined (no resource cost)" for v in scores["score"]]
 with right:
     st.markdown(f"##### Lens: {pr.METHOD_LABELS[pr.Method(method)]}")
-    st.dataframe(
-        pd.DataFrame({"#": [markers[n] for n in scores["initiative"]], "Initiative": scores["initiative"],
+    st.table(
+        md.table(pd.DataFrame({"#": [markers[n] for n in scores["initiative"]], "Initiative": scores["initiative"],
                       "Quadrant": scores["quadrant"], f"Score ({unit})": score_text,
-                      "Lens rank": scores["rank"]}),
-        hide_index=True, width="stretch",
-        column_config={"#": st.column_config.NumberColumn(width=40),
-                       "Initiative": st.column_config.TextColumn(width=190)},
+                      "Lens rank": scores["rank"]})),
+        hide_index=True,
     )
     st.caption("Numbers are the plan's rows. Quadrant lines are the portfolio medians; an initiative exactly on a "
                "line counts as high impact / low cost. An initiative that loses money is a money pit however little "
                "it costs." + (" Profit is before the shared programme costs." if impact == "profit" else ""))
 
 st.markdown("##### The figures behind the lens")
-st.dataframe(
-    pd.DataFrame({
+st.table(
+    md.table(pd.DataFrame({
         "#": [markers[n] for n in scores["initiative"]],
         "Initiative": scores["initiative"],
         f"Score ({unit})": score_text,
@@ -172,9 +167,8 @@ st.dataframe(
         "Evidence": [fmt.label(v) for v in scores["evidence"]],
         "Confidence": [fmt.pct(v, 0) for v in scores["confidence"]],
         f"Cost of delay ({cur} per month)": fmt.money_column(scores["cost_of_delay"], cur),
-    }),
-    hide_index=True, width="stretch",
-    column_config={"#": st.column_config.NumberColumn(width="small")},
+    })),
+    hide_index=True,
 )
 st.caption("Confidence comes from the evidence: assumed 50%, benchmark 80%, measured 100%. Cost of delay: "
            "NPV forgone per month the initiative launches later.")

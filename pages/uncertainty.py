@@ -231,13 +231,13 @@ def _headroom(margin: float | None, fall: str, rise: str) -> str:
     return f"{fall} {margin:.0%}" if margin >= 0 else rise.format(f"{-margin:.0%}")
 
 
-st.dataframe(pd.DataFrame([
+st.table(md.table(pd.DataFrame([  # static: the headroom phrases wrap rather than being cut off
     {"": r.name, f"NPV ({cur})": fmt.money(r.npv, cur, compact=False),
      "Base uplift": _uplift_value(r, r.base_uplift),
      "Breakeven uplift": _uplift_value(r, r.breakeven_uplift),
      "Uplift headroom": _headroom(r.uplift_margin, "may fall", "needs +{} to break even"),
      "Cost headroom": _headroom(r.cost_margin, "may rise", "must fall {} to break even")}
-    for r in be]), hide_index=True, width="stretch")
+    for r in be])), hide_index=True)
 st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives exclude the shared programme costs; the "
            "programme row scales every initiative's uplift together (100% of base = as stated) and includes them. "
            "“Needs +X%” means the base case is below breakeven: the uplift must be X% higher to reach NPV = 0.")

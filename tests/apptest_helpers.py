@@ -9,14 +9,17 @@ banners) only on the first run of an ``AppTest``; later runs show the page's ele
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import roi
 from roi.schema import Scenario
 from roi.share import encode_scenario
+from ui.md import JOINER
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -86,3 +89,20 @@ def chart_downloads(at: AppTest) -> tuple[int, list[str]]:
     """``(number of charts, labels of the PNG/SVG download buttons)`` on the page."""
     labels = [b.proto.label for b in at.get("download_button") if b.proto.label in ("PNG", "SVG")]
     return len(at.get("vega_lite_chart")), labels
+
+
+def table_text(value: object) -> object:
+    """A static table's header or cell as the user reads it: :func:`ui.md.cell` undone (its
+    backslash escapes and word joiners); numbers as they are."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\\(.)", r"\1", value.replace(JOINER, ""))
+
+
+def table_frame(element) -> pd.DataFrame:  # noqa: ANN001 - an AppTest table element
+    """The frame of an AppTest ``st.table`` element (``at.table[k]``) as the user reads it."""
+    frame = element.value.copy()
+    frame.columns = [table_text(c) for c in frame.columns]
+    frame.index = frame.index.map(table_text).rename(table_text(frame.index.name))
+    return frame.map(table_text)
+

@@ -19,7 +19,8 @@ import roi
 from roi.plan import recommend
 from roi.share import encode_scenario
 
-from .apptest_helpers import APP, ROOT, SAMPLES, chart_downloads, errors, metric, money_to_float, open_app
+from .apptest_helpers import (APP, ROOT, SAMPLES, chart_downloads, errors, metric, money_to_float, open_app,
+                              table_frame)
 
 VEGA_LITE_SCHEMA = load_schema()  # pages draw charts unvalidated: the tests validate them
 
@@ -68,6 +69,25 @@ def test_overview_headline_matches_the_model(sample):
     names = case.without_campaign_cost
     assert {i.name for i in case.initiatives if i.name in note} == set(names)
     assert ("every initiative here does" in note) == (not names)
+
+
+def test_overview_lists_the_largest_components_in_a_table_that_wraps():
+    """"Largest components" is a static table (it wraps long names where a grid cut them off at
+    1280 px): every initiative of a sample, by NPV; of a 12-initiative case the largest eight, with
+    a caption pointing to the full list."""
+    from roi.synthetic import generate_scenario
+    from ui.format import money_column
+
+    for sc in (roi.load_sample("european_retailer"), generate_scenario(initiatives=12, segments=3, seed=0)):
+        at = open_app(sample=sc)
+        case = roi.evaluate(sc)
+        by_npv = sorted(case.initiatives, key=lambda i: -i.npv)[:8]  # pages/overview.py LARGEST_SHOWN
+        table = next(table_frame(t) for t in at.table if "Evidence" in table_frame(t).columns)
+        assert table["Initiative"].tolist() == [i.name for i in by_npv]
+        assert table[f"NPV ({case.currency})"].tolist() == money_column([i.npv for i in by_npv], case.currency)
+        more = [c.value for c in at.caption if c.value.startswith("The 8 largest")]
+        assert more == ([] if len(case.initiatives) <= 8 else
+                        [f"The 8 largest of {len(case.initiatives)}; every initiative is on *Business case*."])
 
 
 def test_changing_an_uplift_changes_npv_everywhere():
@@ -240,7 +260,8 @@ def test_prioritization_ranks_by_cost_when_no_effort_is_estimated():
     from roi.prioritization import NO_EFFORT_NOTE
 
     assert [i.value for i in at.info if i.value == NO_EFFORT_NOTE]
-    cells = [str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col]]
+    frames = [df.value for df in at.dataframe] + [table_frame(t) for t in at.table]
+    cells = [str(v) for df in frames for col in df.columns for v in df[col]]
     assert len(cells) > 30 and not [c for c in cells if c.startswith("undefined")]
     sc2 = sc.model_copy(update={"initiatives": [sc.initiatives[0].model_copy(update={"effort_fte_months": 2.0})]
                                 + sc.initiatives[1:]})

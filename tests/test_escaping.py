@@ -7,8 +7,10 @@ directive, a bare ``www.`` address, a line break before ``# heading``, a leading
 is opened on every page. Streamlit renders Markdown in ``st.markdown``/``caption``/alerts/toasts
 and in widget, expander, tab and metric labels, ``help`` tooltips and radio options: in all of
 those the hostile text must arrive escaped (``ui.md.escape``) or inside a code span
-(``ui.md.code``). Selectbox options, tables, ``st.code`` and charts draw plain text and are not
-checked here (chart tooltips: Streamlit's vega-tooltip escapes HTML by default).
+(``ui.md.code``) — and in every header, index label and cell of a static table (``st.table``,
+prepared by ``ui.md.table``). Selectbox options, ``st.dataframe`` grids, ``st.code`` and charts
+draw plain text and are not checked here (chart tooltips: Streamlit's vega-tooltip escapes HTML
+by default).
 """
 
 from __future__ import annotations
@@ -149,7 +151,11 @@ def rendered_markdown(at: AppTest) -> list[tuple[str, str, str]]:
 
     def walk(node: Any) -> None:
         proto, kind = getattr(node, "proto", None), getattr(node, "type", "")
-        if proto is not None and kind not in ("code", "arrow_data_frame", "vega_lite_chart", "arrow_vega_lite_chart"):
+        if kind == "table":  # st.table renders its headers, index and cells as Markdown
+            frame = node.value
+            texts = [*frame.columns, *frame.index, *frame.to_numpy().ravel()]
+            found.extend(("table", "cell", t) for t in texts if isinstance(t, str))
+        elif proto is not None and kind not in ("code", "arrow_data_frame", "vega_lite_chart", "arrow_vega_lite_chart"):
             wanted = MARKDOWN_FIELDS["*"] | MARKDOWN_FIELDS.get(kind, set())
             for path, text in _strings(proto):
                 if path.rsplit(".", 1)[-1] in wanted:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import roi
 from ui import format as fmt
 
-from .apptest_helpers import APP, assert_no_exception
+from .apptest_helpers import APP, assert_no_exception, table_frame
 from .store_helpers import app_store, with_value
 
 PAGE = "pages/compare.py"
@@ -22,8 +22,8 @@ def store(monkeypatch, tmp_path):
 
 
 def _table(at: AppTest, k: int):
-    """The k-th table on the page, its index (the first column) back as a column."""
-    return at.table[k].value.reset_index()
+    """The k-th table on the page as the user reads it, its index (the first column) back as a column."""
+    return table_frame(at.table[k]).reset_index()
 
 
 def _open() -> AppTest:

@@ -9,12 +9,19 @@ Backslashes are not enough for bare addresses: Streamlit's Markdown (GitHub-flav
 ``https://…``, ``www.…`` and ``name@host`` in the *text* into links after the escapes are
 resolved, so :func:`escape` also puts an invisible word joiner (U+2060) where such an address
 would start. Widget labels, expander and tab labels, metric labels and ``help`` tooltips are
-Markdown too; selectbox and multiselect options, table cells, ``st.code`` and chart text are not.
+Markdown too, and so is every header and cell of a static table (``st.table``): :func:`table`
+prepares one. Selectbox and multiselect options, ``st.dataframe`` cells, ``st.code`` and chart
+text are not Markdown.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The characters that start Markdown syntax inside a line (CommonMark lets any ASCII punctuation
 # be backslash-escaped), plus Streamlit's $ (LaTeX) and : (":red[…]", ":material/icon:"). Dots
@@ -34,6 +41,38 @@ def escape(text: object) -> str:
     '\\\\[Sign in\\\\](http^s\\\\://x.example)'
     """
     return _PUNCT.sub(r"\\\1", _AUTOLINK.sub(JOINER, " ".join(str(text).split())))
+
+
+# A sign before an amount: a narrow table column broke "-" / "€1,188,248" onto two lines.
+_MINUS_AMOUNT = re.compile(r"(?<![0-9A-Za-z])([-+\u2212])(?=[\d€£$¥₹])")
+
+
+def cell(value: object) -> object:
+    """One header or cell of a static table: text escaped (:func:`escape`), a minus kept with the
+    amount it starts (a word joiner after it); numbers and blanks as they are.
+
+    >>> cell("[x](https://e.example) -€1,188,248").replace(JOINER, "^")
+    '\\\\[x\\\\](http^s\\\\://e.example) -^€1,188,248'
+    >>> cell(3)
+    3
+    """
+    if not isinstance(value, str):
+        return value
+    return _MINUS_AMOUNT.sub(r"\1" + JOINER, escape(value))
+
+
+def table(data: Mapping[str, Any] | pd.DataFrame) -> pd.DataFrame:
+    """``data`` (columns by header, or a frame) ready for ``st.table``, which renders its headers, index and cells as Markdown:
+    every one through :func:`cell`, so user text (an initiative's or a scenario's name, a source)
+    stays text and amounts do not break after their minus sign. A static table wraps long text,
+    where ``st.dataframe`` cuts it off at the column's width."""
+    import pandas as pd  # here: the module's escaping is imported where pandas is not needed
+
+    frame = pd.DataFrame(data).copy()
+    frame.columns = [cell(c) for c in frame.columns]
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame.index = frame.index.map(cell).rename(cell(frame.index.name) if frame.index.name else None)
+    return frame.map(cell)
 
 
 def code(text: object) -> str:
