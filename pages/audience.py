@@ -61,7 +61,7 @@ for seg in scenario.segments:
         "Personalizable customers": fmt.number(seg.customers * seg.personalizable_share),
         "Sources": srcs,
     })
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.table(md.table(rows), hide_index=True)  # static: a long list of sources wraps instead of being cut off
 total = sum(s.baseline_revenue for s in scenario.segments)
 reach = sum(s.customers * s.personalizable_share for s in scenario.segments)
 st.caption(f"Baseline revenue = customers × visits × conversion × order value: "

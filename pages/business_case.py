@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from roi import charts
@@ -43,46 +42,35 @@ exports.chart(charts.waterfall(case), "Business case by component")
 st.subheader("Components")
 sym = fmt.currency_symbol(cur)
 inis = case.initiatives
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Initiative": [i.name for i in inis],
-            f"NPV ({cur})": fmt.money_column([i.npv for i in inis], cur),
-            "ROI": [fmt.pct(i.roi, 0) for i in inis],
-            "Payback": ["—" if i.payback_months is None else f"{i.payback_months:.1f} mo" for i in inis],
-            "Revenue : campaign cost": [fmt.ratio(i.revenue_per_campaign_dollar) for i in inis],
-            "Evidence": [fmt.label(i.evidence) for i in inis],
-            "Risk": [fmt.pct(i.benefit_risk, 0) for i in inis],
-        }
-    ),
+# Static tables on this page (st.table, through md.table): long names and headers wrap, where a
+# data grid cut them off at 1280 px.
+st.table(
+    md.table({
+        "Initiative": [i.name for i in inis],
+        f"NPV ({cur})": fmt.money_column([i.npv for i in inis], cur),
+        "ROI": [fmt.pct(i.roi, 0) for i in inis],
+        "Payback": ["—" if i.payback_months is None else f"{i.payback_months:.1f}\u00a0mo" for i in inis],
+        "Revenue : campaign cost": [fmt.ratio(i.revenue_per_campaign_dollar) for i in inis],
+        "Evidence": [fmt.label(i.evidence) for i in inis],
+        "Risk": [fmt.pct(i.benefit_risk, 0) for i in inis],
+    }),
     hide_index=True,
-    width="stretch",
-    column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True),
-                   "ROI": st.column_config.TextColumn(width=70),
-                   "Risk": st.column_config.TextColumn(
-                       width=60, help="The TEI risk adjustment of the initiative's benefits, from its evidence."),
-                   "Payback": st.column_config.TextColumn(
-                       width=90, help="Undiscounted payback; — when not within the horizon."),
-                   "Revenue : campaign cost": st.column_config.TextColumn(
-                       help=f"Incremental revenue per {sym}1 of variable campaign cost; — with none. "
-                       f"Benchmark about {fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}.")},
 )
+st.caption(f"Payback: undiscounted; — when not within the horizon. Revenue : campaign cost: incremental revenue "
+           f"per {sym.strip()}1 of variable campaign cost (— with none; benchmark about "
+           f"{fmt.ratio(REVENUE_PER_CAMPAIGN_DOLLAR)}). Risk: the TEI risk adjustment of the initiative's benefits, "
+           "from its evidence.")
 with st.expander("Revenue, benefit and cost by component"):
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Initiative": [i.name for i in inis],
-                "Outcome": [charts.OUTCOME_LABELS.get(i.outcome, fmt.label(i.outcome)) for i in inis],
-                f"Incremental revenue ({cur})": fmt.money_column([i.incremental_revenue for i in inis], cur),
-                f"Benefit ({cur})": fmt.money_column([i.incremental_gross_profit for i in inis], cur),
-                f"Total cost ({cur})": fmt.money_column([i.total_cost for i in inis], cur),
-                f"Value beyond the horizon, PV ({cur})": fmt.money_column([i.beyond_horizon_value for i in inis],
-                                                                          cur),
-            }
-        ),
+    st.table(
+        md.table({
+            "Initiative": [i.name for i in inis],
+            "Outcome": [charts.OUTCOME_LABELS.get(i.outcome, fmt.label(i.outcome)) for i in inis],
+            f"Incremental revenue ({cur})": fmt.money_column([i.incremental_revenue for i in inis], cur),
+            f"Benefit ({cur})": fmt.money_column([i.incremental_gross_profit for i in inis], cur),
+            f"Total cost ({cur})": fmt.money_column([i.total_cost for i in inis], cur),
+            f"Value beyond the horizon, PV ({cur})": fmt.money_column([i.beyond_horizon_value for i in inis], cur),
+        }),
         hide_index=True,
-        width="stretch",
-        column_config={"Initiative": st.column_config.TextColumn(width=300, pinned=True)},
     )
 st.caption("NPV discounted at the scenario's rate. Benefit = incremental gross profit + cost savings over the "
            "horizon, risk-adjusted by each initiative's evidence; revenue, benefit and cost are undiscounted totals. "
@@ -109,10 +97,10 @@ with right:
             f"({fmt.pct(case.overlap_correction / combined if combined else None)} of the sum of stand-alone "
             f"revenues):"
         )
-        st.dataframe(pd.DataFrame({
+        st.table(md.table({
             "Initiative": [i.name for i in overlapping],
             f"Revenue removed ({cur})": [fmt.money(i.overlap_correction, cur, compact=False) for i in overlapping],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True)
     else:
         st.markdown(f"{rule} No two initiatives here pull the same lever on the same segment, so nothing "
                     "is removed.")
@@ -122,10 +110,10 @@ with right:
             f"Different levers on the same customers multiply (revenue = visits × conversion × order value): "
             f"the cross terms add **{fmt.money(case.lever_interaction, cur)}**, shared by each lever's Shapley "
             "share:")
-        st.dataframe(pd.DataFrame({
+        st.table(md.table({
             "Initiative": [i.name for i in interacting],
             f"Cross term ({cur})": [fmt.money(i.lever_interaction, cur, compact=False) for i in interacting],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True)
 
 st.subheader("Cash flow by year")
 table = case.cash_flow_table()

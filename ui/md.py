@@ -61,8 +61,8 @@ def cell(value: object) -> object:
     return _MINUS_AMOUNT.sub(r"\1" + JOINER, escape(value))
 
 
-def table(data: Mapping[str, Any] | pd.DataFrame) -> pd.DataFrame:
-    """``data`` (columns by header, or a frame) ready for ``st.table``, which renders its headers, index and cells as Markdown:
+def table(data: Mapping[str, Any] | list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """``data`` (columns by header, rows as dicts, or a frame) ready for ``st.table``, which renders its headers, index and cells as Markdown:
     every one through :func:`cell`, so user text (an initiative's or a scenario's name, a source)
     stays text and amounts do not break after their minus sign. A static table wraps long text,
     where ``st.dataframe`` cuts it off at the column's width."""
