@@ -377,3 +377,14 @@ def test_charts_in_a_column_set_long_titles_on_short_lines():
     assert " ".join(narrow["text"]) == "Incremental revenue per unit of variable campaign cost"
     assert all(len(line) <= 44 for line in narrow["text"])
     assert any(isinstance(t.get("text"), str) and len(t["text"]) > 44 for t in titles)  # the full-width waterfall
+    # its horizontal axis title, centred under a plot narrowed by the initiatives' names, ran past
+    # the chart's edge ("Revenue ÷ campaign cost (EUR per EU"): set on short lines as well
+    spec = next(s for s, t in zip(specs, titles) if t is narrow)
+
+    def x_titles(node: dict) -> list:
+        own = [node["encoding"]["x"].get("title")] if "x" in node.get("encoding", {}) else []
+        return own + [t for part in node.get("layer", []) for t in x_titles(part)]
+
+    wrapped = [t for t in x_titles(spec) if isinstance(t, list)]
+    assert wrapped and " ".join(wrapped[0]) == "Revenue ÷ campaign cost (EUR per EUR)"
+    assert all(len(line) <= 20 for line in wrapped[0])

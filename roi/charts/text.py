@@ -26,16 +26,22 @@ def money_axis(currency: str, what: str) -> alt.Axis:
     return alt.Axis(title=f"{what} ({currency} M)", format=",.1f", grid=True, labelSeparation=6)
 
 
-def wrap_titles(spec: dict[str, Any], title_chars: int = 44, subtitle_chars: int = 62) -> dict[str, Any]:
+def wrap_titles(spec: dict[str, Any], title_chars: int = 44, subtitle_chars: int = 62,
+                axis_chars: int = 20) -> dict[str, Any]:
     """``spec`` (a Vega-Lite dict, changed in place and returned) with its title and subtitle
-    broken into lines of at most ``title_chars`` / ``subtitle_chars`` characters.
+    broken into lines of at most ``title_chars`` / ``subtitle_chars`` characters, and each
+    horizontal axis title (the ``x`` channel's, in every layer) into lines of ``axis_chars``.
 
     Vega cuts a title longer than its chart with an ellipsis: in a page's half-width column at
     1280 px (about 380 px) "Incremental revenue per unit of variable campaign cost" lost its last
-    word. Vega draws a list of lines as lines.
+    word. An axis title is centred under the plot, which labels on the left can leave narrower
+    than the title: "Revenue ÷ campaign cost (EUR per EUR)" and "Months from programme start"
+    ran past the chart's right edge. Vega draws a list of lines as lines.
 
     >>> wrap_titles({"title": {"text": "Incremental revenue per unit of variable campaign cost"}})["title"]
     {'text': ['Incremental revenue per unit of variable', 'campaign cost']}
+    >>> wrap_titles({"layer": [{"encoding": {"x": {"title": "Months from programme start"}}}]})["layer"]
+    [{'encoding': {'x': {'title': ['Months from', 'programme start']}}}]
     """
     title = spec.get("title")
     if isinstance(title, str):
@@ -47,7 +53,21 @@ def wrap_titles(spec: dict[str, Any], title_chars: int = 44, subtitle_chars: int
             if isinstance(value, str) and len(value) > width:
                 title[key] = textwrap.wrap(value, width)
         spec["title"] = title
+    _wrap_x_titles(spec, axis_chars)
     return spec
+
+
+def _wrap_x_titles(node: dict[str, Any], width: int) -> None:
+    """Break the ``x`` channel's title (or its axis's) into lines, in ``node`` and its layers."""
+    x = node.get("encoding", {}).get("x")
+    if isinstance(x, dict):
+        for holder in (x, x.get("axis")):
+            if isinstance(holder, dict) and isinstance(holder.get("title"), str) and len(holder["title"]) > width:
+                holder["title"] = textwrap.wrap(holder["title"], width)
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in node.get(key, []) or []:
+            if isinstance(part, dict):
+                _wrap_x_titles(part, width)
 
 
 def wrap_label(text: str, width: int) -> str:
