@@ -13,6 +13,9 @@ nesting depth       :data:`MAX_DEPTH`        a scenario nests 6 deep; deeper is 
                                              (and 10,000 deep would exhaust the stack)
 digits per integer  :data:`MAX_DIGITS`       a 5,000-digit integer costs quadratic time to
                                              convert and overflows every float field
+digits per decimal  :data:`MAX_FLOAT_DIGITS` a float keeps 17 significant digits; 5,000
+                                             of them are a broken or hostile file, not a
+                                             value (refused like the integer)
 items per list      :data:`MAX_ITEMS`        the schema's own caps are far lower; this stops
                                              a list of a million nulls before validation
                                              builds a message for each
@@ -32,6 +35,7 @@ from typing import Any
 MAX_JSON_BYTES = 2_000_000
 MAX_DEPTH = 32
 MAX_DIGITS = 30
+MAX_FLOAT_DIGITS = 100  # a float keeps 17 significant digits; no tool writes 100 (exact decimal expansions stay under 60)
 MAX_ITEMS = 10_000
 MAX_PROBLEMS = 20  # problems listed at most; the rest are counted
 
@@ -56,6 +60,23 @@ class _HugeInt(str):
 def _parse_int(text: str) -> int | _HugeInt:
     digits = len(text) - (text[0] == "-")
     return _HugeInt(text) if digits > MAX_DIGITS else int(text)
+
+
+class _HugeFloat(str):
+    """A decimal literal with more than :data:`MAX_FLOAT_DIGITS` digits, kept as its text."""
+
+
+def digit_count(text: str) -> int:
+    """The digits in a number's text, exponent included.
+
+    >>> digit_count("-12.50e-3")
+    5
+    """
+    return sum(c.isdigit() for c in text)
+
+
+def _parse_float(text: str) -> float | _HugeFloat:
+    return _HugeFloat(text) if digit_count(text) > MAX_FLOAT_DIGITS else float(text)
 
 
 class _Repeated(dict):
@@ -89,7 +110,7 @@ def read_json(text: str | bytes, *, where: str = "file", max_bytes: int = MAX_JS
     """Parse JSON text within the limits in the module docstring.
 
     Raises :class:`InputError` with lines ``where: …`` (not JSON, too large, too deep) or
-    ``field.path: …`` (a number with too many digits, a list too long), at most
+    ``field.path: …`` (a number with too many digits — integer or decimal —, a list too long), at most
     :data:`MAX_PROBLEMS` of them.
 
     >>> read_json('{"a": [1, 2.5]}')
@@ -110,7 +131,8 @@ def read_json(text: str | bytes, *, where: str = "file", max_bytes: int = MAX_JS
     elif text.startswith("\ufeff"):
         text = text[1:]
     try:
-        data = json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant, object_pairs_hook=_object)
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                          object_pairs_hook=_object)
     except RecursionError:
         raise InputError([f"{where}: nested deeper than {MAX_DEPTH} levels; not a scenario"]) from None
     except json.JSONDecodeError as exc:
@@ -136,11 +158,13 @@ def check_data(data: Any, *, where: str = "file") -> list[str]:
         value, path, depth = stack.pop()
         if depth > MAX_DEPTH:
             return [f"{where}: nested deeper than {MAX_DEPTH} levels; not a scenario"]
-        if isinstance(value, _HugeInt) or (isinstance(value, int) and not isinstance(value, bool)
-                                            and abs(value) >= 10**MAX_DIGITS):
-            digits = len(str(value).lstrip("-"))
+        huge_int = isinstance(value, _HugeInt) or (isinstance(value, int) and not isinstance(value, bool)
+                                                   and abs(value) >= 10**MAX_DIGITS)
+        if huge_int or isinstance(value, _HugeFloat):
+            digits, limit = (len(str(value).lstrip("-")), MAX_DIGITS) if huge_int else \
+                (digit_count(value), MAX_FLOAT_DIGITS)
             if len(problems) < MAX_PROBLEMS:
-                problems.append(f"{path or where}: a number with {digits:,} digits; at most {MAX_DIGITS} are allowed")
+                problems.append(f"{path or where}: a number with {digits:,} digits; at most {limit} are allowed")
             else:
                 extra += 1
         elif isinstance(value, dict):

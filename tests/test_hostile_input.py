@@ -21,7 +21,7 @@ import pytest
 
 import roi
 from roi import render
-from roi.bounded import MAX_DEPTH, MAX_DIGITS, MAX_ITEMS, read_json, InputError
+from roi.bounded import MAX_DEPTH, MAX_DIGITS, MAX_FLOAT_DIGITS, MAX_ITEMS, read_json, InputError
 from roi.experiments.plan import InitiativeTest, _schedule
 from roi.plan import schedule
 from roi.share import decode_scenario
@@ -91,6 +91,23 @@ def test_a_5000_digit_integer_is_refused_naming_the_field():
     with pytest.raises(roi.ScenarioError) as exc:
         roi.loads_scenario(text)
     assert exc.value.problems == [f"settings.horizon_years: a number with 5,000 digits; at most {MAX_DIGITS} are allowed"]
+
+
+def test_a_decimal_with_5000_digits_is_refused_naming_the_field():
+    """A float keeps 17 significant digits: "0.1" followed by 4,998 more digits was accepted as 0.1,
+    while the same count of integer digits was refused. Both are refused now, at their own limits
+    (exactly: MAX_FLOAT_DIGITS digits read, one more refused)."""
+    text = json.dumps(_sample_json())
+    assert '"discount_rate": 0.1,' in text
+    text = text.replace('"discount_rate": 0.1,', '"discount_rate": 0.1' + "0" * 4998 + ",", 1)
+    with pytest.raises(roi.ScenarioError) as exc:
+        roi.loads_scenario(text)
+    assert exc.value.problems == [f"settings.discount_rate: a number with 5,000 digits; at most {MAX_FLOAT_DIGITS} are allowed"]
+    at_limit = "0." + "1" * (MAX_FLOAT_DIGITS - 1)  # MAX_FLOAT_DIGITS digits, the leading 0 included
+    assert read_json(f"[{at_limit}]") == [float(at_limit)]
+    with pytest.raises(InputError):
+        read_json(f"[{at_limit}1]")
+    assert read_json("[1.2345678901234567e-05, 0.1000000000000000055511151231257827]")  # what tools write
 
 
 def test_json_nested_10000_deep_is_refused():

@@ -12,7 +12,7 @@ import argparse
 import math
 from collections.abc import Callable
 
-from ..bounded import MAX_DIGITS
+from ..bounded import MAX_DIGITS, MAX_FLOAT_DIGITS, digit_count
 
 
 def _shown(text: str) -> str:
@@ -39,7 +39,16 @@ def whole_number(text: str) -> int:
 
 
 def finite_number(text: str) -> float:
-    """``text`` as a finite float (``nan``, ``inf`` and overflowing literals refused)."""
+    """``text`` as a finite float (``nan``, ``inf``, overflowing literals and more than
+    :data:`~roi.bounded.MAX_FLOAT_DIGITS` digits refused).
+
+    >>> finite_number("0." + "1" * 199)
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: a number with 200 digits; at most 100 are allowed
+    """
+    if digit_count(text) > MAX_FLOAT_DIGITS:
+        raise argparse.ArgumentTypeError(f"a number with {digit_count(text):,} digits; at most {MAX_FLOAT_DIGITS} are allowed")
     try:
         value = float(text)
     except ValueError:
