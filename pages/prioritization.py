@@ -146,8 +146,8 @@ with right:
     st.markdown(f"##### Lens: {pr.METHOD_LABELS[pr.Method(method)]}")
     st.table(
         md.table(pd.DataFrame({"#": [markers[n] for n in scores["initiative"]], "Initiative": scores["initiative"],
-                      "Quadrant": scores["quadrant"], f"Score ({unit})": score_text,
-                      "Lens rank": scores["rank"]})),
+                               "Quadrant": scores["quadrant"], f"Score ({unit})": score_text,
+                               "Lens rank": scores["rank"]})),
         hide_index=True,
     )
     st.caption("Numbers are the plan's rows. Quadrant lines are the portfolio medians; an initiative exactly on a "
