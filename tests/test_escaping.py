@@ -19,11 +19,14 @@ import io
 import json
 import re
 import shutil
+import string
 import subprocess
 import zipfile
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import roi
@@ -172,6 +175,18 @@ def assert_no_leak(at: AppTest, where: str) -> int:
     bad = [(kind, path, text[:160], leaks(text)) for kind, path, text in rendered_markdown(at) if leaks(text)]
     assert not bad, f"{where}: user text reaches Markdown unescaped: {bad}"
     return sum(md.escape(NAME) in text or md.code(NAME) in text for _, _, text in rendered_markdown(at))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(string.printable) + ["€", "£", "\u2212", "\u2060", "\u00a0", "é"]),
+               max_size=24))
+def test_a_table_cell_is_escaped_whether_or_not_it_takes_the_shortcut(text):
+    """Invariant: a static table's cell is exactly the escaped text with each sign joined to its
+    amount — the shortcut for cells with nothing to escape never changes an answer, and what comes
+    out never holds raw hostile Markdown."""
+    full = md._MINUS_AMOUNT.sub(r"\1" + md.JOINER, md.escape(text))
+    assert md.cell(text) == full
+    assert not leaks(md.cell(text))
 
 
 def test_escape_keeps_bare_addresses_and_entities_text():

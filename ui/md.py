@@ -47,8 +47,13 @@ def escape(text: object) -> str:
 _MINUS_AMOUNT = re.compile(r"(?<![0-9A-Za-z])([-+\u2212])(?=[\d€£$¥₹])")
 
 
+# Anything :func:`cell` would change: Markdown punctuation, an address, a sign before an amount,
+# whitespace other than single spaces (escape() collapses it).
+_CELL_WORK = re.compile(_PUNCT.pattern + r"|(?i:http|www)|@|" + _MINUS_AMOUNT.pattern + r"|\s\s|[^\S ]|^\s|\s$")
+
+
 def cell(value: object) -> object:
-    """One header or cell of a static table: text escaped (:func:`escape`), a minus kept with the
+    """One header or cell of a static table: text escaped (:func:`escape`), a sign kept with the
     amount it starts (a word joiner after it); numbers and blanks as they are.
 
     >>> cell("[x](https://e.example) -€1,188,248").replace(JOINER, "^")
@@ -58,14 +63,16 @@ def cell(value: object) -> object:
     """
     if not isinstance(value, str):
         return value
+    if not _CELL_WORK.search(value):  # most cells: nothing to escape, join or collapse
+        return value
     return _MINUS_AMOUNT.sub(r"\1" + JOINER, escape(value))
 
 
 def table(data: Mapping[str, Any] | list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
-    """``data`` (columns by header, rows as dicts, or a frame) ready for ``st.table``, which renders its headers, index and cells as Markdown:
-    every one through :func:`cell`, so user text (an initiative's or a scenario's name, a source)
-    stays text and amounts do not break after their minus sign. A static table wraps long text,
-    where ``st.dataframe`` cuts it off at the column's width."""
+    """``data`` (columns by header, rows as dicts, or a frame) ready for ``st.table``, which renders
+    its headers, index and cells as Markdown: every one through :func:`cell`, so user text (an
+    initiative's or a scenario's name, a source) stays text and amounts do not break after their
+    sign. A static table wraps long text, where ``st.dataframe`` cuts it off at the column's width."""
     import pandas as pd  # here: the module's escaping is imported where pandas is not needed
 
     frame = pd.DataFrame(data).copy()
