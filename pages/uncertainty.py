@@ -159,13 +159,13 @@ st.subheader("Which assumption decides the case")
 metric = st.radio("Swing of", ["npv", "roi"], format_func=str.upper, horizontal=True, key="unc_tornado_metric")
 t = t_npv if metric == "npv" else _tornado(sj, ranges, "roi")
 exports.chart(charts.tornado(t, cur, metric), "Tornado " + metric.upper())
-with st.expander("Tornado table"):
-    st.dataframe(pd.DataFrame([
-        {"Driver": r.label, "Low": r.value_low, "Base": r.value_base, "High": r.value_high,
+with st.expander("Tornado table"):  # static (md.table): every column shows, where a grid cut the last
+    st.table(md.table(pd.DataFrame([
+        {"Driver": r.label, "Low": f"{r.value_low:,g}", "Base": f"{r.value_base:,g}", "High": f"{r.value_high:,g}",
          f"NPV at low ({cur})": fmt.money(r.npv_low, cur, compact=False),
          f"NPV at high ({cur})": fmt.money(r.npv_high, cur, compact=False),
          f"Swing ({cur})": fmt.money(r.swing, cur, compact=False), "ROI swing": fmt.pct(r.roi_swing)}
-        for r in t.rows]), hide_index=True, width="stretch")
+        for r in t.rows])), hide_index=True)
 
 # ---- two-way grid
 st.subheader("Two assumptions at once")

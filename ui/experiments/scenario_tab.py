@@ -64,7 +64,7 @@ def render(scenario: Scenario) -> None:
         st.dataframe(table, hide_index=True, width="stretch", column_order=[
             "Initiative", "Uplift", "Weeks", "In horizon", "Starts", "Reads out", "MDE 2 wk", "MDE 4 wk",
             "n / variant", "Evidence", "Metric", "Eligible"], column_config={
-            "Initiative": T("Initiative", pinned=True, width=190),
+            "Initiative": T("Initiative", pinned=True, width=280),  # a long name whole; the rest scrolls
             "Evidence": T("Evidence", width="small"),
             "Metric": T("Metric", width="small"),
             "Eligible": T("Eligible", width="small", help="Eligible traffic of the initiative's segments."),
