@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import logging  # noqa: E402
 
@@ -35,6 +36,8 @@ logging.disable(logging.WARNING)
 
 import roi  # noqa: E402
 from roi.synthetic import generate_scenario  # noqa: E402
+
+from machine import reference  # noqa: E402  (benchmarks/machine.py: how fast the machine is now)
 
 APP = str(ROOT / "app.py")
 
@@ -96,6 +99,7 @@ def main() -> None:
     if args.case:
         cases = {k: v for k, v in cases.items() if any(k.startswith(c) for c in args.case)}
     page_list = [p for p in pages() if not args.page or p in args.page]
+    print(reference(), flush=True)
     width = max(len(p) for p in page_list)
     print(f"{'case':<26} {'page':<{width}} {'median ms':>10} {'max ms':>8}")
     worst = {"sample": 0.0, "generated": 0.0}
@@ -106,6 +110,7 @@ def main() -> None:
             kind = "generated" if name.startswith("generated") else "sample"
             worst[kind] = max(worst[kind], med)
             print(f"{name:<26} {page:<{width}} {med:>10.0f} {max(t):>8.0f}", flush=True)
+    print(reference())
     print()
     if any(not name.startswith("generated") for name in cases):
         print(f"slowest sample page (median): {worst['sample']:.0f} ms — aim < 200 ms")

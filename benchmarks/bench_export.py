@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import roi  # noqa: E402
 from roi.export.analyses import clear_risk_memo  # noqa: E402
@@ -29,6 +30,8 @@ from roi.export.brief import brief_bytes  # noqa: E402
 from roi.export.deck import deck_bytes  # noqa: E402
 from roi.export.xlsx import workbook_bytes  # noqa: E402
 from roi.synthetic import generate_scenario  # noqa: E402
+
+from machine import reference  # noqa: E402  (benchmarks/machine.py: how fast the machine is now)
 
 AIM_S = 2.0
 
@@ -53,6 +56,7 @@ def timeit(fn, repeat: int = 3) -> tuple[float, float, int]:
 def main() -> int:
     cases = {k: roi.load_sample(k) for k in roi.sample_paths()}
     cases["generated 50 × 20 × 5y"] = generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0)
+    print(reference(), flush=True)
     print(f"{'case':<28} {'export':<6} {'cold s':>7} {'warm s':>7} {'size KB':>8}")
     worst_cold = worst_warm = 0.0
     for name, scenario in cases.items():
@@ -66,6 +70,7 @@ def main() -> int:
     for label, worst in (("cold", worst_cold), ("warm", worst_warm)):
         print(f"slowest single export, {label} (median) {worst:.3f} s — aim < {AIM_S:g} s: "
               f"{'met' if worst < AIM_S else 'NOT met'}")
+    print(reference())
     return 0
 
 

@@ -444,9 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120, help="a rerun slower than this is an error")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.sessions.split(",")]
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from machine import reference  # how fast the machine is now (benchmarks/machine.py)
+
     load = os.getloadavg()
     print(f"bench_load: {args.seconds:g} s per level, think {args.think:g} s, {os.cpu_count()} CPUs, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
+    print(reference(), flush=True)
     levels = []
     for n in counts:
         levels.append(run_level(n, args.seconds, args.think, args.timeout))
@@ -459,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"errors at {lv.sessions} sessions: {lv.tally.errors}; e.g. {lv.tally.examples}")
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(reference())
     return 1 if any(lv.error_count for lv in levels) else 0
 
 
