@@ -99,6 +99,9 @@ def main() -> None:
     if args.case:
         cases = {k: v for k, v in cases.items() if any(k.startswith(c) for c in args.case)}
     page_list = [p for p in pages() if not args.page or p in args.page]
+    if not cases or not page_list:
+        parser.error(f"nothing to time: cases {sorted(cases) or 'none'}; pages are named as in app.py, e.g. "
+                     "pages/overview.py")
     print(reference(), flush=True)
     width = max(len(p) for p in page_list)
     print(f"{'case':<26} {'page':<{width}} {'median ms':>10} {'max ms':>8}")

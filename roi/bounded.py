@@ -35,7 +35,7 @@ from typing import Any
 MAX_JSON_BYTES = 2_000_000
 MAX_DEPTH = 32
 MAX_DIGITS = 30
-MAX_FLOAT_DIGITS = 100  # a float keeps 17 significant digits; no tool writes 100 (exact decimal expansions stay under 60)
+MAX_FLOAT_DIGITS = 100  # a float keeps 17 significant digits; tools write ≤ 17 (an exact expansion of one ≥ 1e-14 stays under 100)
 MAX_ITEMS = 10_000
 MAX_PROBLEMS = 20  # problems listed at most; the rest are counted
 

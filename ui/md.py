@@ -44,7 +44,7 @@ def escape(text: object) -> str:
 
 
 # A sign before an amount: a narrow table column broke "-" / "€1,188,248" onto two lines.
-_MINUS_AMOUNT = re.compile(r"(?<![0-9A-Za-z])([-+\u2212])(?=[\d€£$¥₹])")
+_MINUS_AMOUNT = re.compile(r"(?<![0-9A-Za-z])([-+\u2212])(?=\\?[\d€£$¥₹])")  # "\$": escaped by then
 
 
 # Anything :func:`cell` would change: Markdown punctuation, an address, a sign before an amount,
@@ -58,6 +58,8 @@ def cell(value: object) -> object:
 
     >>> cell("[x](https://e.example) -€1,188,248").replace(JOINER, "^")
     '\\\\[x\\\\](http^s\\\\://e.example) -^€1,188,248'
+    >>> cell("-$1,188,248").replace(JOINER, "^")
+    '-^\\\\$1,188,248'
     >>> cell(3)
     3
     """

@@ -59,7 +59,8 @@ def wrap_titles(spec: dict[str, Any], title_chars: int = 44, subtitle_chars: int
 
 def _wrap_x_titles(node: dict[str, Any], width: int) -> None:
     """Break the ``x`` channel's title (or its axis's) into lines, in ``node`` and its layers."""
-    x = node.get("encoding", {}).get("x")
+    encoding = node.get("encoding")
+    x = encoding.get("x") if isinstance(encoding, dict) else None
     if isinstance(x, dict):
         for holder in (x, x.get("axis")):
             if isinstance(holder, dict) and isinstance(holder.get("title"), str) and len(holder["title"]) > width:
