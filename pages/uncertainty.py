@@ -3,7 +3,6 @@ decide the case, and what each month of waiting costs."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -37,11 +36,6 @@ def _grid(scenario_json: str, ranges: tuple[tuple[str, float], ...], x: str, y: 
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _value(v: float) -> str:
-    """A driver's value as written: 0.025, 1, 0.00001 — no float noise, no exponent."""
-    return np.format_float_positional(v, precision=10, trim="-")
-
-
 def _breakeven(scenario_json: str) -> list[unc.Breakeven]:
     return unc.breakeven(state.parsed(scenario_json))
 
@@ -167,7 +161,8 @@ t = t_npv if metric == "npv" else _tornado(sj, ranges, "roi")
 exports.chart(charts.tornado(t, cur, metric), "Tornado " + metric.upper())
 with st.expander("Tornado table"):  # static (md.table): every column shows, where a grid cut the last
     st.table(md.table(pd.DataFrame([
-        {"Driver": r.label, "Low": _value(r.value_low), "Base": _value(r.value_base), "High": _value(r.value_high),
+        {"Driver": r.label, "Low": fmt.plain(r.value_low), "Base": fmt.plain(r.value_base),
+         "High": fmt.plain(r.value_high),
          f"NPV at low ({cur})": fmt.money(r.npv_low, cur, compact=False),
          f"NPV at high ({cur})": fmt.money(r.npv_high, cur, compact=False),
          f"Swing ({cur})": fmt.money(r.swing, cur, compact=False), "ROI swing": fmt.pct(r.roi_swing)}

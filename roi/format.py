@@ -225,6 +225,19 @@ def significant(value: float | None, digits: int = 3) -> str:
     return f"{r:,.{decimals}f}"
 
 
+def plain(value: float | None) -> str:
+    """A value as it was written — no exponent, no float noise (ten decimals at most):
+    an uplift, a multiplier, a score in a table of inputs.
+
+    >>> plain(0.025), plain(1.0), plain(0.1 + 0.2), plain(0.00001), plain(None)
+    ('0.025', '1', '0.3', '0.00001', '—')
+    """
+    if _missing(value):
+        return DASH
+    text = f"{float(value):.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def label(value: object) -> str:
     """A readable label for an enum value: ``order_value`` → ``Order value``.
 

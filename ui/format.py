@@ -15,6 +15,7 @@ from roi.format import (
     number,
     pct,
     per_unit,
+    plain,
     quarter,
     ratio,
     significant,
@@ -23,5 +24,5 @@ from roi.format import (
 __all__ = [
     "DASH",
     "currency_symbol", "irr", "label", "money", "money_column", "months", "multiple", "number", "pct", "per_unit",
-    "quarter", "ratio", "significant",
+    "plain", "quarter", "ratio", "significant",
 ]
