@@ -175,7 +175,9 @@ def months(value: float | None) -> str:
     return f"{value:,.1f} months"
 
 
-_MINUS = re.compile(r"(?<![0-9A-Za-z])-(?=[\d€£$¥₹])")
+CURRENCY_SIGNS = "€£$¥₹"  # symbols an amount may start with (after its sign), as Babel writes them here
+AMOUNT_START = rf"[\d{CURRENCY_SIGNS}]"  # regex class: the first character of an amount
+_MINUS = re.compile(rf"(?<![0-9A-Za-z])-(?={AMOUNT_START})")
 
 
 def true_minus(text: str) -> str:

@@ -49,7 +49,7 @@ from . import engine
 from .delay import npv_by_start_delay
 from .io import parse_scenario
 from .model import BusinessCase, evaluate
-from .schema import Scenario
+from .schema import CAPACITY_FTE, MAX_AMOUNT, Scenario, bound
 
 EXACT_LIMIT = 20  # candidates searched exactly (2^20 subsets)
 Status = Literal["do", "defer", "drop"]
@@ -77,12 +77,15 @@ class Constraints:
             pinned_in=frozenset(p.pinned_in),
             pinned_out=frozenset(p.pinned_out),
         )
-        if not (math.isfinite(out.capacity_fte) and 0.5 <= out.capacity_fte <= 1_000):
-            raise ValueError(f"capacity: must be between 0.5 and 1,000 FTEs per quarter (got {out.capacity_fte:g})")
+        lo, hi = CAPACITY_FTE
+        if not (math.isfinite(out.capacity_fte) and lo <= out.capacity_fte <= hi):
+            raise ValueError(f"capacity: must be between {bound(lo)} and {bound(hi)} FTEs per quarter "
+                             f"(got {out.capacity_fte:g})")
         for name in ("budget_one_time", "budget_year1"):
             v = getattr(out, name)
-            if v is not None and not (math.isfinite(v) and 0 <= v <= 1e13):
-                raise ValueError(f"{name.replace('_one_time', '')}: must be zero or more (got {v:g})")
+            if v is not None and not (math.isfinite(v) and 0 <= v <= MAX_AMOUNT):
+                raise ValueError(f"{name.replace('_one_time', '')}: must be between 0 and {bound(MAX_AMOUNT)} "
+                                 f"(got {v:g})")
         return out
 
 

@@ -39,6 +39,7 @@ MAX_INITIATIVES = 100
 MAX_CHANGES = 1_000
 MAX_DATA_SOURCES = 50  # imports recorded on a scenario
 MAX_EFFORT_FTE_MONTHS = 10_000  # 833 FTE-years: far above any one initiative
+CAPACITY_FTE = (0.5, 1_000)  # delivery capacity, FTEs per quarter: the schema, the plan and the CLI's --capacity
 MAX_DECAY = 0.9  # an effect that fades faster than 90% a year is not an initiative, it is a promotion
 
 
@@ -480,7 +481,7 @@ class PlanSettings(_Model):
     Part of the scenario, so a colleague opening the same file or link sees the same plan.
     """
 
-    capacity_fte: Annotated[Number, _between(0.5, 1_000)] = field(
+    capacity_fte: Annotated[Number, _between(*CAPACITY_FTE)] = field(
         6.0, title="Delivery capacity", unit="FTEs per quarter", step=0.5,
         help="People who build and launch initiatives; the plan queues initiatives through them in order.")
     budget_one_time: Money | None = field(

@@ -212,3 +212,18 @@ def test_constraints_are_validated():
     data["plan"]["pinned_in"] = ["No such initiative"]
     with pytest.raises(roi.ScenarioError, match="plan.pinned_in"):
         roi.parse_scenario(data)
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"capacity_fte": 0.25}, "capacity: must be between 0.5 and 1,000 FTEs per quarter (got 0.25)"),
+    ({"budget_one_time": 1e14}, "budget: must be between 0 and 10,000,000,000,000 (got 1e+14)"),
+    ({"budget_year1": -1.0}, "budget_year1: must be between 0 and 10,000,000,000,000 (got -1)"),
+])
+def test_constraints_out_of_range_name_the_schema_bounds(override, message):
+    """Overrides from outside the schema (library callers) meet the schema's own bounds and wording
+    (roi.schema.CAPACITY_FTE, MAX_AMOUNT); a budget above the cap once read "must be zero or more"."""
+    from roi.plan import Constraints
+
+    with pytest.raises(ValueError) as exc:
+        Constraints.of(roi.load_sample("retail_bank"), **override)
+    assert str(exc.value) == message

@@ -20,6 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from roi.format import AMOUNT_START
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -44,7 +46,7 @@ def escape(text: object) -> str:
 
 
 # A sign before an amount: a narrow table column broke "-" / "€1,188,248" onto two lines.
-_MINUS_AMOUNT = re.compile(r"(?<![0-9A-Za-z])([-+\u2212])(?=\\?[\d€£$¥₹])")  # "\$": escaped by then
+_MINUS_AMOUNT = re.compile(rf"(?<![0-9A-Za-z])([-+\u2212])(?=\\?{AMOUNT_START})")  # "\$": escaped by then
 
 
 # Anything :func:`cell` would change: Markdown punctuation, an address, a sign before an amount,

@@ -12,7 +12,7 @@ import argparse
 
 from ..format import clip, money, quarter
 from ..io import load_scenario
-from ..schema import MAX_AMOUNT, bound
+from ..schema import CAPACITY_FTE, MAX_AMOUNT, bound
 from .core import print_json
 from .flags import finite_number
 
@@ -26,8 +26,9 @@ def _amount(text: str) -> float:
 
 def _capacity(text: str) -> float:
     value = finite_number(text)  # its own range in the message, whatever the value (not the amounts')
-    if not 0.5 <= value <= 1_000:
-        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1,000 FTEs per quarter (got {value:g})")
+    lo, hi = CAPACITY_FTE
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"must be between {bound(lo)} and {bound(hi)} FTEs per quarter (got {value:g})")
     return value
 
 

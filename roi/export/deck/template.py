@@ -28,7 +28,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from .. import textfit
-from ...format import true_minus
+from ...format import CURRENCY_SIGNS, true_minus
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -52,7 +52,7 @@ def pt(emu: int) -> float:
     return emu / 12700
 
 
-_CURRENCY_AFTER_MINUS = re.compile("\u2212(?=[€£$¥₹])")
+_CURRENCY_AFTER_MINUS = re.compile(f"\u2212(?=[{CURRENCY_SIGNS}])")
 
 
 def nobreak(text: str) -> str:
