@@ -10,6 +10,11 @@ draws are remembered (every other row forgets them before each run). The large c
 because wall time on a shared 2-core machine depends on what else runs.
 Peak memory is tracemalloc's peak of numpy allocations during one run; the process's max RSS
 (resource.getrusage) is printed at the end.
+
+``--contended`` times instead the large case's run (one thread) alone, beside a thread busy in
+Python — as an export writing its workbook, or a server drawing pages — and the same run in the
+helper process (:mod:`roi.uncertainty.helper`) beside that busy thread: why the app and the exports
+run it there.
 """
 
 from __future__ import annotations
@@ -65,12 +70,65 @@ def measure(fn: Callable[[], object], repeat: int, fresh: bool = True) -> tuple[
     return statistics.median(times), statistics.median(cpu), peak / 1e6
 
 
+def contended(scenario: roi.Scenario, draws: int, repeat: int) -> None:
+    """The run alone, beside a busy Python thread, and in the helper beside that thread (median s)."""
+    import threading
+
+    from roi.io import dumps_scenario
+    from roi.uncertainty import helper
+
+    text = dumps_scenario(scenario)
+    helper.simulate(text, draws=1_000)  # the helper started and warm
+
+    def here() -> None:
+        clear_draw_cache()
+        simulate(scenario, draws, workers=1)
+
+    def there() -> None:
+        helper.call(clear_draw_cache)
+        helper.simulate(text, draws=draws, workers=1)
+
+    def timed(fn: Callable[[], None]) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    alone = timed(here)
+    stop = threading.Event()
+
+    def busy() -> None:  # pure Python, as XlsxWriter or a page script
+        n = 0
+        while not stop.is_set():
+            for k in range(1_000):
+                n += k * k
+
+    worker = threading.Thread(target=busy, daemon=True)
+    worker.start()
+    try:
+        beside, helped = timed(here), timed(there)
+    finally:
+        stop.set()
+        worker.join()
+    print(f"Monte Carlo {draws:,} draws, 50×20×5, one thread (median of {repeat}, s):")
+    print(f"  alone                                  {alone:8.3f}")
+    print(f"  beside a busy Python thread            {beside:8.3f}  ({beside / alone:.0f}× alone)")
+    print(f"  in the helper, beside that thread      {helped:8.3f}  ({helped / alone:.1f}× alone)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--draws", type=int, default=100_000)
+    ap.add_argument("--contended", action="store_true", help="the run beside a busy Python thread, here and "
+                                                               "in the helper process")
     args = ap.parse_args()
     big = generate_scenario(50, 20, 5, seed=0)
+    if args.contended:
+        contended(big, args.draws, args.repeat)
+        return
     print(f"{'case':<52} {'median s':>9} {'CPU s':>7} {'peak MB':>8}")
     rows = [(f"Monte Carlo {args.draws:,} draws, 50×20×5, ρ = {rho}",
              lambda rho=rho: simulate(big, args.draws, correlation=rho)) for rho in (0.0, 0.5)]

@@ -319,3 +319,50 @@ def test_fit_leaves_room_for_the_gaps_between_paragraphs():
             assert textfit.height(len(f.lines), f.size) + text.count("\n") * 0.4 * f.size <= box_h + 1e-6
         else:
             assert textfit.height(len(f.lines), f.size) <= box_h and f.lines[-1].endswith("…")
+
+
+def _slides_xml(deck) -> list[bytes]:
+    from lxml import etree
+
+    return [etree.tostring(s._element, method="c14n") for s in deck.prs.slides]
+
+
+@pytest.mark.parametrize("scenario", ["retail_bank", "generated"])
+def test_tables_written_as_xml_equal_python_pptx_tables(monkeypatch, scenario):
+    """``template.fill_cells`` writes a table as one XML string; python-pptx's objects
+    (``fill_cells_slowly``) are the reference: every slide of the deck is the same XML (canonical
+    form) either way — a sample, and the 50-initiative case, whose appendix tables continue over
+    several slides."""
+    from roi.export.content import gather
+    from roi.export.deck import build_deck, template
+    from roi.synthetic import generate_scenario
+
+    s = generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0) if scenario == "generated" \
+        else roi.load_sample(scenario)
+    content = gather(s, None, None)
+    fast = _slides_xml(build_deck(content))
+    monkeypatch.setattr(template, "fill_cells", template.fill_cells_slowly)
+    assert fast == _slides_xml(build_deck(content))
+
+
+def test_table_cells_keep_markup_characters_and_control_characters_as_python_pptx_does(monkeypatch):
+    """Text that looks like XML is text (``&``, ``<``, quotes); a control character, which python-pptx
+    escapes its own way, sends the table through python-pptx (the same XML as its reference)."""
+    from pptx.util import Inches
+
+    from roi.export.deck import template
+
+    def table(rows):
+        d = template.Deck("t")
+        slide = d.new_slide("x", "Title")
+        d.table(slide, ["Name", "Value"], rows, Inches(1), Inches(1), Inches(6), Inches(5), [2, 1], money_cols=[1])
+        return _slides_xml(d), [c.text for r in next(s for s in slide.shapes if s.has_table).table.rows for c in r.cells]
+
+    hostile = [['a & b <c> "d" \'e\' ]]>', "-€1,000"], ["<a:t>x</a:t>", "2"]]
+    for rows in (hostile, [["tab\there", "bell\x07"]]):
+        fast, texts = table(rows)
+        monkeypatch.setattr(template, "fill_cells", template.fill_cells_slowly)
+        assert (fast, texts) == table(rows)
+        monkeypatch.undo()
+    assert texts[2] == "tab\there" and texts[3] == "bell_x0007_"  # python-pptx's escape, read back as written
+    assert table(hostile)[1][2:] == ['a & b <c> "d" \'e\' ]]>', "\u2212\u2060€1,000", "<a:t>x</a:t>", "2"]

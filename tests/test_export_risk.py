@@ -278,6 +278,7 @@ def test_monte_carlo_runs_once_for_workbook_deck_and_csv(monkeypatch):
     scenario = roi.load_sample("retail_bank")
     calls = []
     real = unc.simulate
+    monkeypatch.setenv("ROI_MONTE_CARLO_HELPER", "0")  # in this process, where the count is kept
     monkeypatch.setattr(unc, "simulate", lambda *a, **k: calls.append(k) or real(*a, **k))
     clear_risk_memo()
     workbook_bytes(scenario)

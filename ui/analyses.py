@@ -19,6 +19,7 @@ import streamlit as st
 import roi
 from roi import uncertainty as unc
 from roi.plan import Plan, recommend
+from roi.uncertainty import helper
 from roi.uncertainty.defaults import QUICK_DRAWS
 from roi.whatif import WhatIf, what_ifs
 from ui import state
@@ -49,7 +50,7 @@ def simulation(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = u
                correlation: float | None = None) -> unc.Simulation:
     """:func:`roi.uncertainty.simulate` — ``ranges`` by name (default: the tool's), ``correlation``
     the scenario's unless given."""
-    return _run(scenario_json, draws, seed, distribution, ranges, correlation)
+    return unc.simulate(state.parsed(scenario_json), **_settings(draws, seed, distribution, ranges, correlation))
 
 
 class RiskRun:
@@ -111,8 +112,9 @@ class Superseded(Exception):
 
 
 class _Background:
-    """Full Monte Carlo runs computed off the script thread, one at a time (the app's sessions
-    share the cores), remembered by their inputs for every session; the oldest are forgotten.
+    """Full Monte Carlo runs computed off the script thread — in the helper process
+    (:mod:`roi.uncertainty.helper`) — one at a time (the app's sessions share the cores),
+    remembered by their inputs for every session; the oldest are forgotten.
 
     A session that edits its scenario asks for a new run; the run it asked for before is then
     wanted by nobody (unless another session asked for it too) and stops after its current chunk
@@ -226,12 +228,19 @@ def _settle(outer: Future, inner: Future) -> None:
         outer.set_result(inner.result())
 
 
+def _settings(draws: int, seed: int, distribution: str, ranges: Ranges | None,
+              correlation: float | None) -> dict[str, Any]:
+    """:func:`roi.uncertainty.simulate`'s keyword arguments from a run's cache key."""
+    return {"draws": draws, "seed": seed, "distribution": distribution,
+            "ranges": unc.Ranges(**dict(ranges)) if ranges else None, "correlation": correlation}
+
+
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
          correlation: float | None, progress: Any = None) -> unc.Simulation:
-    return unc.simulate(state.parsed(scenario_json), draws=draws, seed=seed,
-                        distribution=distribution,  # type: ignore[arg-type]
-                        ranges=unc.Ranges(**dict(ranges)) if ranges else None, correlation=correlation,
-                        progress=progress)
+    """A background run, in the helper process (:mod:`roi.uncertainty.helper`): beside this server's
+    page scripts, a run here would wait for the GIL after each of its numpy calls."""
+    return helper.simulate(scenario_json, progress=progress,
+                           **_settings(draws, seed, distribution, ranges, correlation))
 
 
 def _session() -> str | None:

@@ -41,6 +41,9 @@ def _export(args: argparse.Namespace) -> int:
         if out and not out.lower().endswith(suffix):
             print(f"--{opt}: the output file name must end in {suffix}", file=sys.stderr)
             return 2
+    from ..uncertainty import helper
+
+    helper.start()  # the Monte Carlo's process starts while this one reads the case and imports
     scenario = load_scenario(args.file)
     from ..model import evaluate  # loaded on use: the CLI's light commands start fast
 

@@ -17,7 +17,9 @@ compute nothing themselves.
 The Monte Carlo is the slow part (about a second for 50 initiatives), and the workbook, the deck
 and the CSV files all show it, so :func:`risk_analyses` remembers its last few results, keyed by
 the scenario JSON and the Monte Carlo settings. The key is the whole input and every array of
-the result is read-only, so sharing it between users of the app is safe.
+the result is read-only, so sharing it between users of the app is safe. The risk analyses run
+in the helper process (:mod:`roi.uncertainty.helper`, :func:`compute_risk`), where the export's
+own Python work beside them cannot starve their numpy calls of the GIL.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RISK_SEED = 1  # as the Risk page's and `python -m roi simulate`'s default seed
 RISK_DISTRIBUTION = "pert"  # as the Risk page's and the CLI's default
 _RISK_MEMO = 4  # scenarios whose risk analyses are remembered
+MC_WORKERS = 1  # the Monte Carlo's threads: the export's own work has the other core (the answer is the same)
 
 VALUES_NOTE = ("Values computed by the tool when the case was exported — not live formulas: editing the "
                "Assumptions sheet does not change them (re-export the case instead).")
@@ -91,22 +94,29 @@ def risk_analyses(scenario: Scenario, *, draws: int | None = None, seed: int = R
 
 @functools.lru_cache(maxsize=_RISK_MEMO)
 def _risk(scenario_json: str, draws: int, seed: int, distribution: str) -> Risk:
+    from ..uncertainty import helper
+
+    # In the helper process (roi.uncertainty.helper): the exports ask for this while they write
+    # formulas or render charts in Python, which would starve these numpy calls of the GIL here.
+    risk = helper.call(compute_risk, scenario_json, draws, seed, distribution)
+    _freeze(risk)  # shared through the memo by every caller (and every user of the app)
+    return risk
+
+
+def compute_risk(scenario_json: str, draws: int, seed: int, distribution: str) -> Risk:
+    """:func:`risk_analyses` computed, of a scenario given as JSON (what the helper process runs)."""
     from .. import uncertainty as unc
     from ..io import loads_scenario
 
     scenario = loads_scenario(scenario_json)
     ranges = unc.Ranges()
-    # One Monte Carlo thread (the answer does not depend on threads): the exports run this while
-    # they write formulas or render charts, which need the other cores.
     with ThreadPoolExecutor(max_workers=1) as pool:  # the deterministic analyses run meanwhile
         pending = pool.submit(unc.simulate, scenario, draws=draws, seed=seed, distribution=distribution,
-                              ranges=ranges, workers=1)
+                              ranges=ranges, workers=MC_WORKERS)
         tornado, cases = unc.tornado(scenario, ranges, "npv"), unc.cases(scenario, ranges)
         be, delay = unc.breakeven(scenario), unc.delay_curve(scenario)
         sim = pending.result()
-    risk = Risk(draws, seed, distribution, ranges, tornado, cases, sim, be, delay)
-    _freeze(risk)  # shared through the memo by every caller (and every user of the app)
-    return risk
+    return Risk(draws, seed, distribution, ranges, tornado, cases, sim, be, delay)
 
 
 def _freeze(obj: Any, seen: set[int] | None = None) -> None:

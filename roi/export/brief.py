@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import format as fmt
-from ..model import BusinessCase
+from ..model import BusinessCase, evaluate
 from ..schema import Scenario
 from .analyses import Analyses
 from .content import RISK_NOTE, Content, gather
@@ -47,31 +47,43 @@ def _fonts() -> None:
 
 
 def _charts(c: Content) -> dict[str, bytes]:
-    """The app's charts as PNG (rendered in parallel: vl-convert works outside the GIL)."""
-    from .. import charts, render
+    """The app's charts as PNG: the business case's and the risk analyses'."""
+    return {**_case_charts(c.case), **_risk_charts(c)}
+
+
+def _case_charts(case: BusinessCase) -> dict[str, bytes]:
+    """The business case's charts as PNG (they need no risk analysis: rendered while it runs)."""
+    from .. import charts
 
     # the waterfall lying down: every name in full on one line, at most 12 rows on a page
-    specs: dict[str, Any] = {"waterfall": _sized(charts.case.waterfall_across(c.case, max_steps=12), 330),
-                             "cash_flow": _sized(charts.cash_flow(c.case), 540, 200)}
+    return {"waterfall": _png(_sized(charts.case.waterfall_across(case, max_steps=12), 330)),
+            "cash_flow": _png(_sized(charts.cash_flow(case), 540, 200))}
+
+
+def _risk_charts(c: Content) -> dict[str, bytes]:
+    """The risk analyses' charts as PNG (none without them)."""
     r = c.analyses.risk
-    if r is not None:
-        from ..uncertainty import charts as risk_charts
+    if r is None:
+        return {}
+    from ..uncertainty import charts as risk_charts
 
-        specs["tornado"] = _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400)
-        specs["histogram"] = _sized(risk_charts.histogram(r.simulation, c.currency), 500, 220)
-    def png(chart: Any) -> bytes:
-        # the page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
-        # Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt). Set in
-        # the spec's config, not with Altair's configure_*: those copy the whole chart, deeply.
-        spec = chart.to_dict()
-        config = spec.setdefault("config", {})
-        for part in ("axis", "legend"):
-            config[part] = {"labelFontSize": 12, "titleFontSize": 12, **config.get(part, {})}
-        return render.to_png(spec, scale=2.0)
+    return {"tornado": _png(_sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400)),
+            "histogram": _png(_sized(risk_charts.histogram(r.simulation, c.currency), 500, 220))}
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {k: pool.submit(png, v) for k, v in specs.items()}
-        return {k: f.result() for k, f in futures.items()}
+
+def _png(chart: Any) -> bytes:
+    """A chart as PNG for the page. vl-convert renders one chart at a time (threads do not make it
+    faster), outside the GIL: the Python work of the brief can go on meanwhile."""
+    from .. import render
+
+    # the page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
+    # Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt). Set in
+    # the spec's config, not with Altair's configure_*: those copy the whole chart, deeply.
+    spec = chart.to_dict()
+    config = spec.setdefault("config", {})
+    for part in ("axis", "legend"):
+        config[part] = {"labelFontSize": 12, "titleFontSize": 12, **config.get(part, {})}
+    return render.to_png(spec, scale=2.0)
 
 
 def _sized(chart: Any, width: int, height: int | None = None) -> Any:
@@ -219,7 +231,14 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
 
 def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses: Analyses | None = None) -> bytes:
     """The executive brief as PDF bytes."""
-    return build_brief(gather(scenario, case, analyses))
+    case = evaluate(scenario) if case is None else case
+    # the business case's charts render while the analyses run (the risk analyses in the helper
+    # process: roi.uncertainty.helper); the risk charts once they are in
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early = pool.submit(_case_charts, case)
+        content = gather(scenario, case, analyses)
+        pngs = early.result()
+    return build_brief(content, {**pngs, **_risk_charts(content)})
 
 
 __all__ = ["brief_bytes", "build_brief"]

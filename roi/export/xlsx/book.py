@@ -21,9 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell, xl_rowcol_to_cell_fast
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from ..safe import clean_text, is_risky
 
@@ -128,11 +128,47 @@ def uses_dynamic_function(formula: str) -> bool:
     return ("INGLE(" in formula and bool(_SINGLE.search(formula))) or not _DYNAMIC_NAMES.isdisjoint(_CALLED.findall(formula))
 
 
+_ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))  # XlsxWriter's list
+
+
+def _escaped(data: Any) -> Any:
+    """XlsxWriter's ``XMLwriter._escape_data``: ``&``, ``<`` and ``>`` of text escaped, numbers as they are."""
+    if isinstance(data, str) and ("&" in data or "<" in data or ">" in data):
+        return data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return data
+
+
 class _Worksheet(Worksheet):
-    """XlsxWriter's worksheet with one scan for the dynamic-array functions instead of 29 ``re.sub``
-    passes over every formula: those passes were 30% of a cold export of the 50-initiative case
-    (32,000 formulas, none using them). A formula that does use one goes through XlsxWriter's own
-    code, so the file is byte for byte the same (``tests/test_export_xlsx.py``)."""
+    """XlsxWriter's worksheet, faster where a workbook of 70,000 cells spends its time, writing the
+    same bytes (``tests/test_export_xlsx.py`` compares whole files):
+
+    * one scan for the dynamic-array functions instead of 29 ``re.sub`` passes over every formula
+      (those passes were 30% of a cold export of the 50-initiative case: 32,000 formulas, none
+      using them); a formula that does use one goes through XlsxWriter's own code;
+    * a number, text, formula or blank cell with a format written as one string, where XlsxWriter
+      builds a list of attributes and escapes each (half of a warm export's XML writing); any
+      other cell goes through XlsxWriter's own code.
+    """
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:  # XlsxWriter's innermost loop
+        kind = type(cell)
+        if kind not in _FAST_CELLS or cell.format is None:
+            return super()._write_cell(row, col, cell)
+        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
+        if kind is CellFormulaTuple:
+            value = cell.value
+            if isinstance(value, bool):
+                head += ' t="b"'
+                value = 1 if value else 0
+            elif isinstance(value, str) and value:
+                head += ' t="e"' if value in _ERROR_VALUES else ' t="str"'
+            self.fh.write(f"{head}><f>{_escaped(cell.formula)}</f><v>{_escaped(value)}</v></c>")
+        elif kind is CellStringTuple:
+            self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
+        elif kind is CellNumberTuple:
+            self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
+        else:
+            self.fh.write(f"{head}/>")
 
     def _prepare_formula(self, formula, expand_future_functions=False):  # noqa: ANN001, ANN202 - XlsxWriter's
         if self.use_future_functions or expand_future_functions or uses_dynamic_function(formula):
@@ -144,6 +180,9 @@ class _Worksheet(Worksheet):
         if formula.endswith("}"):
             formula = formula[:-1]
         return formula
+
+
+_FAST_CELLS = frozenset((CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple))
 
 
 class Book:
@@ -213,8 +252,12 @@ class Sheet:
         self.ops.append((method, args, kwargs))
 
     def replay(self, ws: Worksheet) -> None:
+        # the cell writes by their undecorated versions (the calls are already in row/column form;
+        # the decorator's A1 check was a tenth of the replay)
+        direct = {"write_formula": ws._write_formula, "write_string": ws._write_string,
+                  "write_number": ws._write_number, "write_blank": ws._write_blank}
         for method, args, kwargs in self.ops:
-            getattr(ws, method)(*args, **kwargs)
+            (direct.get(method) or getattr(ws, method))(*args, **kwargs)
 
     def text(self, row: int, col: int, text: str, style: str = "plain") -> None:
         """User (or our own) text as a string cell: never a formula, an error value or a number."""

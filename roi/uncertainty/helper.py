@@ -1,0 +1,342 @@
+"""Monte Carlo runs (and the analyses built on them) in a helper process, so they never queue for
+the caller's GIL.
+
+A run makes thousands of short numpy calls; each releases Python's GIL and must take it back.
+Beside a thread running pure Python — XlsxWriter writing a workbook, Streamlit drawing a page —
+taking it back waits for that thread's switch interval (5 ms) every time: the 50-initiative
+case's 100,000 draws took 26–38 s beside a busy thread instead of 0.9 s alone
+(``benchmarks/bench_uncertainty.py --contended``). So the runs go to one helper process, started on
+first use and kept: it has its own GIL and keeps its own drivers' draws between runs
+(:class:`~roi.uncertainty.montecarlo._DrawCache`), and the caller's thread only waits.
+
+:func:`simulate` is :func:`~roi.uncertainty.montecarlo.simulate` of a scenario given as JSON,
+with the same answer to the last bit (the draws depend only on the seed; tested); :func:`call`
+runs any module-level function there (the exports' risk analyses, which are numpy calls too). A
+``progress`` callback is called in the caller's thread about every :data:`POLL_SECONDS` while it
+waits; if it raises, the helper stops the run after its current chunk of draws and the exception
+propagates — as with ``simulate``. If the helper cannot start or dies (killed, out of memory),
+the call runs in the calling process instead, and the next call starts a new helper. Calls run
+one at a time, in the order asked. ``ROI_MONTE_CARLO_HELPER=0`` turns the helper off (every call
+in the calling process).
+
+The parent and the helper exchange pickles over the helper's own stdin and stdout (a private
+pipe between a process and the child it started); the helper's other output goes to stderr.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any, BinaryIO
+
+NICENESS = 5  # the helper's scheduling priority below its parent (os.nice)
+POLL_SECONDS = 0.05  # how often a waiting caller's progress callback is heard
+_HEADER = struct.Struct("<Q")  # each message: its length, then a pickle
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the roi package
+_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+         "from roi.uncertainty.helper import serve; serve()")
+
+
+class HelperGone(RuntimeError):
+    """The helper process could not start or has ended; the run falls back to this process."""
+
+
+class Stopped(Exception):
+    """Raised in the helper when the caller asked it to stop a run (its progress callback raised)."""
+
+
+def enabled() -> bool:
+    """Whether runs go to a helper process (``ROI_MONTE_CARLO_HELPER`` is not ``0``)."""
+    return os.environ.get("ROI_MONTE_CARLO_HELPER", "1").strip() not in ("0", "false", "no", "off")
+
+
+def _pack(message: Any) -> bytes:
+    """A message as sent: its length, then its pickle (raises what pickling raises)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+def _write(stream: BinaryIO, packed: bytes) -> None:
+    stream.write(packed)
+    stream.flush()
+
+
+def _receive(stream: BinaryIO) -> Any:
+    """The next message, or ``None`` at the end of the stream."""
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    size = _HEADER.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+class _Helper:
+    """One helper process and the runs it owes this process (futures by job number)."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ, ROI_MONTE_CARLO_HELPER="0")  # the helper never starts one itself
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=env, close_fds=True)
+        except OSError as exc:
+            raise HelperGone(f"could not start the Monte Carlo helper ({exc})") from None
+        self.lock = threading.Lock()
+        self.jobs: dict[int, Future] = {}
+        self.next_job = 0
+        self.alive = True
+        self.warming = False  # start() has asked it to import its modules
+        threading.Thread(target=self._read, name="roi-monte-carlo-helper", daemon=True).start()
+
+    def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+               stoppable: bool) -> tuple[int, Future]:
+        job: Future = Future()
+        with self.lock:
+            if not self.alive:
+                raise HelperGone("the Monte Carlo helper has ended")
+            number = self.next_job = self.next_job + 1
+            try:
+                packed = _pack(("call", number, fn, args, kwargs, stoppable))
+            except Exception as exc:  # not picklable: this call runs here, the helper stays
+                raise HelperGone(f"the call could not be sent to the helper ({exc})") from None
+            self.jobs[number] = job
+            try:
+                _write(self.proc.stdin, packed)  # type: ignore[arg-type]
+            except (OSError, ValueError):
+                del self.jobs[number]
+                self._end()
+                raise HelperGone("the Monte Carlo helper has ended") from None
+        return number, job
+
+    def stop(self, number: int) -> None:
+        with self.lock:
+            if self.alive and number in self.jobs:
+                try:
+                    _write(self.proc.stdin, _pack(("stop", number)))  # type: ignore[arg-type]
+                except (OSError, ValueError):
+                    self._end()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = _receive(self.proc.stdout)  # type: ignore[arg-type]
+            except Exception:  # a broken pickle is as good as a dead helper
+                message = None
+            if message is None:
+                break
+            number, ok, payload = message
+            with self.lock:
+                job = self.jobs.pop(number, None)
+            if job is not None:
+                (job.set_result if ok else job.set_exception)(payload)
+        with self.lock:
+            self._end()
+        try:  # reap it (no zombie left behind)
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # its output broke but it runs on: end it
+            self.proc.kill()
+            self.proc.wait()
+
+    def _end(self) -> None:
+        """Mark the helper gone (lock held): every run it owed fails with :class:`HelperGone`."""
+        self.alive = False
+        jobs, self.jobs = self.jobs, {}
+        for job in jobs.values():
+            if not job.done():
+                job.set_exception(HelperGone("the Monte Carlo helper ended during the run"))
+
+    def close(self) -> None:
+        with self.lock:
+            self.alive = False
+        try:
+            self.proc.stdin.close()  # type: ignore[union-attr]  # the helper ends at the end of its input
+            self.proc.wait(timeout=5)
+        except Exception:
+            self.proc.kill()
+
+
+_lock = threading.Lock()
+_helper: _Helper | None = None
+
+
+def _current() -> _Helper:
+    """The live helper, started (again) if there is none."""
+    global _helper
+    with _lock:
+        if _helper is None or not _helper.alive:
+            _helper = _Helper()
+        return _helper
+
+
+def shutdown() -> None:
+    """End the helper process (it starts again on the next run)."""
+    global _helper
+    with _lock:
+        helper, _helper = _helper, None
+    if helper is not None:
+        helper.close()
+
+
+atexit.register(shutdown)
+
+
+# what the helper's calls import: loaded as it starts, so a first call does not wait for them
+WARM_MODULES = ("roi.uncertainty.montecarlo", "roi.uncertainty.sensitivity", "roi.uncertainty.thresholds",
+                "roi.delay", "roi.export.analyses")
+
+
+def start() -> None:
+    """Start the helper now, if it is on and not running, and have it import what its calls use
+    (about 1.5 s in a fresh process), without waiting: the app at start-up and ``python -m roi
+    export`` before their own work, so a first run finds it ready."""
+    if not enabled():
+        return
+    try:
+        helper = _current()
+        with helper.lock:
+            if helper.warming:
+                return
+            helper.warming = True
+        helper.submit(_warm, (), {}, False)
+    except HelperGone:
+        pass  # the first call runs in this process
+
+
+def _warm() -> None:
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+
+
+def call(fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] | None = None,
+         **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` in the helper process — with ``progress=`` a callback of the helper's
+    own when ``progress`` is given (see the module docstring). ``fn`` is a module-level function;
+    arguments and answer are pickled."""
+    if enabled():
+        try:
+            helper = _current()
+            return _wait(helper, *helper.submit(fn, args, kwargs, progress is not None), progress)
+        except HelperGone:
+            pass  # below: in this process
+    return fn(*args, **kwargs) if progress is None else fn(*args, progress=progress, **kwargs)
+
+
+def simulate(scenario_json: str, progress: Callable[[float], None] | None = None, **kwargs: Any) -> Any:
+    """:func:`~roi.uncertainty.montecarlo.simulate` of the scenario ``scenario_json`` with ``kwargs``,
+    in the helper process; returns the :class:`~roi.uncertainty.montecarlo.Simulation`."""
+    return call(simulate_json, scenario_json, progress=progress, **kwargs)
+
+
+def _wait(helper: _Helper, number: int, job: Future, progress: Callable[[float], None] | None) -> Any:
+    while True:
+        try:
+            return job.result(timeout=POLL_SECONDS)
+        except FutureTimeout:
+            pass
+        if progress is None:
+            continue
+        try:
+            progress(0.0)
+        except BaseException:
+            helper.stop(number)
+            try:  # the helper ends the run after its current chunk; its answer is not wanted
+                job.exception()
+            except Exception:  # pragma: no cover - the future never cancels
+                pass
+            raise
+
+
+def simulate_json(scenario_json: str, **kwargs: Any) -> Any:
+    """:func:`~roi.uncertainty.montecarlo.simulate` of a scenario given as JSON (what the helper runs)."""
+    from ..io import loads_scenario
+    from .montecarlo import simulate
+
+    return simulate(loads_scenario(scenario_json), **kwargs)
+
+
+# ------------------------------------------------------------------------------- in the helper
+
+def serve() -> None:
+    """The helper's main loop: read runs and stop requests from stdin, answer on stdout, one run at
+    a time (its own threads share the draws of a run), until stdin ends."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
+    sys.stdout = sys.stderr
+    from ..threads import limit_blas_threads
+
+    limit_blas_threads()
+    try:  # a page or an export the caller is working on goes first; the helper takes what is left
+        os.nice(NICENESS)
+    except OSError:  # pragma: no cover - not permitted: same priority
+        pass
+    stops: set[int] = set()
+    queue: list[tuple[Any, ...]] = []
+    cond = threading.Condition()
+    ended = False
+
+    def work() -> None:
+        while True:
+            with cond:
+                while not queue and not ended:
+                    cond.wait()
+                if not queue:
+                    return
+                number, fn, args, kwargs, stoppable = queue.pop(0)
+
+            def heard(_done: float) -> None:
+                with cond:
+                    if number in stops:
+                        raise Stopped()
+
+            try:
+                answer: tuple[Any, ...] = (number, True, fn(*args, progress=heard, **kwargs) if stoppable
+                                           else fn(*args, **kwargs))
+            except BaseException as exc:  # every failure goes back to the caller, as fn raised it
+                answer = (number, False, _picklable(exc))
+            with cond:
+                stops.discard(number)
+            try:
+                packed = _pack(answer)
+            except Exception as exc:  # an answer that does not pickle fails the call, not the helper
+                packed = _pack((number, False, RuntimeError(f"the answer could not be sent back ({exc})")))
+            _write(out, packed)
+
+    worker = threading.Thread(target=work, name="roi-monte-carlo-run")
+    worker.start()
+    source = sys.stdin.buffer
+    while True:
+        message = _receive(source)
+        if message is None:
+            break
+        with cond:
+            if message[0] == "call":
+                queue.append(message[1:])
+                cond.notify()
+            elif message[0] == "stop":
+                stops.add(message[1])
+    with cond:
+        ended = True
+        cond.notify()
+    worker.join()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a RuntimeError with its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

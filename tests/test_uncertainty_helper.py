@@ -1,0 +1,138 @@
+"""The Monte Carlo helper process (roi.uncertainty.helper): the same answer as a run in this process,
+a stop that is heard, errors that come back as raised, and a dead helper that costs no answer.
+
+Why it exists, measured: a run beside a thread busy in Python waits for the GIL after each of its
+numpy calls (the 50-initiative case: 0.9 s alone, 26–38 s beside a busy thread; see
+``benchmarks/bench_uncertainty.py --contended``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import roi
+from roi.export.analyses import Risk, compute_risk, risk_analyses
+from roi.io import dumps_scenario
+from roi.uncertainty import helper
+from roi.uncertainty.montecarlo import simulate
+
+SAMPLE = "retail_bank"
+
+
+@pytest.fixture(autouse=True)
+def _helper_on(monkeypatch):
+    monkeypatch.delenv("ROI_MONTE_CARLO_HELPER", raising=False)
+
+
+def _same(a, b) -> None:
+    for what in ("npv", "roi", "payback_months"):
+        np.testing.assert_array_equal(getattr(a, what), getattr(b, what))
+    assert a.summary() == b.summary()
+
+
+def test_a_run_in_the_helper_is_the_run_here_to_the_last_bit():
+    """Same seed, same draws: every draw's NPV, ROI and payback equal, and the whole JSON summary."""
+    scenario = roi.load_sample(SAMPLE)
+    text = dumps_scenario(scenario)
+    there = helper.simulate(text, draws=3_000, seed=7, distribution="triangular", correlation=0.3)
+    _same(there, simulate(scenario, draws=3_000, seed=7, distribution="triangular", correlation=0.3))
+    assert helper._helper is not None and helper._helper.alive  # it did run there
+    assert helper._helper.proc.pid != os.getpid()
+
+
+def test_the_exports_risk_analyses_come_from_the_helper_unchanged():
+    """``risk_analyses`` (the workbook's, the deck's and the brief's) asks the helper; the answer equals
+    :func:`compute_risk` run here, and the memo's arrays are read-only as before."""
+    from roi.export.analyses import clear_risk_memo
+
+    scenario = roi.load_sample(SAMPLE)
+    clear_risk_memo()
+    r = risk_analyses(scenario, draws=2_000)
+    here = compute_risk(scenario.model_dump_json(), 2_000, r.seed, r.distribution)
+    assert isinstance(r, Risk)
+    _same(r.simulation, here.simulation)
+    assert [b.breakeven_uplift for b in r.breakeven] == [b.breakeven_uplift for b in here.breakeven]
+    assert r.tornado == here.tornado and r.delay.months.tolist() == here.delay.months.tolist()
+    assert not r.simulation.npv.flags.writeable
+    clear_risk_memo()
+
+
+def test_an_error_comes_back_as_raised():
+    """What ``simulate`` raises in the helper is raised here, with its message (naming the field)."""
+    text = dumps_scenario(roi.load_sample(SAMPLE))
+    with pytest.raises(ValueError, match="distribution: must be one of"):
+        helper.simulate(text, draws=100, distribution="uniform")
+    assert helper.simulate(text, draws=100).draws == 100  # and the helper goes on
+
+
+def _slow(seconds: float, progress=None) -> str:
+    """A call that reports progress for ``seconds`` (a long run)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if progress is not None:
+            progress(0.5)
+        time.sleep(0.01)
+    return "done"
+
+
+class _Enough(Exception):
+    pass
+
+
+def test_a_progress_callback_that_raises_stops_the_run_in_the_helper():
+    """The caller's callback raising stops the helper's run (it does not go on for its full length)
+    and the exception propagates; the helper then answers the next call at once."""
+    asked = []
+
+    def progress(_done: float) -> None:
+        asked.append(1)
+        if len(asked) >= 3:
+            raise _Enough()
+
+    t0 = time.monotonic()
+    with pytest.raises(_Enough):
+        helper.call(_slow, 30.0, progress=progress)
+    assert time.monotonic() - t0 < 10  # stopped: not the 30 s the call would take
+    t0 = time.monotonic()
+    assert helper.call(_slow, 0.0) == "done" and time.monotonic() - t0 < 5
+
+
+def test_a_helper_that_dies_costs_no_answer():
+    """Killed mid-run (out of memory, an operator): the run is done in this process instead, and the
+    next call starts a new helper."""
+    helper.call(_slow, 0.0)
+    first = helper._helper
+    assert first is not None
+    threading.Timer(0.5, lambda: os.kill(first.proc.pid, signal.SIGKILL)).start()
+    assert helper.call(_slow, 2.0) == "done"  # finished here after the helper died
+    assert not first.alive
+    assert helper.call(_slow, 0.0) == "done"
+    assert helper._helper is not first and helper._helper.alive
+
+
+def test_off_runs_here(monkeypatch):
+    """``ROI_MONTE_CARLO_HELPER=0``: no helper process is asked."""
+    monkeypatch.setenv("ROI_MONTE_CARLO_HELPER", "0")
+    helper.shutdown()
+    assert helper.call(os.getpid) == os.getpid()
+    assert helper._helper is None
+    monkeypatch.setenv("ROI_MONTE_CARLO_HELPER", "1")
+    assert helper.call(os.getpid) != os.getpid()
+
+
+def test_a_call_that_cannot_be_sent_runs_here():
+    """Arguments that do not pickle (a lambda) run the call in this process; the helper stays."""
+    helper.call(_slow, 0.0)
+    before = helper._helper
+    assert helper.call(_apply, lambda: os.getpid()) == os.getpid()
+    assert helper._helper is before and before.alive
+
+
+def _apply(fn):
+    return fn()
