@@ -43,7 +43,10 @@ if TYPE_CHECKING:  # pragma: no cover
 RISK_SEED = 1  # as the Risk page's and `python -m roi simulate`'s default seed
 RISK_DISTRIBUTION = "pert"  # as the Risk page's and the CLI's default
 _RISK_MEMO = 4  # scenarios whose risk analyses are remembered
-MC_WORKERS = 1  # the Monte Carlo's threads: the export's own work has the other core (the answer is the same)
+# The Monte Carlo's threads (the answer is the same with any number). Two: the helper runs below the
+# export's priority (roi.uncertainty.helper.NICENESS), so a workbook being written keeps its core,
+# and a deck or a brief waiting for the draws gets them on both cores.
+MC_WORKERS = 2
 
 VALUES_NOTE = ("Values computed by the tool when the case was exported — not live formulas: editing the "
                "Assumptions sheet does not change them (re-export the case instead).")

@@ -13,7 +13,8 @@ brief builds anywhere the app runs (WeasyPrint would need Pango from the system)
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -48,27 +49,27 @@ def _fonts() -> None:
 
 def _charts(c: Content) -> dict[str, bytes]:
     """The app's charts as PNG: the business case's and the risk analyses'."""
-    return {**_case_charts(c.case), **_risk_charts(c)}
+    return {k: _png(spec) for k, spec in {**_case_specs(c.case), **_risk_specs(c)}.items()}
 
 
-def _case_charts(case: BusinessCase) -> dict[str, bytes]:
-    """The business case's charts as PNG (they need no risk analysis: rendered while it runs)."""
+def _case_specs(case: BusinessCase) -> dict[str, Any]:
+    """The business case's charts (they need no risk analysis: rendered while it runs)."""
     from .. import charts
 
     # the waterfall lying down: every name in full on one line, at most 12 rows on a page
-    return {"waterfall": _png(_sized(charts.case.waterfall_across(case, max_steps=12), 330)),
-            "cash_flow": _png(_sized(charts.cash_flow(case), 540, 200))}
+    return {"waterfall": _sized(charts.case.waterfall_across(case, max_steps=12), 330),
+            "cash_flow": _sized(charts.cash_flow(case), 540, 200)}
 
 
-def _risk_charts(c: Content) -> dict[str, bytes]:
-    """The risk analyses' charts as PNG (none without them)."""
+def _risk_specs(c: Content) -> dict[str, Any]:
+    """The risk analyses' charts (none without them)."""
     r = c.analyses.risk
     if r is None:
         return {}
     from ..uncertainty import charts as risk_charts
 
-    return {"tornado": _png(_sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400)),
-            "histogram": _png(_sized(risk_charts.histogram(r.simulation, c.currency), 500, 220))}
+    return {"tornado": _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400),
+            "histogram": _sized(risk_charts.histogram(r.simulation, c.currency), 500, 220)}
 
 
 def _png(chart: Any) -> bytes:
@@ -102,17 +103,45 @@ def _esc(text: str) -> str:
     return fmt.true_minus(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
+def build_brief(c: Content, pngs: Mapping[str, bytes | Future] | None = None) -> bytes:
+    """The brief of ``c`` as PDF bytes; ``pngs`` the charts by name (:func:`_charts`), each as PNG bytes
+    or a future of them (read when the layout reaches the chart)."""
     _fonts()
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                    TableStyle)
+    from reportlab.platypus import (Flowable, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                    Table, TableStyle)
 
     pngs = _charts(c) if pngs is None else pngs
+
+    class Chart(Flowable):
+        """A chart's PNG at the largest size within ``max_w`` × ``max_h``, read (waited for, if it
+        is still rendering) when the layout first asks for its size."""
+
+        def __init__(self, png: Callable[[], bytes], max_w: float, max_h: float) -> None:
+            super().__init__()
+            self.png, self.max_w, self.max_h = png, max_w, max_h
+            self.hAlign = "CENTER"  # as ReportLab's Image
+            self.image: Image | None = None
+
+        def _image(self) -> Image:
+            if self.image is None:
+                from PIL import Image as PILImage
+
+                data = self.png()
+                w, h = PILImage.open(io.BytesIO(data)).size
+                k = min(self.max_w / w, self.max_h / h)
+                self.image = Image(io.BytesIO(data), width=w * k, height=h * k)
+            return self.image
+
+        def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+            return self._image().wrap(avail_w, avail_h)
+
+        def draw(self) -> None:
+            self._image().drawOn(self.canv, 0, 0)
     width, height = A4
     margin = 16 * mm
     frame_w = width - 2 * margin
@@ -140,14 +169,11 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
         t.setStyle(TableStyle(style))
         return t
 
-    def image(key: str, max_w: float, max_h: float) -> Image | None:
+    def image(key: str, max_w: float, max_h: float) -> Flowable | None:
         if key not in pngs:
             return None
-        from PIL import Image as PILImage
-
-        w, h = PILImage.open(io.BytesIO(pngs[key])).size
-        k = min(max_w / w, max_h / h)
-        return Image(io.BytesIO(pngs[key]), width=w * k, height=h * k)
+        png = pngs[key]
+        return Chart((lambda: png.result()) if isinstance(png, Future) else (lambda: png), max_w, max_h)
 
     story: list[Any] = [
         P(c.name, h1),
@@ -232,13 +258,15 @@ def build_brief(c: Content, pngs: dict[str, bytes] | None = None) -> bytes:
 def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses: Analyses | None = None) -> bytes:
     """The executive brief as PDF bytes."""
     case = evaluate(scenario) if case is None else case
-    # the business case's charts render while the analyses run (the risk analyses in the helper
-    # process: roi.uncertainty.helper); the risk charts once they are in
+    # The charts render in a thread (vl-convert works outside the GIL, one chart at a time) while
+    # this one works: the business case's while the analyses run (the risk analyses in the helper
+    # process, roi.uncertainty.helper), the risk charts while the pages are laid out — the layout
+    # waits for a chart only when it reaches it.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        early = pool.submit(_case_charts, case)
+        pngs: dict[str, Future] = {k: pool.submit(_png, spec) for k, spec in _case_specs(case).items()}
         content = gather(scenario, case, analyses)
-        pngs = early.result()
-    return build_brief(content, {**pngs, **_risk_charts(content)})
+        pngs.update({k: pool.submit(_png, spec) for k, spec in _risk_specs(content).items()})
+        return build_brief(content, pngs)
 
 
 __all__ = ["brief_bytes", "build_brief"]
