@@ -52,6 +52,10 @@ class InputError(ValueError):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled with its problems (a run in the helper process raises it back in the app)
+        return type(self), (self.problems,)
+
 
 class _HugeInt(str):
     """An integer literal with more than :data:`MAX_DIGITS` digits, kept as its text."""

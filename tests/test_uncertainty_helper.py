@@ -136,3 +136,74 @@ def test_a_call_that_cannot_be_sent_runs_here():
 
 def _apply(fn):
     return fn()
+
+
+def test_a_call_the_helper_cannot_read_runs_here_and_the_helper_goes_on(tmp_path, monkeypatch):
+    """A function the helper cannot import (here: a module only this process has on its path — as a
+    script's ``__main__``) is run in this process; the helper keeps answering (found by review: its
+    reading thread died and every later call hung)."""
+    (tmp_path / "only_here_module.py").write_text("import os\n\ndef pid():\n    return os.getpid()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import only_here_module
+
+    helper.call(_slow, 0.0)
+    before = helper._helper
+    assert helper.call(only_here_module.pid) == os.getpid()  # ran here
+    assert helper._helper is before and before.alive
+    assert helper.call(os.getpid) == before.proc.pid  # and the helper still answers
+
+
+def test_an_interrupt_goes_to_the_caller_not_the_helper():
+    """The helper runs in its own session and ignores SIGINT: a terminal's Ctrl-C (or a notebook's
+    interrupt) never leaves the app without its helper (found by review: the next call hung)."""
+    helper.call(_slow, 0.0)
+    h = helper._helper
+    assert os.getsid(h.proc.pid) != os.getsid(0)
+    os.kill(h.proc.pid, signal.SIGINT)
+    time.sleep(0.2)
+    assert helper.call(os.getpid) == h.proc.pid and h.alive
+
+
+def test_a_stop_does_not_wait_for_the_calls_ahead_of_it():
+    """A stoppable run queued behind another call re-raises its callback's exception at once, and the
+    helper skips it when its turn comes (the next call does not wait for it)."""
+    ahead = threading.Thread(target=helper.call, args=(_slow, 1.5))
+    ahead.start()
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    with pytest.raises(_Enough):
+        helper.call(_slow, 30.0, progress=lambda _d: (_ for _ in ()).throw(_Enough()))
+    assert time.monotonic() - t0 < 1.0
+    ahead.join()
+    t0 = time.monotonic()
+    assert helper.call(_slow, 0.0) == "done" and time.monotonic() - t0 < 5  # the stopped run was skipped
+
+
+def test_a_scenario_error_comes_back_with_its_problems():
+    """Input errors keep their problems through the pipe (pickled with them, not their joined text)."""
+    import pickle
+
+    from roi.io import ScenarioError, loads_scenario
+
+    bad = '{"schema_version": 2, "settings": {"discount_rate": 7}}'
+    with pytest.raises(ScenarioError) as here:
+        loads_scenario(bad)
+    back = pickle.loads(pickle.dumps(here.value))
+    assert back.problems == here.value.problems and str(back) == str(here.value)
+    with pytest.raises(ScenarioError) as there:
+        helper.call(loads_scenario, bad)
+    assert there.value.problems == here.value.problems
+
+
+def test_shutdown_does_not_wait_for_queued_work():
+    """Ending the helper (the app or the CLI exiting) drops what is queued and ends a run under way
+    within :data:`~roi.uncertainty.helper.CLOSE_SECONDS` (an invalid file once took 2.6 s to refuse,
+    waiting for the helper's warm-up)."""
+    helper.call(_slow, 0.0)
+    busy = threading.Thread(target=helper.call, args=(_slow, 2.0))
+    busy.start()
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    helper.shutdown()
+    assert time.monotonic() - t0 < helper.CLOSE_SECONDS + 1.0
+    busy.join()  # its run finished here instead

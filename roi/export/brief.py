@@ -262,11 +262,14 @@ def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyse
     # this one works: the business case's while the analyses run (the risk analyses in the helper
     # process, roi.uncertainty.helper), the risk charts while the pages are laid out — the layout
     # waits for a chart only when it reaches it.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         pngs: dict[str, Future] = {k: pool.submit(_png, spec) for k, spec in _case_specs(case).items()}
         content = gather(scenario, case, analyses)
         pngs.update({k: pool.submit(_png, spec) for k, spec in _risk_specs(content).items()})
         return build_brief(content, pngs)
+    finally:  # after an error, charts not yet begun are not rendered for nothing
+        pool.shutdown(cancel_futures=True)
 
 
 __all__ = ["brief_bytes", "build_brief"]

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 NICENESS = 5  # the helper's scheduling priority below its parent (os.nice)
-POLL_SECONDS = 0.05  # how often a waiting caller's progress callback is heard
+POLL_SECONDS = 0.05
+CLOSE_SECONDS = 0.2  # how long shutdown() lets the helper end on its own before ending it  # how often a waiting caller's progress callback is heard
 _HEADER = struct.Struct("<Q")  # each message: its length, then a pickle
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the roi package
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
@@ -88,11 +89,14 @@ class _Helper:
     def __init__(self) -> None:
         env = dict(os.environ, ROI_MONTE_CARLO_HELPER="0")  # the helper never starts one itself
         try:
-            self.proc = subprocess.Popen([sys.executable, "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, env=env, close_fds=True)
+            # its own session: a terminal's Ctrl-C (or a notebook's interrupt) goes to the caller, which
+            # stops waiting, not to the helper; -P: the working directory's modules never shadow ours
+            self.proc = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
         except OSError as exc:
             raise HelperGone(f"could not start the Monte Carlo helper ({exc})") from None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the jobs and the state; never held while writing to the pipe
+        self.write_lock = threading.Lock()  # one message at a time into the pipe
         self.jobs: dict[int, Future] = {}
         self.next_job = 0
         self.alive = True
@@ -102,30 +106,32 @@ class _Helper:
     def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
                stoppable: bool) -> tuple[int, Future]:
         job: Future = Future()
+        try:  # the call inside its own pickle: the helper reads the job's number even if it cannot read the call
+            call = pickle.dumps((fn, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # not picklable: this call runs here, the helper stays
+            raise HelperGone(f"the call could not be sent to the helper ({exc})") from None
         with self.lock:
             if not self.alive:
                 raise HelperGone("the Monte Carlo helper has ended")
             number = self.next_job = self.next_job + 1
-            try:
-                packed = _pack(("call", number, fn, args, kwargs, stoppable))
-            except Exception as exc:  # not picklable: this call runs here, the helper stays
-                raise HelperGone(f"the call could not be sent to the helper ({exc})") from None
             self.jobs[number] = job
-            try:
-                _write(self.proc.stdin, packed)  # type: ignore[arg-type]
-            except (OSError, ValueError):
-                del self.jobs[number]
-                self._end()
-                raise HelperGone("the Monte Carlo helper has ended") from None
+        self._send(("call", number, stoppable, call))
         return number, job
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        """Write a message; a broken pipe ends the helper (its runs then fall back, as any failure)."""
+        try:
+            with self.write_lock:
+                _write(self.proc.stdin, _pack(message))  # type: ignore[arg-type]
+        except (OSError, ValueError):
+            with self.lock:
+                self._end()
 
     def stop(self, number: int) -> None:
         with self.lock:
-            if self.alive and number in self.jobs:
-                try:
-                    _write(self.proc.stdin, _pack(("stop", number)))  # type: ignore[arg-type]
-                except (OSError, ValueError):
-                    self._end()
+            wanted = self.alive and number in self.jobs
+        if wanted:
+            self._send(("stop", number))
 
     def _read(self) -> None:
         while True:
@@ -159,11 +165,16 @@ class _Helper:
     def close(self) -> None:
         with self.lock:
             self.alive = False
-        try:
-            self.proc.stdin.close()  # type: ignore[union-attr]  # the helper ends at the end of its input
-            self.proc.wait(timeout=5)
+        try:  # the helper ends at the end of its input; it holds nothing worth waiting for
+            if self.write_lock.acquire(timeout=CLOSE_SECONDS):  # not in the middle of a message
+                try:
+                    self.proc.stdin.close()  # type: ignore[union-attr]
+                finally:
+                    self.write_lock.release()
+            self.proc.wait(timeout=CLOSE_SECONDS)
         except Exception:
             self.proc.kill()
+            self.proc.wait()
 
 
 _lock = threading.Lock()
@@ -251,11 +262,7 @@ def _wait(helper: _Helper, number: int, job: Future, progress: Callable[[float],
         try:
             progress(0.0)
         except BaseException:
-            helper.stop(number)
-            try:  # the helper ends the run after its current chunk; its answer is not wanted
-                job.exception()
-            except Exception:  # pragma: no cover - the future never cancels
-                pass
+            helper.stop(number)  # it ends the run after its current chunk (or skips it if not started)
             raise
 
 
@@ -270,8 +277,11 @@ def simulate_json(scenario_json: str, **kwargs: Any) -> Any:
 # ------------------------------------------------------------------------------- in the helper
 
 def serve() -> None:
-    """The helper's main loop: read runs and stop requests from stdin, answer on stdout, one run at
-    a time (its own threads share the draws of a run), until stdin ends."""
+    """The helper's main loop: read calls and stop requests from stdin, answer on stdout, one call at
+    a time in the order asked (a run's own threads share its draws), until stdin ends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller is interrupted, not its helper
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
     sys.stdout = sys.stderr
@@ -282,61 +292,93 @@ def serve() -> None:
         os.nice(NICENESS)
     except OSError:  # pragma: no cover - not permitted: same priority
         pass
-    stops: set[int] = set()
-    queue: list[tuple[Any, ...]] = []
-    cond = threading.Condition()
-    ended = False
-
-    def work() -> None:
-        while True:
-            with cond:
-                while not queue and not ended:
-                    cond.wait()
-                if not queue:
-                    return
-                number, fn, args, kwargs, stoppable = queue.pop(0)
-
-            def heard(_done: float) -> None:
-                with cond:
-                    if number in stops:
-                        raise Stopped()
-
-            try:
-                answer: tuple[Any, ...] = (number, True, fn(*args, progress=heard, **kwargs) if stoppable
-                                           else fn(*args, **kwargs))
-            except BaseException as exc:  # every failure goes back to the caller, as fn raised it
-                answer = (number, False, _picklable(exc))
-            with cond:
-                stops.discard(number)
-            try:
-                packed = _pack(answer)
-            except Exception as exc:  # an answer that does not pickle fails the call, not the helper
-                packed = _pack((number, False, RuntimeError(f"the answer could not be sent back ({exc})")))
-            _write(out, packed)
-
-    worker = threading.Thread(target=work, name="roi-monte-carlo-run")
+    state = _Queue()
+    worker = threading.Thread(target=_work, args=(state, out), name="roi-monte-carlo-run", daemon=True)
     worker.start()
-    source = sys.stdin.buffer
-    while True:
-        message = _receive(source)
-        if message is None:
-            break
-        with cond:
-            if message[0] == "call":
-                queue.append(message[1:])
-                cond.notify()
-            elif message[0] == "stop":
-                stops.add(message[1])
-    with cond:
-        ended = True
-        cond.notify()
+    try:
+        source = sys.stdin.buffer
+        while (message := _receive(source)) is not None:
+            state.put(message)
+    finally:  # end of input (the caller has gone or shut it down): what is queued is not wanted
+        state.end()
     worker.join()
 
 
+class _Queue:
+    """The helper's calls waiting to run, and the stop requests heard (under one condition)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.calls: list[tuple[int, bool, bytes]] = []
+        self.stops: set[int] = set()
+        self.done = 0  # calls are numbered in the order sent: every number up to this one has run
+        self.ended = False
+
+    def put(self, message: tuple[Any, ...]) -> None:
+        with self.cond:
+            if message[0] == "call":
+                self.calls.append(message[1:])
+                self.cond.notify()
+            elif message[0] == "stop" and message[1] > self.done:  # a stop after the answer is moot
+                self.stops.add(message[1])
+
+    def end(self) -> None:
+        with self.cond:
+            self.ended = True
+            self.calls.clear()
+            self.cond.notify()
+
+    def next(self) -> tuple[int, bool, bytes] | None:
+        with self.cond:
+            while not self.calls and not self.ended:
+                self.cond.wait()
+            return self.calls.pop(0) if self.calls else None
+
+    def stopped(self, number: int) -> bool:
+        with self.cond:
+            return number in self.stops
+
+    def finished(self, number: int) -> None:
+        with self.cond:
+            self.stops.discard(number)
+            self.done = max(self.done, number)
+
+
+def _work(state: _Queue, out: BinaryIO) -> None:
+    """Run the queued calls one after another and send each answer (or what it raised)."""
+    while (item := state.next()) is not None:
+        number, stoppable, call = item
+
+        def heard(_done: float, number: int = number) -> None:
+            if state.stopped(number):
+                raise Stopped()
+
+        try:
+            if state.stopped(number):  # stopped before it started
+                raise Stopped()
+            try:
+                fn, args, kwargs = pickle.loads(call)
+            except Exception as exc:  # e.g. a function of the caller's __main__: the caller runs it itself
+                raise HelperGone(f"the helper could not read the call ({exc})") from None
+            answer: tuple[Any, ...] = (number, True, fn(*args, progress=heard, **kwargs) if stoppable
+                                       else fn(*args, **kwargs))
+        except BaseException as exc:  # every failure goes back to the caller, as fn raised it
+            answer = (number, False, _picklable(exc))
+        state.finished(number)
+        try:
+            packed = _pack(answer)
+        except Exception as exc:  # an answer that does not pickle fails the call, not the helper
+            packed = _pack((number, False, RuntimeError(f"the answer could not be sent back ({exc})")))
+        _write(out, packed)
+
+
 def _picklable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a RuntimeError with its text."""
+    """``exc`` if it comes back from pickling as itself (its type and message), else a RuntimeError
+    with its text."""
     try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
+        back = pickle.loads(pickle.dumps(exc))
+        if type(back) is type(exc) and str(back) == str(exc):
+            return exc
     except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
+        pass
+    return RuntimeError(f"{type(exc).__name__}: {exc}")

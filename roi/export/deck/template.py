@@ -209,7 +209,8 @@ class Deck:
         return buf.getvalue()
 
 
-_PLAIN = re.compile("[^\x00-\x1f\x7f]*")  # text python-pptx writes as it is (it escapes control characters)
+# text python-pptx writes as it is (it escapes control characters; XML cannot hold the others)
+_PLAIN = re.compile("[^\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]*")
 
 
 def fill_cells_slowly(shape, grid: Sequence[Sequence[str]], col_w: Sequence[int], heights: Sequence[int],

@@ -152,7 +152,7 @@ class _Worksheet(Worksheet):
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:  # XlsxWriter's innermost loop
         kind = type(cell)
-        if kind not in _FAST_CELLS or cell.format is None:
+        if kind not in _FAST_CELLS or cell.format is None or self.constant_memory:  # (inline strings there)
             return super()._write_cell(row, col, cell)
         head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
         if kind is CellFormulaTuple:
