@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -90,15 +90,22 @@ def test_zero_correlation_keeps_the_pert_marginals():
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2, 8), st.integers(1, 4), st.integers(1, 5), st.integers(0, 1000))
+@example(2, 3, 1, 934)  # the case where the 1% slack was within the noise
 def test_full_correlation_never_narrows_the_range(n_ini, n_seg, horizon, seed):
     """ρ = 1 never narrows the P10–P90 range of NPV against ρ = 0 (NPV rises with every uplift, so
-    uplifts that move together add their spreads); 1% slack for the sampling noise of 20,000 draws."""
+    uplifts that move together add their spreads), beyond the sampling noise of 20,000 draws.
+
+    The two runs draw the uplifts differently, so their widths differ by noise even where the
+    correlation changes nothing: when costs explain most of the variance and one uplift the rest
+    (2 initiatives, 3 segments, 1 year, generator seed 934), the ratio of the widths was 0.989–0.998
+    over four Monte Carlo seeds at 20,000 draws and 0.996–1.001 at 100,000. A 1% slack failed there
+    (0.989, found by Hypothesis in a full test run); 3% is about six standard errors of that ratio."""
     sc = generate_scenario(n_ini, n_seg, horizon, seed)
     width = {}
     for rho in (0.0, 1.0):
         sim = simulate(sc, draws=20_000, seed=3, correlation=rho)
         width[rho] = sim.quantile(0.9) - sim.quantile(0.1)
-    assert width[1.0] >= 0.99 * width[0.0]
+    assert width[1.0] >= 0.97 * width[0.0]
 
 
 def test_correlation_is_echoed_and_defaults_to_the_scenario():
