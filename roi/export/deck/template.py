@@ -18,9 +18,9 @@ from __future__ import annotations
 import copy
 import io
 import re
-from xml.sax.saxutils import escape as xml_escape
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as xml_escape
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -238,7 +238,7 @@ def fill_cells_slowly(shape, grid: Sequence[Sequence[str]], col_w: Sequence[int]
 def fill_cells(shape, grid: Sequence[Sequence[str]], col_w: Sequence[int], heights: Sequence[int],
                size: float, money_cols: Sequence[int]) -> None:
     """:func:`fill_cells_slowly`'s table written as XML in one piece — the same XML (tested), for text
-    without control characters. Through python-pptx's objects, each cell's dozen attribute writes
+    that python-pptx writes as it is (:data:`_PLAIN`: no control characters). Through python-pptx's objects, each cell's dozen attribute writes
     search the element's children: the appendix tables of a 50-initiative deck (4,000 cells) took
     half of the deck's time."""
     from pptx.oxml import parse_xml
