@@ -131,13 +131,6 @@ def uses_dynamic_function(formula: str) -> bool:
 _ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))  # XlsxWriter's list
 
 
-def _escaped(data: Any) -> Any:
-    """XlsxWriter's ``XMLwriter._escape_data``: ``&``, ``<`` and ``>`` of text escaped, numbers as they are."""
-    if isinstance(data, str) and ("&" in data or "<" in data or ">" in data):
-        return data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return data
-
-
 class _Worksheet(Worksheet):
     """XlsxWriter's worksheet, faster where a workbook of 70,000 cells spends its time, writing the
     same bytes (``tests/test_export_xlsx.py`` compares whole files):
@@ -162,7 +155,7 @@ class _Worksheet(Worksheet):
                 value = 1 if value else 0
             elif isinstance(value, str) and value:
                 head += ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-            self.fh.write(f"{head}><f>{_escaped(cell.formula)}</f><v>{_escaped(value)}</v></c>")
+            self.fh.write(f"{head}><f>{self._escape_data(cell.formula)}</f><v>{self._escape_data(value)}</v></c>")
         elif kind is CellStringTuple:
             self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
         elif kind is CellNumberTuple:
