@@ -9,9 +9,9 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from roi import helper
 from roi.allocator import keep_freed_memory
 from roi.threads import limit_blas_threads
-from roi.uncertainty import helper
 from ui import exports, messages, sidebar, state
 
 # (section, file in pages/, title, Material icon). Order is the order in the sidebar.
@@ -43,7 +43,7 @@ def build_navigation() -> dict[str, list[st.Page]]:
 def run() -> None:
     limit_blas_threads()  # one BLAS thread: sessions, not matrix products, share the cores
     keep_freed_memory()  # analyses free and reallocate the same arrays: keep them (roi.allocator)
-    helper.start()  # the Monte Carlo's process (roi.uncertainty.helper), ready before a page asks for a run
+    helper.start()  # the Monte Carlo's process (roi.helper), ready before a page asks for a run
     # Altair checks every axis, scale and mark against the Vega-Lite schema as it is built (its
     # "debug mode"): a third of a chart's cost on the Risk page. The test suite validates every
     # chart the pages draw (tests/test_charts.py), so the server skips the check.

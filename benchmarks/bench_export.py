@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import roi  # noqa: E402
+from roi import helper  # noqa: E402
 from roi.export.analyses import clear_risk_memo  # noqa: E402
-from roi.uncertainty import helper  # noqa: E402
 from roi.uncertainty.montecarlo import clear_draw_cache  # noqa: E402
 from roi.export.brief import brief_bytes  # noqa: E402
 from roi.export.deck import deck_bytes  # noqa: E402

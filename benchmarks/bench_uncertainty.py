@@ -13,7 +13,7 @@ Peak memory is tracemalloc's peak of numpy allocations during one run; the proce
 
 ``--contended`` times instead the large case's run (one thread) alone, beside a thread busy in
 Python — as an export writing its workbook, or a server drawing pages — and the same run in the
-helper process (:mod:`roi.uncertainty.helper`) beside that busy thread: why the app and the exports
+helper process (:mod:`roi.helper`) beside that busy thread: why the app and the exports
 run it there.
 """
 
@@ -75,7 +75,7 @@ def contended(scenario: roi.Scenario, draws: int, repeat: int) -> None:
     import threading
 
     from roi.io import dumps_scenario
-    from roi.uncertainty import helper
+    from roi import helper
 
     text = dumps_scenario(scenario)
     helper.simulate(text, draws=1_000)  # the helper started and warm

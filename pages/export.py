@@ -14,6 +14,7 @@ scenario = state.get_scenario()
 case = state.get_case()
 key = scenario.model_dump_json()
 stem = exports.slug(scenario.settings.name)
+exports.start_renderer()
 
 st.title("Export")
 st.caption("Hand the case to a finance team as a live spreadsheet, take their edits back, or present it.")

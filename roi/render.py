@@ -57,14 +57,39 @@ def spec_json(chart: Any) -> str:
 
 
 def to_png(chart: Any, *, scale: float = 2.0) -> bytes:
-    """PNG bytes of a chart (Altair object, spec dict or spec JSON)."""
-    import vl_convert as vlc  # imported on use: it is large, and most commands never render
+    """PNG bytes of a chart (Altair object, spec dict or spec JSON), rendered in the charts' helper
+    process (:mod:`roi.helper`): vl-convert holds the GIL for most of a render, which stalled every
+    other thread of this process meanwhile."""
+    from . import helper
 
-    return vlc.vegalite_to_png(spec_json(chart), scale=scale)
+    return helper.call_in(helper.CHARTS, png_of_json, spec_json(chart), scale)
 
 
 def to_svg(chart: Any) -> str:
-    """SVG text of a chart (Altair object, spec dict or spec JSON)."""
+    """SVG text of a chart (Altair object, spec dict or spec JSON), rendered as :func:`to_png` is."""
+    from . import helper
+
+    return helper.call_in(helper.CHARTS, svg_of_json, spec_json(chart))
+
+
+def png_of_json(spec: str, scale: float = 2.0) -> bytes:
+    """PNG bytes of an XML-safe Vega-Lite JSON text (:func:`spec_json`), rendered here."""
+    import vl_convert as vlc  # imported on use: it is large, and most commands never render
+
+    return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def svg_of_json(spec: str) -> str:
+    """SVG text of an XML-safe Vega-Lite JSON text (:func:`spec_json`), rendered here."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(spec_json(chart))
+    return vlc.vegalite_to_svg(spec)
+
+
+_WARM_SPEC = json.dumps({"data": {"values": [{"x": 1}]}, "mark": "bar", "encoding": {"x": {"field": "x"}}})
+
+
+def warm() -> None:
+    """Render one small chart: vl-convert starts its JavaScript engine on its first chart (about
+    0.5 s), which the charts' helper does as it starts rather than on a user's first chart."""
+    png_of_json(_WARM_SPEC, 1.0)

@@ -66,3 +66,68 @@ def test_brief_of_the_50_initiative_case_stays_within_4_pages(tmp_path):
     assert 2 <= pages <= 4
     assert "more initiatives" in text and "Plan sheet lists every one" in text
     assert "more assumptions; the workbook's Assumptions sheet" in text
+
+
+def _rows_that_fit_one_table_per_try(heights: list[float], room: float) -> int:
+    """The brief's loop as it was: the whole table's height for each try (here the sum of its rows)."""
+    n = len(heights) - 1
+    while n > 1 and sum(heights[: n + 1]) > room:
+        n -= max(1, (n - 1) // 8)
+    return n
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(1, 80), min_size=2, max_size=400), st.floats(10, 800))
+def test_rows_that_fit_keeps_what_a_table_per_try_kept(heights, room):
+    """The assumptions table keeps the same rows as when each try laid out a new table: all if they
+    fit, else the first count (stepping down by an eighth) whose table fits, else one."""
+    from roi.export.brief import rows_that_fit
+
+    assert rows_that_fit(heights, room) == _rows_that_fit_one_table_per_try(heights, room)
+
+
+def test_a_tables_height_is_the_sum_of_its_rows():
+    """What rows_that_fit rests on: a ReportLab table of the first n rows is as tall as those rows
+    were in the whole table (a row's height depends on its own cells only; padding included)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    style = ParagraphStyle("cell", fontSize=9, leading=11.5)
+    texts = ["short", "a longer value that wraps onto a second line in a narrow column " * 2, "x" * 5,
+             "three " * 30]
+    data = [[Paragraph(texts[(r + k) % 4], style) for k in range(3)] for r in range(40)]
+    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#BFBFBF"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    whole = Table(data, colWidths=[120, 100, 160])
+    whole.setStyle(TableStyle(commands))
+    whole.wrap(380, 10_000)
+    for n in (1, 2, 7, 25, 40):
+        part = Table(data[:n], colWidths=[120, 100, 160])
+        part.setStyle(TableStyle(commands))
+        assert part.wrap(380, 10_000)[1] == pytest.approx(sum(whole._rowHeights[:n]), abs=1e-9)
+
+
+def test_the_tornado_renders_early_only_when_it_is_the_analyses_chart(monkeypatch):
+    """The brief renders the tornado while the Monte Carlo runs (computed here), and uses it only
+    if the analyses give the very same chart; otherwise it renders theirs."""
+    from roi.export import brief
+
+    rendered: list[dict] = []
+    png = brief._png
+    monkeypatch.setattr(brief, "_png", lambda spec: rendered.append(spec) or png(spec))
+    scenario = roi.load_sample("retail_bank")
+    brief_bytes(scenario)
+    assert len(rendered) == 4  # waterfall, cash flow, tornado (early), histogram: none twice
+
+    rendered.clear()
+    fake = {"mark": "bar", "data": {"values": []}}
+    monkeypatch.setattr(brief, "_early_specs", lambda s: {"tornado": fake})
+    brief_bytes(scenario)
+    from roi.export.content import gather
+
+    real = brief._spec(brief._risk_specs(gather(scenario, None, None))["tornado"])
+    assert real != fake and rendered.count(real) == 1  # the analyses' own tornado, rendered once

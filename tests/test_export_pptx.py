@@ -366,3 +366,32 @@ def test_table_cells_keep_markup_characters_and_control_characters_as_python_ppt
         monkeypatch.undo()
     assert texts[2] == "tab\there" and texts[3] == "bell_x0007_"  # python-pptx's escape, read back as written
     assert table(hostile)[1][2:] == ['a & b <c> "d" \'e\' ]]>', "\u2212\u2060€1,000", "<a:t>x</a:t>", "2"]
+
+
+@pytest.mark.parametrize("name", ["european_retailer", "generated"])
+def test_slides_made_while_the_monte_carlo_runs_make_the_same_deck(name):
+    """deck_bytes makes the slides that do not show the risk analyses while the Monte Carlo runs,
+    then the others, then puts them in order: slide for slide (its XML, its charts' XML, its notes)
+    the deck build_deck makes of the gathered content, and slide1.xml is the first slide."""
+    from roi.export.content import gather
+    from roi.export.deck import build_deck
+    from roi.synthetic import generate_scenario
+
+    s = generate_scenario(initiatives=50, segments=20, horizon_years=5, seed=0) if name == "generated" \
+        else roi.load_sample(name)
+    two_phase = Presentation(io.BytesIO(deck_bytes(s)))
+    one_phase = Presentation(io.BytesIO(build_deck(gather(s)).bytes()))
+
+    def slides(prs: Presentation) -> list[tuple]:
+        out = []
+        for slide in prs.slides:
+            charts = [sh.chart.part.blob for sh in slide.shapes if sh.has_chart]
+            notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else None
+            out.append((slide.name, slide.part.blob, charts, notes))
+        return out
+
+    a, b = slides(two_phase), slides(one_phase)
+    assert [x[0] for x in a] == [x[0] for x in b]
+    assert [s1[0] for s1, s2 in zip(a, b) if s1 != s2] == []
+    assert a[0][0] == "Title" and [sl.part.partname for sl in two_phase.slides] == \
+        [f"/ppt/slides/slide{k}.xml" for k in range(1, len(a) + 1)]

@@ -542,7 +542,13 @@ def test_the_fast_cell_writer_writes_what_xlsxwriter_writes(monkeypatch, scenari
 
     fast = parts(build_workbook(s, case, analyses=a).data)
     monkeypatch.setattr(book._Worksheet, "_write_cell", Worksheet._write_cell)
-    monkeypatch.setattr(book.Sheet, "replay", lambda self, ws: [getattr(ws, m)(*args, **kw) for m, args, kw in self.ops])
+
+    def replay(self, ws):
+        self.replayed = True
+        for method, args, kw in self.ops:
+            getattr(ws, method)(*args, **kw)
+
+    monkeypatch.setattr(book.Sheet, "replay", replay)
     plain = parts(build_workbook(s, case, analyses=a).data)
     assert fast.keys() == plain.keys()
     assert [n for n in fast if fast[n] != plain[n]] == []
@@ -576,3 +582,77 @@ def test_the_fast_cell_writer_escapes_as_xlsxwriter_does(monkeypatch):
         return out.getvalue()
 
     assert sheet_xml(book._Worksheet) == sheet_xml(Worksheet)
+
+
+def _contents(data: bytes) -> dict[str, Any]:
+    """What a reader sees in a workbook: sheets in order with their state, every cell's value or
+    formula with its number format, font, fill, protection and alignment; the defined names, each
+    sheet's autofilter, merged ranges and data validations."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    out: dict[str, Any] = {"sheets": [(ws.title, ws.sheet_state) for ws in wb.worksheets],
+                           "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items())}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "cells": [(c.coordinate, c.value, c.number_format, c.font.b, c.font.color and c.font.color.rgb,
+                       c.fill.fgColor.rgb, c.protection.locked, c.alignment.wrap_text)
+                      for row in ws.iter_rows() for c in row],
+            "filter": ws.auto_filter.ref, "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "local names": sorted((n, d.attr_text) for n, d in ws.defined_names.items()),
+            "validations": sorted((str(v.sqref), v.type, v.formula1) for v in ws.data_validations.dataValidation),
+        }
+    return out
+
+
+def test_sheets_replayed_and_written_early_take_their_places(monkeypatch):
+    """The formula sheets are replayed, and the Calc sheet's XML written, while the analyses run
+    (roi.export.xlsx.book.Book.replay, _Worksheet.prebuild); the workbook a reader opens is the one
+    written without either — every sheet in its place and state, every cell, format, name, filter
+    and validation the same — and the Assumptions sheet's filter is still its own."""
+    import zipfile
+
+    from roi.export.xlsx import CALC, book, build_workbook
+
+    s = roi.load_sample("european_retailer")
+    early = build_workbook(s)
+    with zipfile.ZipFile(io.BytesIO(early.data)) as z:
+        workbook_xml = z.read("xl/workbook.xml").decode()
+    assert f'localSheetId="{early.sheetnames.index(ASSUMPTIONS)}"' in workbook_xml
+    assert early.sheetnames.index(CALC) == len(early.sheetnames) - 2
+
+    monkeypatch.setattr(book._Worksheet, "prebuild", lambda self: False)
+    replay = book.Book.replay  # the early call (the one naming a sheet to prebuild) does nothing: all at close
+    monkeypatch.setattr(book.Book, "replay", lambda self, names, prebuild=(): None if prebuild else replay(self, names))
+    late = build_workbook(s)
+    assert late.sheetnames == early.sheetnames
+    a, b = _contents(early.data), _contents(late.data)
+    assert a["sheets"] == [(n, "hidden" if n == "_roi" else "visible") for n in early.sheetnames]
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_sheet_takes_no_calls_once_replayed():
+    from roi.export.xlsx.book import Book
+
+    book = Book(io.BytesIO(), "EUR")
+    sheet = book.sheet("A")
+    sheet.text(1, 1, "before")
+    book.replay(["A"])
+    with pytest.raises(RuntimeError, match="already replayed"):
+        sheet.text(2, 1, "after")
+    book.close(["A"])
+
+
+def test_a_sheet_that_ends_up_first_is_written_at_close():
+    """A prebuilt sheet that ends up first is selected by XlsxWriter's close: its early XML is
+    dropped and written again (tabSelected), as it would be without the early write."""
+    import zipfile
+
+    from roi.export.xlsx.book import Book
+
+    buf = io.BytesIO()
+    book = Book(buf, "EUR")
+    for name in ("A", "B"):
+        book.sheet(name).text(1, 1, name)
+    book.replay(["A"], prebuild=("A",))
+    book.close(["A", "B"])
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        assert 'tabSelected="1"' in z.read("xl/worksheets/sheet1.xml").decode()

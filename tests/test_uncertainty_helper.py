@@ -1,5 +1,6 @@
-"""The Monte Carlo helper process (roi.uncertainty.helper): the same answer as a run in this process,
-a stop that is heard, errors that come back as raised, and a dead helper that costs no answer.
+"""The helper processes (roi.helper): the same answer as a run in this process, a stop that is
+heard, errors that come back as raised, a dead helper that costs no answer, and charts rendered
+beside busy Python without stalling it.
 
 Why it exists, measured: a run beside a thread busy in Python waits for the GIL after each of its
 numpy calls (the 50-initiative case: 0.9 s alone, 26–38 s beside a busy thread; see
@@ -17,9 +18,9 @@ import numpy as np
 import pytest
 
 import roi
+from roi import helper
 from roi.export.analyses import Risk, compute_risk, risk_analyses
 from roi.io import dumps_scenario
-from roi.uncertainty import helper
 from roi.uncertainty.montecarlo import simulate
 
 SAMPLE = "retail_bank"
@@ -42,8 +43,8 @@ def test_a_run_in_the_helper_is_the_run_here_to_the_last_bit():
     text = dumps_scenario(scenario)
     there = helper.simulate(text, draws=3_000, seed=7, distribution="triangular", correlation=0.3)
     _same(there, simulate(scenario, draws=3_000, seed=7, distribution="triangular", correlation=0.3))
-    assert helper._helper is not None and helper._helper.alive  # it did run there
-    assert helper._helper.proc.pid != os.getpid()
+    assert helper.running() is not None and helper.running().alive  # it did run there
+    assert helper.running().proc.pid != os.getpid()
 
 
 def test_the_exports_risk_analyses_come_from_the_helper_unchanged():
@@ -107,13 +108,13 @@ def test_a_helper_that_dies_costs_no_answer():
     """Killed mid-run (out of memory, an operator): the run is done in this process instead, and the
     next call starts a new helper."""
     helper.call(_slow, 0.0)
-    first = helper._helper
+    first = helper.running()
     assert first is not None
     threading.Timer(0.5, lambda: os.kill(first.proc.pid, signal.SIGKILL)).start()
     assert helper.call(_slow, 2.0) == "done"  # finished here after the helper died
     assert not first.alive
     assert helper.call(_slow, 0.0) == "done"
-    assert helper._helper is not first and helper._helper.alive
+    assert helper.running() is not first and helper.running().alive
 
 
 def test_off_runs_here(monkeypatch):
@@ -121,7 +122,7 @@ def test_off_runs_here(monkeypatch):
     monkeypatch.setenv("ROI_MONTE_CARLO_HELPER", "0")
     helper.shutdown()
     assert helper.call(os.getpid) == os.getpid()
-    assert helper._helper is None
+    assert helper.running() is None
     monkeypatch.setenv("ROI_MONTE_CARLO_HELPER", "1")
     assert helper.call(os.getpid) != os.getpid()
 
@@ -129,9 +130,9 @@ def test_off_runs_here(monkeypatch):
 def test_a_call_that_cannot_be_sent_runs_here():
     """Arguments that do not pickle (a lambda) run the call in this process; the helper stays."""
     helper.call(_slow, 0.0)
-    before = helper._helper
+    before = helper.running()
     assert helper.call(_apply, lambda: os.getpid()) == os.getpid()
-    assert helper._helper is before and before.alive
+    assert helper.running() is before and before.alive
 
 
 def _apply(fn):
@@ -147,9 +148,9 @@ def test_a_call_the_helper_cannot_read_runs_here_and_the_helper_goes_on(tmp_path
     import only_here_module
 
     helper.call(_slow, 0.0)
-    before = helper._helper
+    before = helper.running()
     assert helper.call(only_here_module.pid) == os.getpid()  # ran here
-    assert helper._helper is before and before.alive
+    assert helper.running() is before and before.alive
     assert helper.call(os.getpid) == before.proc.pid  # and the helper still answers
 
 
@@ -157,7 +158,7 @@ def test_an_interrupt_goes_to_the_caller_not_the_helper():
     """The helper runs in its own session and ignores SIGINT: a terminal's Ctrl-C (or a notebook's
     interrupt) never leaves the app without its helper (found by review: the next call hung)."""
     helper.call(_slow, 0.0)
-    h = helper._helper
+    h = helper.running()
     assert os.getsid(h.proc.pid) != os.getsid(0)
     os.kill(h.proc.pid, signal.SIGINT)
     time.sleep(0.2)
@@ -197,7 +198,7 @@ def test_a_scenario_error_comes_back_with_its_problems():
 
 def test_shutdown_does_not_wait_for_queued_work():
     """Ending the helper (the app or the CLI exiting) drops what is queued and ends a run under way
-    within :data:`~roi.uncertainty.helper.CLOSE_SECONDS` (an invalid file once took 2.6 s to refuse,
+    within :data:`~roi.helper.CLOSE_SECONDS` (an invalid file once took 2.6 s to refuse,
     waiting for the helper's warm-up)."""
     helper.call(_slow, 0.0)
     busy = threading.Thread(target=helper.call, args=(_slow, 2.0))
@@ -207,3 +208,62 @@ def test_shutdown_does_not_wait_for_queued_work():
     helper.shutdown()
     assert time.monotonic() - t0 < helper.CLOSE_SECONDS + 1.0
     busy.join()  # its run finished here instead
+
+
+def _spec() -> dict:
+    return {"data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 3}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+
+
+def test_charts_render_in_their_own_helper_as_they_render_here():
+    """roi.render draws in the charts' helper (vl-convert holds the GIL for most of a render): the
+    same PNG and SVG bytes as vl-convert gives in this process, from a process that is neither this
+    one nor the Monte Carlo's."""
+    from roi import render
+
+    spec = _spec()
+    there_png, there_svg = render.to_png(spec, scale=1.0), render.to_svg(spec)
+    charts = helper.running(helper.CHARTS)
+    assert charts is not None and charts.alive and charts.proc.pid != os.getpid()
+    helper.call(os.getpid)
+    assert helper.running(helper.MONTE_CARLO).proc.pid != charts.proc.pid
+    here = render.spec_json(spec)
+    assert there_png == render.png_of_json(here, 1.0) and there_svg == render.svg_of_json(here)
+
+
+def test_a_render_beside_busy_python_does_not_stall_it():
+    """The reason for the charts' helper, measured as a ratio (not a time): pure Python in this
+    process runs at most a few times slower while charts render, where a render here made it 50
+    times slower (it waited for the GIL vl-convert held)."""
+    from roi import render
+
+    def work() -> float:
+        t = time.perf_counter()
+        x = 0
+        for i in range(1_000_000):
+            x += i
+        return time.perf_counter() - t
+
+    render.to_png(_spec())  # the helper started and warm
+    alone = min(work() for _ in range(3))
+    stop = threading.Event()
+
+    def renders() -> None:
+        while not stop.is_set():
+            render.to_png(_spec())
+
+    t = threading.Thread(target=renders)
+    t.start()
+    try:
+        beside = min(work() for _ in range(3))
+    finally:
+        stop.set()
+        t.join()
+    assert beside < 5 * alone, (alone, beside)
+
+
+def test_start_warms_the_named_helper_only():
+    helper.shutdown()
+    helper.start(helper.CHARTS)
+    assert helper.running(helper.CHARTS) is not None and helper.running(helper.MONTE_CARLO) is None
+    assert helper.call_in(helper.CHARTS, os.getpid) == helper.running(helper.CHARTS).proc.pid

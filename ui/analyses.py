@@ -17,9 +17,9 @@ from typing import Any
 import streamlit as st
 
 import roi
+from roi import helper
 from roi import uncertainty as unc
 from roi.plan import Plan, recommend
-from roi.uncertainty import helper
 from roi.uncertainty.defaults import QUICK_DRAWS
 from roi.whatif import WhatIf, what_ifs
 from ui import state
@@ -113,7 +113,7 @@ class Superseded(Exception):
 
 class _Background:
     """Full Monte Carlo runs computed off the script thread — in the helper process
-    (:mod:`roi.uncertainty.helper`) — one at a time (the app's sessions share the cores),
+    (:mod:`roi.helper`) — one at a time (the app's sessions share the cores),
     remembered by their inputs for every session; the oldest are forgotten.
 
     A session that edits its scenario asks for a new run; the run it asked for before is then
@@ -237,7 +237,7 @@ def _settings(draws: int, seed: int, distribution: str, ranges: Ranges | None,
 
 def _run(scenario_json: str, draws: int, seed: int, distribution: str, ranges: Ranges | None,
          correlation: float | None, progress: Any = None) -> unc.Simulation:
-    """A background run, in the helper process (:mod:`roi.uncertainty.helper`): beside this server's
+    """A background run, in the helper process (:mod:`roi.helper`): beside this server's
     page scripts, a run here would wait for the GIL after each of its numpy calls."""
     return helper.simulate(scenario_json, progress=progress,
                            **_settings(draws, seed, distribution, ranges, correlation))

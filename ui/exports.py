@@ -34,6 +34,15 @@ PRESENTATION_KEY = "presentation_mode"
 _IMPORT_RESULT = "_workbook_import"  # (file name, problems or None, changed rows)
 
 
+def start_renderer() -> None:
+    """Start the charts' helper process (:mod:`roi.helper`) if it is not running, without waiting:
+    the Export page asks for it, so the brief's first charts find vl-convert ready (about 1 s in a
+    fresh process); sessions that never export or download a chart never start it."""
+    from roi import helper
+
+    helper.start(helper.CHARTS)
+
+
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60] or "business_case"
 

@@ -41,9 +41,11 @@ def _export(args: argparse.Namespace) -> int:
         if out and not out.lower().endswith(suffix):
             print(f"--{opt}: the output file name must end in {suffix}", file=sys.stderr)
             return 2
-    from ..uncertainty import helper
+    from .. import helper
 
     helper.start()  # the Monte Carlo's process starts while this one reads the case and imports
+    if args.pdf:
+        helper.start(helper.CHARTS)  # and the brief's chart renderer (roi.render)
     scenario = load_scenario(args.file)
     from ..model import evaluate  # loaded on use: the CLI's light commands start fast
 

@@ -18,7 +18,7 @@ The Monte Carlo is the slow part (about a second for 50 initiatives), and the wo
 and the CSV files all show it, so :func:`risk_analyses` remembers its last few results, keyed by
 the scenario JSON and the Monte Carlo settings. The key is the whole input and every array of
 the result is read-only, so sharing it between users of the app is safe. The risk analyses run
-in the helper process (:mod:`roi.uncertainty.helper`, :func:`compute_risk`), where the export's
+in the helper process (:mod:`roi.helper`, :func:`compute_risk`), where the export's
 own Python work beside them cannot starve their numpy calls of the GIL.
 """
 
@@ -44,7 +44,7 @@ RISK_SEED = 1  # as the Risk page's and `python -m roi simulate`'s default seed
 RISK_DISTRIBUTION = "pert"  # as the Risk page's and the CLI's default
 _RISK_MEMO = 4  # scenarios whose risk analyses are remembered
 # The Monte Carlo's threads (the answer is the same with any number). Two: the helper runs below the
-# export's priority (roi.uncertainty.helper.NICENESS), so a workbook being written keeps its core,
+# export's priority (roi.helper.NICENESS), so a workbook being written keeps its core,
 # and a deck or a brief waiting for the draws gets them on both cores.
 MC_WORKERS = 2
 
@@ -97,9 +97,9 @@ def risk_analyses(scenario: Scenario, *, draws: int | None = None, seed: int = R
 
 @functools.lru_cache(maxsize=_RISK_MEMO)
 def _risk(scenario_json: str, draws: int, seed: int, distribution: str) -> Risk:
-    from ..uncertainty import helper
+    from .. import helper
 
-    # In the helper process (roi.uncertainty.helper): the exports ask for this while they write
+    # In the helper process (roi.helper): the exports ask for this while they write
     # formulas or render charts in Python, which would starve these numpy calls of the GIL here.
     risk = helper.call(compute_risk, scenario_json, draws, seed, distribution)
     _freeze(risk)  # shared through the memo by every caller (and every user of the app)

@@ -13,7 +13,8 @@ brief builds anywhere the app runs (WeasyPrint would need Pango from the system)
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -49,7 +50,7 @@ def _fonts() -> None:
 
 def _charts(c: Content) -> dict[str, bytes]:
     """The app's charts as PNG: the business case's and the risk analyses'."""
-    return {k: _png(spec) for k, spec in {**_case_specs(c.case), **_risk_specs(c)}.items()}
+    return {k: _png(_spec(chart)) for k, chart in {**_case_specs(c.case), **_risk_specs(c)}.items()}
 
 
 def _case_specs(case: BusinessCase) -> dict[str, Any]:
@@ -66,24 +67,50 @@ def _risk_specs(c: Content) -> dict[str, Any]:
     r = c.analyses.risk
     if r is None:
         return {}
+    return _risk_charts(r.tornado, r.simulation, c.currency)
+
+
+def _risk_charts(tornado: Any, simulation: Any, currency: str) -> dict[str, Any]:
+    """The tornado's chart, and the Monte Carlo histogram's when ``simulation`` is given."""
     from ..uncertainty import charts as risk_charts
 
-    return {"tornado": _sized(risk_charts.tornado(r.tornado, c.currency, "npv", top=8), 400),
-            "histogram": _sized(risk_charts.histogram(r.simulation, c.currency), 500, 220)}
+    out = {"tornado": _sized(risk_charts.tornado(tornado, currency, "npv", top=8), 400)}
+    if simulation is not None:
+        out["histogram"] = _sized(risk_charts.histogram(simulation, currency), 500, 220)
+    return out
 
 
-def _png(chart: Any) -> bytes:
-    """A chart as PNG for the page. vl-convert renders one chart at a time (threads do not make it
-    faster), outside the GIL: the Python work of the brief can go on meanwhile."""
-    from .. import render
+EARLY = ("tornado",)  # the charts of _early_specs
 
-    # the page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
-    # Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt). Set in
-    # the spec's config, not with Altair's configure_*: those copy the whole chart, deeply.
+
+def _early_specs(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """The risk charts that need no Monte Carlo — the tornado of the Risk page's default ranges,
+    computed here (a few milliseconds) — so they render while the Monte Carlo runs. They are
+    used only where the analyses give the very same chart (:func:`brief_bytes` compares them)."""
+    from ..uncertainty import Ranges, tornado
+
+    return {k: _spec(chart) for k, chart in
+            _risk_charts(tornado(scenario, Ranges(), "npv"), None, scenario.settings.currency).items()}
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    """A chart's Vega-Lite spec as the page prints it.
+
+    The page prints a chart at ≈ 0.7–0.8 pt a pixel: axis and legend text one size up from
+    Vega's 10–11 px, so it prints at 8 pt or more (the waterfall's ticks were 6.7 pt). Set in
+    the spec's config, not with Altair's configure_*: those copy the whole chart, deeply."""
     spec = chart.to_dict()
     config = spec.setdefault("config", {})
     for part in ("axis", "legend"):
         config[part] = {"labelFontSize": 12, "titleFontSize": 12, **config.get(part, {})}
+    return spec
+
+
+def _png(spec: dict[str, Any]) -> bytes:
+    """A chart's spec (:func:`_spec`) as PNG for the page, rendered in the charts' helper process
+    (:func:`roi.render.to_png`), one at a time: the Python work of the brief goes on meanwhile."""
+    from .. import render
+
     return render.to_png(spec, scale=2.0)
 
 
@@ -95,6 +122,17 @@ def _sized(chart: Any, width: int, height: int | None = None) -> Any:
         return chart.properties(width=width) if height is None else chart.properties(width=width, height=height)
     except Exception:  # noqa: BLE001 - Altair raises assorted errors for concatenated charts
         return chart
+
+
+def rows_that_fit(heights: Sequence[float], room: float) -> int:
+    """How many rows of a table the brief keeps, ``heights`` in points with the header's first:
+    all of them if the table's height (their sum) is within ``room``, else fewer, an eighth at a
+    time (one at a time near the end), down to the first that fits, or 1."""
+    total = list(itertools.accumulate(heights))
+    n = len(heights) - 1
+    while n > 1 and total[n] > room:
+        n -= max(1, (n - 1) // 8)
+    return n
 
 
 def _esc(text: str) -> str:
@@ -230,11 +268,11 @@ def build_brief(c: Content, pngs: Mapping[str, bytes | Future] | None = None) ->
     # what the case rests on first (as on the deck's slide), then each initiative and segment while the page has room
     rows = [list(r) for r in c.key_assumptions() + c.detail_assumptions(shown=c.first_moves(3))]
     room = height - margin - 18 * mm - 60  # the page under its heading, with a line for the note
-    n = len(rows)
-    while n > 1 and table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]).wrap(
-            frame_w, room)[1] > room:
-        n -= max(1, (n - 1) // 8)  # a brief stays 2–4 pages: one page of assumptions
-    story.append(table([["Assumption", "Value", "Source / evidence"]] + rows[:n], [2.4, 2.0, 3.4]))
+    head, widths = [["Assumption", "Value", "Source / evidence"]], [2.4, 2.0, 3.4]
+    whole = table(head + rows, widths)  # every row's height from one layout (not a new table per try)
+    whole.wrap(frame_w, room)
+    n = rows_that_fit(whole._rowHeights, room)  # a brief stays 2–4 pages: one page of assumptions
+    story.append(whole if n == len(rows) else table(head + rows[:n], widths))
     if n < len(rows):
         story.append(P(f"… and {len(rows) - n} more assumptions; the workbook's Assumptions sheet holds every input "
                        "with its unit and source.", small))
@@ -258,18 +296,29 @@ def build_brief(c: Content, pngs: Mapping[str, bytes | Future] | None = None) ->
 def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses: Analyses | None = None) -> bytes:
     """The executive brief as PDF bytes."""
     case = evaluate(scenario) if case is None else case
-    # The charts render in a thread (vl-convert works outside the GIL, one chart at a time) while
-    # this one works: the business case's while the analyses run (the risk analyses in the helper
-    # process, roi.uncertainty.helper), the risk charts while the pages are laid out — the layout
-    # waits for a chart only when it reaches it.
-    pool = ThreadPoolExecutor(max_workers=1)
+    # The charts render in the charts' helper process (roi.render), one at a time, while this
+    # thread works: the business case's and the tornado while the analyses run (the risk analyses
+    # in the Monte Carlo's helper, roi.helper), the histogram while the pages are laid out — the
+    # layout waits for a chart only when it reaches it.
+    pool, gathering = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
     try:
-        pngs: dict[str, Future] = {k: pool.submit(_png, spec) for k, spec in _case_specs(case).items()}
-        content = gather(scenario, case, analyses)
-        pngs.update({k: pool.submit(_png, spec) for k, spec in _risk_specs(content).items()})
+        gathered = gathering.submit(gather, scenario, case, analyses)  # first: the Monte Carlo is the longest
+        early_specs = pool.submit(_early_specs, scenario)
+        pngs: dict[str, Future] = {k: pool.submit(_png, _spec(chart)) for k, chart in _case_specs(case).items()}
+        early = {k: pool.submit(lambda k=k: _png(early_specs.result()[k])) for k in EARLY}
+        content = gathered.result()
+        for k, chart in _risk_specs(content).items():
+            spec = _spec(chart)
+            if k in early and early_specs.result()[k] == spec:  # the chart rendering already is this one
+                pngs[k] = early.pop(k)
+            else:
+                pngs[k] = pool.submit(_png, spec)
+        for unused in early.values():  # analyses of other ranges (or none): not wanted
+            unused.cancel()
         return build_brief(content, pngs)
     finally:  # after an error, charts not yet begun are not rendered for nothing
         pool.shutdown(cancel_futures=True)
+        gathering.shutdown()
 
 
 __all__ = ["brief_bytes", "build_brief"]

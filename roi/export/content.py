@@ -9,6 +9,7 @@ page's pessimistic … optimistic cases (:func:`roi.uncertainty.cases`). Every f
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from ..schema import Initiative, Scenario
 from ..verdict import MATERIAL_LOSS, Verdict, verdict
 from ..version import __version__
 from ..whatif import WhatIf, what_ifs
-from .analyses import Analyses, run_analyses
+from .analyses import Analyses, Risk, run_analyses
 
 RISK_NOTE = ("The Monte Carlo and the pessimistic … optimistic cases run on the model before the TEI risk "
              "adjustment (their ranges are the risk); the headline NPV is risk-adjusted.")
@@ -208,6 +209,16 @@ def gather(scenario: Scenario, case: BusinessCase | None = None, analyses: Analy
     """Everything the deck and the brief show (runs the analyses unless given)."""
     case = evaluate(scenario) if case is None else case
     a = run_analyses(scenario, case) if analyses is None else analyses
+    return _content(scenario, case, a, what_ifs(scenario))
+
+
+def with_risk(c: Content, risk: Risk) -> Content:
+    """``c`` with the risk analyses ``risk`` (:func:`roi.export.analyses.risk_analyses`): the verdict,
+    the range and the Monte Carlo from them — what :func:`gather` gives with them in its analyses."""
+    return _content(c.scenario, c.case, dataclasses.replace(c.analyses, risk=risk), c.what_ifs)
+
+
+def _content(scenario: Scenario, case: BusinessCase, a: Analyses, wi: list[WhatIf]) -> Content:
     prob = a.risk.simulation.prob_npv_negative if a.risk is not None else None
     if a.risk is not None:
         low, high = a.risk.cases.pessimistic, a.risk.cases.optimistic
@@ -216,4 +227,4 @@ def gather(scenario: Scenario, case: BusinessCase | None = None, analyses: Analy
 
         c = cases(scenario)
         low, high = c.pessimistic, c.optimistic
-    return Content(scenario, case, a, verdict(case.npv, prob), what_ifs(scenario), low, high, date.today())
+    return Content(scenario, case, a, verdict(case.npv, prob), wi, low, high, date.today())

@@ -338,5 +338,8 @@ def appendix(d: Deck, c: Content) -> None:
 
 SLIDES = (title_slide, executive_summary, business_case, impact, roadmap, risk, test_plan, assumptions, appendix,
           appendix_assumptions, appendix_tests)
+# the slides that show the risk analyses (the verdict, the range, the Monte Carlo): the deck makes
+# the others while the Monte Carlo runs (roi.export.deck.deck_bytes)
+RISK_SLIDES = frozenset((title_slide, executive_summary, risk))
 
-__all__ = ["SLIDES", "HEIGHT", "PP_ALIGN"]
+__all__ = ["SLIDES", "RISK_SLIDES", "HEIGHT", "PP_ALIGN"]

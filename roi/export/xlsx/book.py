@@ -15,6 +15,7 @@ the wrapper converts to XlsxWriter's 0-based indices. :func:`cell` and :func:`re
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from functools import lru_cache
@@ -140,8 +141,34 @@ class _Worksheet(Worksheet):
       using them); a formula that does use one goes through XlsxWriter's own code;
     * a number, text, formula or blank cell with a format written as one string, where XlsxWriter
       builds a list of attributes and escapes each (half of a warm export's XML writing); any
-      other cell goes through XlsxWriter's own code.
+      other cell goes through XlsxWriter's own code;
+    * a sheet's XML can be written early (:meth:`prebuild`), while the exporter waits for its
+      analyses, and the workbook's close copies it.
     """
+
+    _prebuilt: str | None = None
+
+    def prebuild(self) -> bool:
+        """Write this sheet's XML now, if nothing the workbook's close does can change it: no
+        charts, images, shapes, tables, comments, buttons or links (whose relationships close
+        numbers), no background or header images. Whether it did; :meth:`Book.close` drops the
+        XML again if the sheet ends up first or active (close selects that one)."""
+        if (self.charts or self.images or self.shapes or self.tables or self.comments or self.buttons_list
+                or self.hyperlinks or self.data_bars_2010 or self.header_images or self.footer_images
+                or self.background_image or self.has_vml or self.constant_memory):
+            return False
+        out = io.StringIO()
+        self._set_xml_writer(out)
+        super()._assemble_xml_file()
+        self._prebuilt = out.getvalue()
+        return True
+
+    def _assemble_xml_file(self) -> None:
+        if self._prebuilt is None:
+            return super()._assemble_xml_file()
+        self.fh.write(self._prebuilt)
+        self._xml_close()
+        return None
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:  # XlsxWriter's innermost loop
         kind = type(cell)
@@ -224,12 +251,32 @@ class Book:
         """A native chart (inserted with :meth:`Sheet.call` ``("insert_chart", …)``)."""
         return self.wb.add_chart(options)
 
+    def replay(self, names: list[str], *, prebuild: tuple[str, ...] = ()) -> None:
+        """Create the sheets ``names`` now and replay what they recorded (they take no more calls),
+        and write the XML of those in ``prebuild`` (:meth:`_Worksheet.prebuild`): the formula
+        sheets are replayed, and the Calc sheet written, while the analyses still run.
+        :meth:`close` puts every sheet in its place."""
+        for name in names:
+            ws = self.wb.add_worksheet(name, worksheet_class=_Worksheet)
+            self.sheets[name].replay(ws)
+            if name in prebuild:
+                ws.prebuild()
+
     def close(self, order: list[str]) -> None:
-        """Create the sheets in ``order`` (every recorded sheet, once), replay them, write the file."""
+        """Create the sheets in ``order`` (every recorded sheet, once) not replayed yet, replay them,
+        put the sheets in ``order``, write the file."""
         if sorted(order) != sorted(self.sheets):
             raise ValueError(f"sheet order {order} does not list the sheets {sorted(self.sheets)}")
-        for name in order:
-            self.sheets[name].replay(self.wb.add_worksheet(name, worksheet_class=_Worksheet))
+        self.replay([name for name in order if not self.sheets[name].replayed])
+        # XlsxWriter writes its sheets in the order they were added and knows each by its index
+        # (the active sheet, an autofilter's defined name, the sheet files); neither is read
+        # before close, so sheets added early take their places here.
+        sheets = self.wb.worksheets_objs
+        sheets.sort(key=lambda ws: order.index(ws.name))
+        for index, ws in enumerate(sheets):
+            ws.index = index
+            if index in (0, self.wb.worksheet_meta.activesheet) or ws.selected:  # close marks these
+                ws._prebuilt = None
         self.wb.close()
 
 
@@ -239,18 +286,23 @@ class Sheet:
     def __init__(self, book: Book, name: str):
         self.book, self.name = book, name
         self.ops: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self.replayed = False
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> None:
         """Record a call of XlsxWriter's ``Worksheet.method`` (0-based indices, as XlsxWriter takes them)."""
+        if self.replayed:
+            raise RuntimeError(f"sheet {self.name!r} was already replayed into the workbook")
         self.ops.append((method, args, kwargs))
 
     def replay(self, ws: Worksheet) -> None:
+        self.replayed = True
         # the cell writes by their undecorated versions (the calls are already in row/column form;
         # the decorator's A1 check was a tenth of the replay)
         direct = {"write_formula": ws._write_formula, "write_string": ws._write_string,
                   "write_number": ws._write_number, "write_blank": ws._write_blank}
         for method, args, kwargs in self.ops:
             (direct.get(method) or getattr(ws, method))(*args, **kwargs)
+        self.ops = []  # in XlsxWriter's tables now
 
     def text(self, row: int, col: int, text: str, style: str = "plain") -> None:
         """User (or our own) text as a string cell: never a formula, an error value or a number."""

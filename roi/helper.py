@@ -1,25 +1,30 @@
-"""Monte Carlo runs (and the analyses built on them) in a helper process, so they never queue for
-the caller's GIL.
+"""Helper processes for work that must not queue for the caller's GIL: Monte Carlo runs (and the
+analyses built on them), and chart rendering.
 
 A run makes thousands of short numpy calls; each releases Python's GIL and must take it back.
 Beside a thread running pure Python — XlsxWriter writing a workbook, Streamlit drawing a page —
 taking it back waits for that thread's switch interval (5 ms) every time: the 50-initiative
 case's 100,000 draws took 26–38 s beside a busy thread instead of 0.9 s alone
-(``benchmarks/bench_uncertainty.py --contended``). So the runs go to one helper process, started on
-first use and kept: it has its own GIL and keeps its own drivers' draws between runs
-(:class:`~roi.uncertainty.montecarlo._DrawCache`), and the caller's thread only waits.
+(``benchmarks/bench_uncertainty.py --contended``). vl-convert is the other way round: it holds
+the GIL for most of a chart's render (0.2–0.3 s), and a thread of pure Python beside a stream of
+renders ran 50 times slower — the PDF brief's page layout waited on its own charts, and every
+session of the app on a chart download. So each kind of work goes to its own helper process
+(:data:`MONTE_CARLO`, :data:`CHARTS`), started on first use and kept: it has its own GIL, and
+the Monte Carlo's keeps its drivers' draws between runs
+(:class:`~roi.uncertainty.montecarlo._DrawCache`); the caller's thread only waits.
 
 :func:`simulate` is :func:`~roi.uncertainty.montecarlo.simulate` of a scenario given as JSON,
 with the same answer to the last bit (the draws depend only on the seed; tested); :func:`call`
-runs any module-level function there (the exports' risk analyses, which are numpy calls too). A
+runs any module-level function in the Monte Carlo's helper (the exports' risk analyses, which are
+numpy calls too), :func:`call_in` in a named one (:func:`roi.render.to_png` in :data:`CHARTS`). A
 ``progress`` callback is called in the caller's thread about every :data:`POLL_SECONDS` while it
 waits; if it raises, the helper stops the run after its current chunk of draws and the exception
-propagates — as with ``simulate``. If the helper cannot start or dies (killed, out of memory),
-the call runs in the calling process instead, and the next call starts a new helper. Calls run
-one at a time, in the order asked. ``ROI_MONTE_CARLO_HELPER=0`` turns the helper off (every call
-in the calling process).
+propagates — as with ``simulate``. If a helper cannot start or dies (killed, out of memory),
+the call runs in the calling process instead, and the next call starts a new helper. A helper
+runs its calls one at a time, in the order asked. ``ROI_MONTE_CARLO_HELPER=0`` turns the
+helpers off (every call in the calling process).
 
-The parent and the helper exchange pickles over the helper's own stdin and stdout (a private
+The parent and a helper exchange pickles over the helper's own stdin and stdout (a private
 pipe between a process and the child it started); the helper's other output goes to stderr.
 """
 
@@ -38,13 +43,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, BinaryIO
 
+MONTE_CARLO, CHARTS = "monte-carlo", "charts"  # the helpers, by name
 NICENESS = 5  # the helper's scheduling priority below its parent (os.nice)
-POLL_SECONDS = 0.05
-CLOSE_SECONDS = 0.2  # how long shutdown() lets the helper end on its own before ending it  # how often a waiting caller's progress callback is heard
+POLL_SECONDS = 0.05  # how often a waiting caller's progress callback is heard
+CLOSE_SECONDS = 0.2  # how long shutdown() lets the helper end on its own before ending it
 _HEADER = struct.Struct("<Q")  # each message: its length, then a pickle
-_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the roi package
+_ROOT = str(Path(__file__).resolve().parents[1])  # the folder holding the roi package
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
-         "from roi.uncertainty.helper import serve; serve()")
+         "from roi.helper import serve; serve()")
 
 
 class HelperGone(RuntimeError):
@@ -86,7 +92,8 @@ def _receive(stream: BinaryIO) -> Any:
 class _Helper:
     """One helper process and the runs it owes this process (futures by job number)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = MONTE_CARLO) -> None:
+        self.name = name
         env = dict(os.environ, ROI_MONTE_CARLO_HELPER="0")  # the helper never starts one itself
         try:
             # its own session: a terminal's Ctrl-C (or a notebook's interrupt) goes to the caller, which
@@ -94,14 +101,14 @@ class _Helper:
             self.proc = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, env=env, close_fds=True, start_new_session=True)
         except OSError as exc:
-            raise HelperGone(f"could not start the Monte Carlo helper ({exc})") from None
+            raise HelperGone(f"could not start the {name} helper ({exc})") from None
         self.lock = threading.Lock()  # the jobs and the state; never held while writing to the pipe
         self.write_lock = threading.Lock()  # one message at a time into the pipe
         self.jobs: dict[int, Future] = {}
         self.next_job = 0
         self.alive = True
         self.warming = False  # start() has asked it to import its modules
-        threading.Thread(target=self._read, name="roi-monte-carlo-helper", daemon=True).start()
+        threading.Thread(target=self._read, name=f"roi-{name}-helper", daemon=True).start()
 
     def submit(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
                stoppable: bool) -> tuple[int, Future]:
@@ -112,7 +119,7 @@ class _Helper:
             raise HelperGone(f"the call could not be sent to the helper ({exc})") from None
         with self.lock:
             if not self.alive:
-                raise HelperGone("the Monte Carlo helper has ended")
+                raise HelperGone(f"the {self.name} helper has ended")
             number = self.next_job = self.next_job + 1
             self.jobs[number] = job
         self._send(("call", number, stoppable, call))
@@ -160,7 +167,7 @@ class _Helper:
         jobs, self.jobs = self.jobs, {}
         for job in jobs.values():
             if not job.done():
-                job.set_exception(HelperGone("the Monte Carlo helper ended during the run"))
+                job.set_exception(HelperGone(f"the {self.name} helper ended during the run"))
 
     def close(self) -> None:
         with self.lock:
@@ -178,67 +185,84 @@ class _Helper:
 
 
 _lock = threading.Lock()
-_helper: _Helper | None = None
+_helpers: dict[str, _Helper] = {}  # the live helper processes by name
 
 
-def _current() -> _Helper:
-    """The live helper, started (again) if there is none."""
-    global _helper
+def _current(name: str = MONTE_CARLO) -> _Helper:
+    """The live helper ``name``, started (again) if there is none."""
     with _lock:
-        if _helper is None or not _helper.alive:
-            _helper = _Helper()
-        return _helper
+        helper = _helpers.get(name)
+        if helper is None or not helper.alive:
+            helper = _helpers[name] = _Helper(name)
+        return helper
+
+
+def running(name: str = MONTE_CARLO) -> _Helper | None:
+    """The helper ``name`` if one was started (alive or not), else ``None`` (for tests)."""
+    return _helpers.get(name)
 
 
 def shutdown() -> None:
-    """End the helper process (it starts again on the next run)."""
-    global _helper
+    """End the helper processes (each starts again on its next call)."""
     with _lock:
-        helper, _helper = _helper, None
-    if helper is not None:
+        helpers = list(_helpers.values())
+        _helpers.clear()
+    for helper in helpers:
         helper.close()
 
 
 atexit.register(shutdown)
 
 
-# what the helper's calls import: loaded as it starts, so a first call does not wait for them
-WARM_MODULES = ("roi.uncertainty.montecarlo", "roi.uncertainty.sensitivity", "roi.uncertainty.thresholds",
-                "roi.delay", "roi.export.analyses")
+# what each helper's calls import: loaded as it starts, so a first call does not wait for them
+WARM_MODULES = {MONTE_CARLO: ("roi.uncertainty.montecarlo", "roi.uncertainty.sensitivity",
+                              "roi.uncertainty.thresholds", "roi.delay", "roi.export.analyses"),
+                CHARTS: ("roi.render",)}
+# and what each runs once first: the chart renderer starts its JavaScript engine on its first chart
+WARM_CALLS = {CHARTS: "roi.render:warm"}
 
 
-def start() -> None:
-    """Start the helper now, if it is on and not running, and have it import what its calls use
-    (about 1.5 s in a fresh process), without waiting: the app at start-up and ``python -m roi
-    export`` before their own work, so a first run finds it ready."""
+def start(name: str = MONTE_CARLO) -> None:
+    """Start the helper ``name`` now, if helpers are on and it is not running, and have it import
+    what its calls use (about 1.5 s in a fresh process), without waiting: the app at start-up and
+    ``python -m roi export`` before their own work, so a first call finds it ready."""
     if not enabled():
         return
     try:
-        helper = _current()
+        helper = _current(name)
         with helper.lock:
             if helper.warming:
                 return
             helper.warming = True
-        helper.submit(_warm, (), {}, False)
+        helper.submit(_warm, (name,), {}, False)
     except HelperGone:
         pass  # the first call runs in this process
 
 
-def _warm() -> None:
+def _warm(name: str = MONTE_CARLO) -> None:
     import importlib
 
-    for name in WARM_MODULES:
-        importlib.import_module(name)
+    for module in WARM_MODULES[name]:
+        importlib.import_module(module)
+    if name in WARM_CALLS:
+        module, fn = WARM_CALLS[name].split(":")
+        getattr(importlib.import_module(module), fn)()
 
 
 def call(fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] | None = None,
          **kwargs: Any) -> Any:
-    """``fn(*args, **kwargs)`` in the helper process — with ``progress=`` a callback of the helper's
-    own when ``progress`` is given (see the module docstring). ``fn`` is a module-level function;
-    arguments and answer are pickled."""
+    """``fn(*args, **kwargs)`` in the Monte Carlo's helper process — with ``progress=`` a callback of
+    the helper's own when ``progress`` is given (see the module docstring). ``fn`` is a module-level
+    function; arguments and answer are pickled."""
+    return call_in(MONTE_CARLO, fn, *args, progress=progress, **kwargs)
+
+
+def call_in(name: str, fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] | None = None,
+            **kwargs: Any) -> Any:
+    """:func:`call` in the helper process ``name`` (:data:`MONTE_CARLO` or :data:`CHARTS`)."""
     if enabled():
         try:
-            helper = _current()
+            helper = _current(name)
             return _wait(helper, *helper.submit(fn, args, kwargs, progress is not None), progress)
         except HelperGone:
             pass  # below: in this process
@@ -268,8 +292,8 @@ def _wait(helper: _Helper, number: int, job: Future, progress: Callable[[float],
 
 def simulate_json(scenario_json: str, **kwargs: Any) -> Any:
     """:func:`~roi.uncertainty.montecarlo.simulate` of a scenario given as JSON (what the helper runs)."""
-    from ..io import loads_scenario
-    from .montecarlo import simulate
+    from .io import loads_scenario
+    from .uncertainty.montecarlo import simulate
 
     return simulate(loads_scenario(scenario_json), **kwargs)
 
@@ -285,7 +309,7 @@ def serve() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
     sys.stdout = sys.stderr
-    from ..threads import limit_blas_threads
+    from .threads import limit_blas_threads
 
     limit_blas_threads()
     try:  # a page or an export the caller is working on goes first; the helper takes what is left
