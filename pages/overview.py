@@ -26,52 +26,7 @@ st.caption(f"**{md.escape(s.name)}** · {s.horizon_years}-year horizon · {fmt.p
            f"+{fmt.pct(s.cost_risk, 0)} risk adjustment")
 inputs.headline(case)
 
-best = max(case.initiatives, key=lambda i: i.npv)
-try:
-    quick, refining = run.result()
-    risk = {**quick.summary(), "prob_loss": quick.prob_npv_negative}
-except ValueError:  # a scenario the simulation cannot vary: the headline still stands
-    risk, refining = None, False
-p_loss = risk["prob_loss"] if risk else None
-judged = verdict(case.npv, p_loss)
-pb = case.payback_months
-if pb is None:
-    payback_text = f"the undiscounted cash flow does not pay back within {s.horizon_years} years"
-elif case.npv <= 0:
-    payback_text = (f"undiscounted payback comes only after {fmt.months(pb)}, too late to recover the "
-                    f"{fmt.pct(s.discount_rate, 0)} cost of capital")
-else:
-    payback_text = f"undiscounted payback comes after {fmt.months(pb)}"
-st.markdown(
-    f"Over {s.horizon_years} years the programme {judged.phrase}. Risk-adjusted NPV is "
-    f"**{fmt.money(case.npv, cur)}** on {fmt.money(case.pv_costs, cur)} of discounted cost; "
-    f"{payback_text}. The biggest contributor is **{md.escape(best.name)}** ({fmt.money(best.npv, cur)} NPV)."
-    + (f" Customers kept beyond the horizon add {fmt.money(case.beyond_horizon_value, cur)} of value"
-       + (" (counted in NPV)." if case.include_beyond_horizon else ", not counted in NPV (the TEI convention).")
-       if case.beyond_horizon_value > 0 else ""),
-    help=f"The verdict's rule: not worth it when the risk-adjusted NPV is zero or less; marginal when it is "
-    f"positive but the chance of losing money is {MATERIAL_LOSS:.0%} or more; worth it otherwise.",
-)
-if risk is not None:
-    st.markdown(
-        f"**Range:** NPV P10 **{fmt.money(risk['npv_p10'], cur)}** to P90 **{fmt.money(risk['npv_p90'], cur)}** · "
-        f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** · the risk-adjusted NPV sits at "
-        f"**P{risk['risk_adjusted_npv_percentile']:.0f}** — see *Risk & sensitivity* for what decides it.",
-        help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed {risk['seed']}, PERT, "
-        f"uplifts correlated ρ = {risk['correlation']:g}) — "
-        + ("the Risk page's and the exports' run" if risk["draws"] == unc.DEFAULT_DRAWS else
-           f"the first {risk['draws']:,} of the {unc.DEFAULT_DRAWS:,} the Risk page runs, while the rest run")
-        + " — on the model before risk adjustment: the ranges are the risk, so the TEI haircut is not stacked "
-        "under them.",
-    )
-    if refining:  # a large case: its first draws; the page again when the rest are in
-
-        @st.fragment(run_every=1.0)
-        def _wait_for_the_full_run() -> None:
-            if analyses.finished(sj, ranges=analyses.ranges_key()):
-                st.rerun()
-
-        _wait_for_the_full_run()
+verdict_slot = st.container()  # the verdict and its range: written when the Monte Carlo is in (below)
 plan = analyses.plan(sj)
 st.markdown(
     f"**{md.escape(plan.sentence(cur))}**",
@@ -149,3 +104,53 @@ with st.container(border=True):
         f"({fmt.money(case.overlap_correction, cur)} of revenue removed). Most personalization "
         f"efforts fail to scale — see *Business case* for the evidence behind each uplift."
     )
+
+# The verdict needs the Monte Carlo's chance of losing money: written last, into its place near the
+# top, so the rest of the page is drawn while the run finishes in its helper process.
+with verdict_slot:
+    best = max(case.initiatives, key=lambda i: i.npv)
+    try:
+        quick, refining = run.result()
+        risk = {**quick.summary(), "prob_loss": quick.prob_npv_negative}
+    except ValueError:  # a scenario the simulation cannot vary: the headline still stands
+        risk, refining = None, False
+    p_loss = risk["prob_loss"] if risk else None
+    judged = verdict(case.npv, p_loss)
+    pb = case.payback_months
+    if pb is None:
+        payback_text = f"the undiscounted cash flow does not pay back within {s.horizon_years} years"
+    elif case.npv <= 0:
+        payback_text = (f"undiscounted payback comes only after {fmt.months(pb)}, too late to recover the "
+                        f"{fmt.pct(s.discount_rate, 0)} cost of capital")
+    else:
+        payback_text = f"undiscounted payback comes after {fmt.months(pb)}"
+    st.markdown(
+        f"Over {s.horizon_years} years the programme {judged.phrase}. Risk-adjusted NPV is "
+        f"**{fmt.money(case.npv, cur)}** on {fmt.money(case.pv_costs, cur)} of discounted cost; "
+        f"{payback_text}. The biggest contributor is **{md.escape(best.name)}** ({fmt.money(best.npv, cur)} NPV)."
+        + (f" Customers kept beyond the horizon add {fmt.money(case.beyond_horizon_value, cur)} of value"
+           + (" (counted in NPV)." if case.include_beyond_horizon else ", not counted in NPV (the TEI convention).")
+           if case.beyond_horizon_value > 0 else ""),
+        help=f"The verdict's rule: not worth it when the risk-adjusted NPV is zero or less; marginal when it is "
+        f"positive but the chance of losing money is {MATERIAL_LOSS:.0%} or more; worth it otherwise.",
+    )
+    if risk is not None:
+        st.markdown(
+            f"**Range:** NPV P10 **{fmt.money(risk['npv_p10'], cur)}** to P90 **{fmt.money(risk['npv_p90'], cur)}** · "
+            f"chance of losing money P(NPV < 0) **{fmt.pct(p_loss)}** · the risk-adjusted NPV sits at "
+            f"**P{risk['risk_adjusted_npv_percentile']:.0f}** — see *Risk & sensitivity* for what decides it.",
+            help=f"{risk['draws']:,} Monte Carlo draws with the Risk page's default ranges (seed {risk['seed']}, PERT, "
+            f"uplifts correlated ρ = {risk['correlation']:g}) — "
+            + ("the Risk page's and the exports' run" if risk["draws"] == unc.DEFAULT_DRAWS else
+               f"the first {risk['draws']:,} of the {unc.DEFAULT_DRAWS:,} the Risk page runs, while the rest run")
+            + " — on the model before risk adjustment: the ranges are the risk, so the TEI haircut is not stacked "
+            "under them.",
+        )
+        if refining:  # a large case: its first draws; the page again when the rest are in
+
+            @st.fragment(run_every=1.0)
+            def _wait_for_the_full_run() -> None:
+                if analyses.finished(sj, ranges=analyses.ranges_key()):
+                    st.rerun()
+
+            _wait_for_the_full_run()
