@@ -5,9 +5,11 @@ by a quarter, and a full collection visits every tracked object of the process. 
 50-initiative case records 70,000 cells (each a tuple holding a format object), and XlsxWriter
 copies them into its own tables: that growth triggered full collections over the app's 400,000
 objects again and again, and they were 40% of the export (``benchmarks/bench_export.py``: a warm
-workbook 1.6–2.0 s with the collector, 1.0–1.2 s without). None of those objects is garbage
-until the export ends, so the pause loses nothing; reference counting still frees everything that
-is not in a cycle, and the collector runs normally again as soon as the last export ends.
+workbook 1.6–2.0 s with the collector, 1.0–1.2 s without). None of the export's objects is
+garbage before it ends, so the pause loses nothing of its own; reference counting still frees
+everything that is not in a cycle, other threads' cyclic garbage waits for the pause to end (a
+second or two: the workbook pauses while it writes cells, not while it waits for its analyses),
+and the collector runs normally again as soon as the last pause ends.
 
 The collector is process-wide: the pause is counted, so two exports in two threads (two users of
 the app) keep it paused until both are done, and a collector someone else disabled stays disabled.

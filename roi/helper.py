@@ -57,6 +57,11 @@ class HelperGone(RuntimeError):
     """The helper process could not start or has ended; the run falls back to this process."""
 
 
+class HelperDied(HelperGone):
+    """The helper process ended during the call (killed, out of memory — or the call itself ended
+    it). :func:`call_in` runs the call here again unless told not to (``rerun_here=False``)."""
+
+
 class Stopped(Exception):
     """Raised in the helper when the caller asked it to stop a run (its progress callback raised)."""
 
@@ -167,7 +172,7 @@ class _Helper:
         jobs, self.jobs = self.jobs, {}
         for job in jobs.values():
             if not job.done():
-                job.set_exception(HelperGone(f"the {self.name} helper ended during the run"))
+                job.set_exception(HelperDied(f"the {self.name} helper ended during the run"))
 
     def close(self) -> None:
         with self.lock:
@@ -224,8 +229,9 @@ WARM_CALLS = {CHARTS: "roi.render:warm"}
 
 def start(name: str = MONTE_CARLO) -> None:
     """Start the helper ``name`` now, if helpers are on and it is not running, and have it import
-    what its calls use (about 1.5 s in a fresh process), without waiting: the app at start-up and
-    ``python -m roi export`` before their own work, so a first call finds it ready."""
+    what its calls use (1–2 s in a fresh process; the charts' helper also renders a first chart),
+    without waiting: the app at start-up, the Export page and ``python -m roi export`` before their
+    own work, so a first call finds it ready."""
     if not enabled():
         return
     try:
@@ -258,12 +264,18 @@ def call(fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] |
 
 
 def call_in(name: str, fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] | None = None,
-            **kwargs: Any) -> Any:
-    """:func:`call` in the helper process ``name`` (:data:`MONTE_CARLO` or :data:`CHARTS`)."""
+            rerun_here: bool = True, **kwargs: Any) -> Any:
+    """:func:`call` in the helper process ``name`` (:data:`MONTE_CARLO` or :data:`CHARTS`).
+
+    ``rerun_here=False``: if the helper ends during the call, raise :class:`HelperDied` rather than
+    run the call here — for calls that may themselves end the process (a renderer that aborts)."""
     if enabled():
         try:
             helper = _current(name)
             return _wait(helper, *helper.submit(fn, args, kwargs, progress is not None), progress)
+        except HelperDied:
+            if not rerun_here:
+                raise
         except HelperGone:
             pass  # below: in this process
     return fn(*args, **kwargs) if progress is None else fn(*args, progress=progress, **kwargs)
@@ -317,7 +329,7 @@ def serve() -> None:
     except OSError:  # pragma: no cover - not permitted: same priority
         pass
     state = _Queue()
-    worker = threading.Thread(target=_work, args=(state, out), name="roi-monte-carlo-run", daemon=True)
+    worker = threading.Thread(target=_work, args=(state, out), name="roi-helper-call", daemon=True)
     worker.start()
     try:
         source = sys.stdin.buffer

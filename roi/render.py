@@ -59,17 +59,18 @@ def spec_json(chart: Any) -> str:
 def to_png(chart: Any, *, scale: float = 2.0) -> bytes:
     """PNG bytes of a chart (Altair object, spec dict or spec JSON), rendered in the charts' helper
     process (:mod:`roi.helper`): vl-convert holds the GIL for most of a render, which stalled every
-    other thread of this process meanwhile."""
+    other thread of this process meanwhile. A render that ends the helper raises
+    :class:`roi.helper.HelperDied`; it is not tried again here, where it could end this process."""
     from . import helper
 
-    return helper.call_in(helper.CHARTS, png_of_json, spec_json(chart), scale)
+    return helper.call_in(helper.CHARTS, png_of_json, spec_json(chart), scale, rerun_here=False)
 
 
 def to_svg(chart: Any) -> str:
     """SVG text of a chart (Altair object, spec dict or spec JSON), rendered as :func:`to_png` is."""
     from . import helper
 
-    return helper.call_in(helper.CHARTS, svg_of_json, spec_json(chart))
+    return helper.call_in(helper.CHARTS, svg_of_json, spec_json(chart), rerun_here=False)
 
 
 def png_of_json(spec: str, scale: float = 2.0) -> bytes:

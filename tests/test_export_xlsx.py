@@ -643,16 +643,35 @@ def test_a_sheet_takes_no_calls_once_replayed():
 
 def test_a_sheet_that_ends_up_first_is_written_at_close():
     """A prebuilt sheet that ends up first is selected by XlsxWriter's close: its early XML is
-    dropped and written again (tabSelected), as it would be without the early write."""
+    dropped, and what writing it changed (frozen panes rewrite their selections) is undone, so every
+    part of the file is the one written without the early write (found by review: the pane's
+    selection came out with an active cell)."""
     import zipfile
 
     from roi.export.xlsx.book import Book
 
-    buf = io.BytesIO()
-    book = Book(buf, "EUR")
-    for name in ("A", "B"):
-        book.sheet(name).text(1, 1, name)
-    book.replay(["A"], prebuild=("A",))
-    book.close(["A", "B"])
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
-        assert 'tabSelected="1"' in z.read("xl/worksheets/sheet1.xml").decode()
+    def build(prebuild: bool) -> dict[str, bytes]:
+        buf = io.BytesIO()
+        book = Book(buf, "EUR")
+        for name in ("A", "B"):
+            sheet = book.sheet(name)
+            sheet.text(1, 1, name)
+            sheet.call("freeze_panes", 7, 6)
+        if prebuild:
+            book.replay(["A"], prebuild=("A",))
+        book.close(["A", "B"])
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+    early, late = build(True), build(False)
+    assert 'tabSelected="1"' in early["xl/worksheets/sheet1.xml"].decode()
+    assert [n for n in late if early.get(n) != late[n]] == []
+
+
+def test_calls_that_keep_the_sheet_index_are_refused():
+    from roi.export.xlsx.book import Book
+
+    sheet = Book(io.BytesIO(), "EUR").sheet("A")
+    for method in ("activate", "set_first_sheet"):
+        with pytest.raises(ValueError, match="index"):
+            sheet.call(method)

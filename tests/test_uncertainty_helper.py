@@ -267,3 +267,21 @@ def test_start_warms_the_named_helper_only():
     helper.start(helper.CHARTS)
     assert helper.running(helper.CHARTS) is not None and helper.running(helper.MONTE_CARLO) is None
     assert helper.call_in(helper.CHARTS, os.getpid) == helper.running(helper.CHARTS).proc.pid
+
+
+def _abort_in_a_helper() -> int:
+    """Ends the process it runs in if that is a helper (they run with ROI_MONTE_CARLO_HELPER=0)."""
+    if os.environ.get("ROI_MONTE_CARLO_HELPER") == "0":
+        os.abort()
+    return os.getpid()
+
+
+def test_a_call_that_ends_the_charts_helper_is_not_run_here_again():
+    """A render that aborts the charts' helper (vl-convert panics abort a process) raises HelperDied:
+    run again here it would end this process — the app's server. A call to a helper that ends for
+    another reason (killed) still runs here by default (the Monte Carlo's)."""
+    helper.call_in(helper.CHARTS, os.getpid)
+    with pytest.raises(helper.HelperDied):
+        helper.call_in(helper.CHARTS, _abort_in_a_helper, rerun_here=False)
+    assert helper.call_in(helper.CHARTS, _abort_in_a_helper) == os.getpid()  # by default: here
+    assert helper.call_in(helper.CHARTS, os.getpid) != os.getpid()  # and a new helper answers

@@ -316,9 +316,9 @@ def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyse
         for unused in early.values():  # analyses of other ranges (or none): not wanted
             unused.cancel()
         return build_brief(content, pngs)
-    finally:  # after an error, charts not yet begun are not rendered for nothing
+    finally:  # after an error, charts not yet begun are not rendered, nor the analyses waited for
+        gathering.shutdown(wait=False, cancel_futures=True)
         pool.shutdown(cancel_futures=True)
-        gathering.shutdown()
 
 
 __all__ = ["brief_bytes", "build_brief"]

@@ -215,10 +215,11 @@ def gather(scenario: Scenario, case: BusinessCase | None = None, analyses: Analy
 def with_risk(c: Content, risk: Risk) -> Content:
     """``c`` with the risk analyses ``risk`` (:func:`roi.export.analyses.risk_analyses`): the verdict,
     the range and the Monte Carlo from them — what :func:`gather` gives with them in its analyses."""
-    return _content(c.scenario, c.case, dataclasses.replace(c.analyses, risk=risk), c.what_ifs)
+    return _content(c.scenario, c.case, dataclasses.replace(c.analyses, risk=risk), c.what_ifs, c.made_on)
 
 
-def _content(scenario: Scenario, case: BusinessCase, a: Analyses, wi: list[WhatIf]) -> Content:
+def _content(scenario: Scenario, case: BusinessCase, a: Analyses, wi: list[WhatIf],
+             made_on: date | None = None) -> Content:
     prob = a.risk.simulation.prob_npv_negative if a.risk is not None else None
     if a.risk is not None:
         low, high = a.risk.cases.pessimistic, a.risk.cases.optimistic
@@ -227,4 +228,4 @@ def _content(scenario: Scenario, case: BusinessCase, a: Analyses, wi: list[WhatI
 
         c = cases(scenario)
         low, high = c.pessimistic, c.optimistic
-    return Content(scenario, case, a, verdict(case.npv, prob), wi, low, high, date.today())
+    return Content(scenario, case, a, verdict(case.npv, prob), wi, low, high, made_on or date.today())

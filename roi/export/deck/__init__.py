@@ -39,7 +39,8 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses
     if analyses is not None:
         return build_deck(gather(scenario, case, analyses)).bytes()
     case = evaluate(scenario) if case is None else case
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         pending = pool.submit(risk_analyses, scenario)
         first = gather(scenario, case, run_analyses(scenario, case, risk=False))
         d = Deck(first.name)
@@ -48,6 +49,8 @@ def deck_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyses
             if make not in RISK_SLIDES:
                 made[make] = _adding(d, make, first)
         content = with_risk(first, pending.result())
+    finally:  # after an error, the risk analyses are not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
     for make in SLIDES:
         if make in RISK_SLIDES:
             made[make] = _adding(d, make, content)

@@ -87,56 +87,64 @@ def build_workbook(scenario: Scenario, case: BusinessCase | None = None, *,
     ``analyses``: ``True`` runs them (:func:`roi.export.analyses.run_analyses`, in a background
     thread while the formula sheets are written), an :class:`Analyses` uses those, ``False``
     leaves the value sheets out. ``history``: the saved versions (:mod:`roi.store`) for a Change log sheet.
-    The cyclic garbage collector is paused meanwhile (:mod:`roi.gcpause`: its full collections
-    over the growing cell tables were 40% of the time).
+    The cyclic garbage collector is paused while the cells are written (:mod:`roi.gcpause`: its
+    full collections over the growing cell tables were 40% of the time), not while the analyses
+    are awaited.
     """
-    with collector_paused():
-        return _build_workbook(scenario, case, analyses, history)
-
-
-def _build_workbook(scenario: Scenario, case: BusinessCase | None, analyses: bool | Analyses,
-                    history: Sequence[VersionInfo] | None) -> BuiltWorkbook:
     case = evaluate(scenario) if case is None else case
     s = scenario.settings
     text = dumps_scenario(scenario)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     buf = io.BytesIO()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         pending = pool.submit(run_analyses, scenario, case) if analyses is True else None
-        book = Book(buf, s.currency)
-        lay = Layout(horizon=s.horizon_years)
-        write_assumptions(book, book.sheet(ASSUMPTIONS), scenario, lay)
-        write_segments(book.sheet(SEGMENTS), scenario, lay)
-        ini_ws = book.sheet(INITIATIVES)
-        derived = write_initiative_inputs(ini_ws, scenario, lay, assess(scenario.process).realisation)
-        calc = Calc(book, book.sheet(CALC), scenario, lay, derived)
-        calc.write()
-        ini = write_initiative_results(ini_ws, scenario, lay, calc)
-        cash = write_cash_flow(book.sheet(CASH), scenario, lay, calc)
-        headline = write_summary(book, book.sheet(SUMMARY), scenario, lay, cash, ini, fingerprint=digest,
-                                 library_version=history[-1].version if history else None)
-        calc.v.update({"_risk": derived["risk_rate"], "_npv": ini["npv"],
-                       "_case_npv": headline["Case_NPV"]})  # type: ignore[dict-item]
-        tei = TeiSheet(book.sheet(TEI), scenario, lay, calc, cash)
-        tei.write()
-        write_checks(book.sheet(CHECKS), scenario, lay, tei, cash, headline, ini)
-        # into XlsxWriter, and the Calc sheet's 50,000 cells into XML, while the analyses run
-        book.replay(FORMULA_SHEETS + [CALC], prebuild=(CALC,))
+        with collector_paused():
+            book = _formula_sheets(buf, scenario, history, digest)
         done = pending.result() if pending is not None else analyses
-    values = []
-    if isinstance(done, Analyses):
-        for sheet in analysis_sheets(scenario, case, done):
-            values.append(write_value_sheet(book, sheet, s.currency, case.npv).name)
-    if history:
-        from ..changelog import write_change_log  # the store's records load only when a history is given
+    finally:  # after an error, the analyses are not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
+    with collector_paused():
+        values = []
+        if isinstance(done, Analyses):
+            for sheet in analysis_sheets(scenario, case, done):
+                values.append(write_value_sheet(book, sheet, s.currency, case.npv).name)
+        if history:
+            from ..changelog import write_change_log  # the store's records load only when a history is given
 
-        values.append(write_change_log(book, history).name)
-    write_meta(book, text, digest)
-    book.wb.set_properties({"title": s.name[:200], "author": f"roi (personalization ROI dashboard) {__version__}",
-                            "comments": f"Workbook format {FORMAT_VERSION}; scenario SHA-256 {digest[:16]}"})
-    order = FORMULA_SHEETS + values + [CALC, META_SHEET]
-    book.close(order)
+            values.append(write_change_log(book, history).name)
+        write_meta(book, text, digest)
+        book.wb.set_properties({"title": s.name[:200], "author": f"roi (personalization ROI dashboard) {__version__}",
+                                "comments": f"Workbook format {FORMAT_VERSION}; scenario SHA-256 {digest[:16]}"})
+        order = FORMULA_SHEETS + values + [CALC, META_SHEET]
+        book.close(order)
     return BuiltWorkbook(buf.getvalue(), order)
+
+
+def _formula_sheets(buf: io.BytesIO, scenario: Scenario, history: Sequence[VersionInfo] | None,
+                    digest: str) -> Book:
+    """The book with the formula sheets written, replayed into XlsxWriter, and the Calc sheet's
+    50,000 cells written as XML — what can be done before the analyses are in."""
+    s = scenario.settings
+    book = Book(buf, s.currency)
+    lay = Layout(horizon=s.horizon_years)
+    write_assumptions(book, book.sheet(ASSUMPTIONS), scenario, lay)
+    write_segments(book.sheet(SEGMENTS), scenario, lay)
+    ini_ws = book.sheet(INITIATIVES)
+    derived = write_initiative_inputs(ini_ws, scenario, lay, assess(scenario.process).realisation)
+    calc = Calc(book, book.sheet(CALC), scenario, lay, derived)
+    calc.write()
+    ini = write_initiative_results(ini_ws, scenario, lay, calc)
+    cash = write_cash_flow(book.sheet(CASH), scenario, lay, calc)
+    headline = write_summary(book, book.sheet(SUMMARY), scenario, lay, cash, ini, fingerprint=digest,
+                             library_version=history[-1].version if history else None)
+    calc.v.update({"_risk": derived["risk_rate"], "_npv": ini["npv"],
+                   "_case_npv": headline["Case_NPV"]})  # type: ignore[dict-item]
+    tei = TeiSheet(book.sheet(TEI), scenario, lay, calc, cash)
+    tei.write()
+    write_checks(book.sheet(CHECKS), scenario, lay, tei, cash, headline, ini)
+    book.replay(FORMULA_SHEETS + [CALC], prebuild=(CALC,))
+    return book
 
 
 def workbook_bytes(scenario: Scenario, case: BusinessCase | None = None, *,

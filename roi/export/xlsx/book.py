@@ -15,6 +15,7 @@ the wrapper converts to XlsxWriter's 0-based indices. :func:`cell` and :func:`re
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import re
@@ -147,21 +148,32 @@ class _Worksheet(Worksheet):
     """
 
     _prebuilt: str | None = None
+    _before: tuple[Any, ...] = ()  # what writing the XML changes (see prebuild)
 
     def prebuild(self) -> bool:
         """Write this sheet's XML now, if nothing the workbook's close does can change it: no
         charts, images, shapes, tables, comments, buttons or links (whose relationships close
-        numbers), no background or header images. Whether it did; :meth:`Book.close` drops the
-        XML again if the sheet ends up first or active (close selects that one)."""
+        numbers), no background or header images, no data bars (their ids hold the sheet's index).
+        Whether it did. :meth:`Book.close` drops the XML again if the sheet ends up first or active
+        (close selects that one) and undoes what writing it changed — the panes' selections, which
+        XlsxWriter rewrites as it writes frozen panes — so it is written as if for the first time."""
         if (self.charts or self.images or self.shapes or self.tables or self.comments or self.buttons_list
-                or self.hyperlinks or self.data_bars_2010 or self.header_images or self.footer_images
-                or self.background_image or self.has_vml or self.constant_memory):
+                or self.hyperlinks or self.header_images or self.footer_images or self.background_image
+                or self.has_vml or self.constant_memory
+                or any(c.get("type") == "data_bar" for rules in self.cond_formats.values() for c in rules)):
             return False
+        self._before = (copy.deepcopy(self.selections),)
         out = io.StringIO()
         self._set_xml_writer(out)
         super()._assemble_xml_file()
         self._prebuilt = out.getvalue()
         return True
+
+    def drop_prebuilt(self) -> None:
+        """Forget the early XML (the sheet is written at close, as it would have been)."""
+        if self._prebuilt is not None:
+            (self.selections,) = self._before
+            self._prebuilt = None
 
     def _assemble_xml_file(self) -> None:
         if self._prebuilt is None:
@@ -203,14 +215,16 @@ class _Worksheet(Worksheet):
 
 
 _FAST_CELLS = frozenset((CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple))
+_BY_INDEX = frozenset(("activate", "set_first_sheet"))  # worksheet methods that store the sheet's index
 
 
 class Book:
     """An XlsxWriter workbook with the project's styles and guards (see the module docstring).
 
-    Sheets are recorded first and created in their final order when the book is closed, so a sheet
-    may be written before the sheets that come before it (the formula model before the analyses
-    that run meanwhile in another thread).
+    Sheets are recorded first and created when the caller asks (:meth:`replay`) or at the latest
+    when the book is closed, which puts them in their final order: so a sheet may be written before
+    the sheets that come before it (the formula model before the analyses that run meanwhile in
+    another thread).
     """
 
     def __init__(self, buffer: Any, currency: str):
@@ -268,15 +282,17 @@ class Book:
         if sorted(order) != sorted(self.sheets):
             raise ValueError(f"sheet order {order} does not list the sheets {sorted(self.sheets)}")
         self.replay([name for name in order if not self.sheets[name].replayed])
-        # XlsxWriter writes its sheets in the order they were added and knows each by its index
-        # (the active sheet, an autofilter's defined name, the sheet files); neither is read
-        # before close, so sheets added early take their places here.
+        # XlsxWriter writes its sheets in the order they were added and knows each by its index.
+        # Close reads it for the sheet files, the active sheet and an autofilter's defined name;
+        # before close only activate(), set_first_sheet(), a sheet-scoped define_name and data
+        # bars read it, and none is used here (Sheet.call refuses the first two; Book.name is
+        # workbook-scoped; prebuild skips data bars). So sheets added early take their places here.
         sheets = self.wb.worksheets_objs
         sheets.sort(key=lambda ws: order.index(ws.name))
         for index, ws in enumerate(sheets):
             ws.index = index
-            if index in (0, self.wb.worksheet_meta.activesheet) or ws.selected:  # close marks these
-                ws._prebuilt = None
+            if index == 0 or ws.selected:  # close selects the first sheet (the active one: 0)
+                ws.drop_prebuilt()
         self.wb.close()
 
 
@@ -292,6 +308,8 @@ class Sheet:
         """Record a call of XlsxWriter's ``Worksheet.method`` (0-based indices, as XlsxWriter takes them)."""
         if self.replayed:
             raise RuntimeError(f"sheet {self.name!r} was already replayed into the workbook")
+        if method in _BY_INDEX:
+            raise ValueError(f"{method}() keeps the sheet's index, which changes when Book.close orders the sheets")
         self.ops.append((method, args, kwargs))
 
     def replay(self, ws: Worksheet) -> None:
