@@ -395,3 +395,21 @@ def test_slides_made_while_the_monte_carlo_runs_make_the_same_deck(name):
     assert [s1[0] for s1, s2 in zip(a, b) if s1 != s2] == []
     assert a[0][0] == "Title" and [sl.part.partname for sl in two_phase.slides] == \
         [f"/ppt/slides/slide{k}.xml" for k in range(1, len(a) + 1)]
+
+
+def test_with_risk_is_gather_with_the_risk_analyses_and_keeps_the_date():
+    """The deck's second phase: content gathered without the risk analyses, then given them, says what
+    gathering with them says (verdict, range, Monte Carlo line) and keeps its made-on date."""
+    import dataclasses
+    from datetime import date
+
+    from roi.export.analyses import run_analyses
+    from roi.export.content import gather, with_risk
+
+    s = roi.load_sample("retail_bank")
+    case = roi.evaluate(s)
+    first = dataclasses.replace(gather(s, case, run_analyses(s, case, risk=False)), made_on=date(2020, 1, 1))
+    later, whole = with_risk(first, risk_analyses(s)), gather(s, case)
+    assert later.made_on == date(2020, 1, 1)
+    assert (later.verdict, later.low.npv, later.high.npv, later.monte_carlo_line()) == \
+        (whole.verdict, whole.low.npv, whole.high.npv, whole.monte_carlo_line())
