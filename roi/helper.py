@@ -20,7 +20,9 @@ numpy calls too), :func:`call_in` in a named one (:func:`roi.render.to_png` in :
 ``progress`` callback is called in the caller's thread about every :data:`POLL_SECONDS` while it
 waits; if it raises, the helper stops the run after its current chunk of draws and the exception
 propagates — as with ``simulate``. If a helper cannot start or dies (killed, out of memory),
-the call runs in the calling process instead, and the next call starts a new helper. A helper
+the call runs in the calling process instead — unless the caller says a call that ended its helper
+must not run here (``rerun_here=False``: a chart render, which may abort the process) — and the
+next call starts a new helper. A helper
 runs its calls one at a time, in the order asked. ``ROI_MONTE_CARLO_HELPER=0`` turns the
 helpers off (every call in the calling process).
 

@@ -131,3 +131,14 @@ def test_the_tornado_renders_early_only_when_it_is_the_analyses_chart(monkeypatc
 
     real = brief._spec(brief._risk_specs(gather(scenario, None, None))["tornado"])
     assert real != fake and rendered.count(real) == 1  # the analyses' own tornado, rendered once
+
+
+def test_an_early_chart_that_fails_leaves_the_brief_to_the_analyses(monkeypatch):
+    """If computing the early tornado fails, the brief renders the analyses' own and is whole."""
+    from roi.export import brief
+
+    def fail(scenario):
+        raise ValueError("no early charts")
+
+    monkeypatch.setattr(brief, "_early_specs", fail)
+    assert brief_bytes(roi.load_sample("retail_bank")).startswith(b"%PDF")

@@ -309,7 +309,8 @@ def brief_bytes(scenario: Scenario, case: BusinessCase | None = None, *, analyse
         content = gathered.result()
         for k, chart in _risk_specs(content).items():
             spec = _spec(chart)
-            if k in early and early_specs.result()[k] == spec:  # the chart rendering already is this one
+            # the chart rendering already is this one (the early one may have failed: then not)
+            if k in early and early_specs.exception() is None and early_specs.result().get(k) == spec:
                 pngs[k] = early.pop(k)
             else:
                 pngs[k] = pool.submit(_png, spec)
