@@ -39,6 +39,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -62,6 +63,11 @@ class HelperGone(RuntimeError):
 class HelperDied(HelperGone):
     """The helper process ended during the call (killed, out of memory — or the call itself ended
     it). :func:`call_in` runs the call here again unless told not to (``rerun_here=False``)."""
+
+
+class HelperTimeout(RuntimeError):
+    """A call took longer than its ``timeout``: its helper was ended (the calls queued behind it fail
+    with :class:`HelperDied`, and the next call starts a new helper). Not run here again."""
 
 
 class Stopped(Exception):
@@ -266,15 +272,18 @@ def call(fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] |
 
 
 def call_in(name: str, fn: Callable[..., Any], *args: Any, progress: Callable[[float], None] | None = None,
-            rerun_here: bool = True, **kwargs: Any) -> Any:
+            rerun_here: bool = True, timeout: float | None = None, **kwargs: Any) -> Any:
     """:func:`call` in the helper process ``name`` (:data:`MONTE_CARLO` or :data:`CHARTS`).
 
     ``rerun_here=False``: if the helper ends during the call, raise :class:`HelperDied` rather than
-    run the call here — for calls that may themselves end the process (a renderer that aborts)."""
+    run the call here — for calls that may themselves end the process (a renderer that aborts).
+    ``timeout``: seconds from asking to answer (time queued behind other calls included); past it
+    the helper is ended and :class:`HelperTimeout` raised, so a call that hangs cannot hold every
+    later call of its helper."""
     if enabled():
         try:
             helper = _current(name)
-            return _wait(helper, *helper.submit(fn, args, kwargs, progress is not None), progress)
+            return _wait(helper, *helper.submit(fn, args, kwargs, progress is not None), progress, timeout)
         except HelperDied:
             if not rerun_here:
                 raise
@@ -289,12 +298,19 @@ def simulate(scenario_json: str, progress: Callable[[float], None] | None = None
     return call(simulate_json, scenario_json, progress=progress, **kwargs)
 
 
-def _wait(helper: _Helper, number: int, job: Future, progress: Callable[[float], None] | None) -> Any:
+def _wait(helper: _Helper, number: int, job: Future, progress: Callable[[float], None] | None,
+          timeout: float | None = None) -> Any:
+    deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         try:
             return job.result(timeout=POLL_SECONDS)
         except FutureTimeout:
             pass
+        if deadline is not None and time.monotonic() > deadline:
+            helper.proc.kill()
+            with helper.lock:  # gone now: what it owed fails, and the next call starts a new one
+                helper._end()
+            raise HelperTimeout(f"the {helper.name} helper took more than {timeout:g} s; it was ended")
         if progress is None:
             continue
         try:

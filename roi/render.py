@@ -56,6 +56,11 @@ def spec_json(chart: Any) -> str:
     return json.dumps(xml_safe(spec))
 
 
+# A render takes 0.1–0.4 s: one still unanswered after this long (queue included) has hung, and
+# would hold every chart download and brief behind it (roi.helper.HelperTimeout ends it).
+RENDER_SECONDS = 60.0
+
+
 def to_png(chart: Any, *, scale: float = 2.0) -> bytes:
     """PNG bytes of a chart (Altair object, spec dict or spec JSON), rendered in the charts' helper
     process (:mod:`roi.helper`): vl-convert holds the GIL for most of a render, which stalled every
@@ -63,14 +68,15 @@ def to_png(chart: Any, *, scale: float = 2.0) -> bytes:
     :class:`roi.helper.HelperDied`; it is not tried again here, where it could end this process."""
     from . import helper
 
-    return helper.call_in(helper.CHARTS, png_of_json, spec_json(chart), scale, rerun_here=False)
+    return helper.call_in(helper.CHARTS, png_of_json, spec_json(chart), scale, rerun_here=False,
+                          timeout=RENDER_SECONDS)
 
 
 def to_svg(chart: Any) -> str:
     """SVG text of a chart (Altair object, spec dict or spec JSON), rendered as :func:`to_png` is."""
     from . import helper
 
-    return helper.call_in(helper.CHARTS, svg_of_json, spec_json(chart), rerun_here=False)
+    return helper.call_in(helper.CHARTS, svg_of_json, spec_json(chart), rerun_here=False, timeout=RENDER_SECONDS)
 
 
 def png_of_json(spec: str, scale: float = 2.0) -> bytes:

@@ -285,3 +285,17 @@ def test_a_call_that_ends_the_charts_helper_is_not_run_here_again():
         helper.call_in(helper.CHARTS, _abort_in_a_helper, rerun_here=False)
     assert helper.call_in(helper.CHARTS, _abort_in_a_helper) == os.getpid()  # by default: here
     assert helper.call_in(helper.CHARTS, os.getpid) != os.getpid()  # and a new helper answers
+
+
+def test_a_call_past_its_timeout_ends_its_helper_and_the_next_call_gets_a_new_one():
+    """A call that hangs cannot hold its helper (every later call queues behind it): past its
+    timeout the helper is ended and HelperTimeout raised — not run here again — and the next call
+    is answered by a new helper."""
+    helper.call_in(helper.CHARTS, os.getpid)
+    first = helper.running(helper.CHARTS)
+    t0 = time.monotonic()
+    with pytest.raises(helper.HelperTimeout):
+        helper.call_in(helper.CHARTS, _slow, 30.0, timeout=0.5)
+    assert time.monotonic() - t0 < 5
+    first.proc.wait(timeout=5)
+    assert helper.call_in(helper.CHARTS, os.getpid) not in (os.getpid(), first.proc.pid)
