@@ -148,7 +148,7 @@ class _Worksheet(Worksheet):
     """
 
     _prebuilt: str | None = None
-    _before: tuple[Any, ...] = ()  # what writing the XML changes (see prebuild)
+    _selections_before: Any = None  # the panes' selections before prebuild wrote them (see prebuild)
 
     def prebuild(self) -> bool:
         """Write this sheet's XML now, if nothing the workbook's close does can change it: no
@@ -162,7 +162,7 @@ class _Worksheet(Worksheet):
                 or self.has_vml or self.constant_memory
                 or any(c.get("type") == "data_bar" for rules in self.cond_formats.values() for c in rules)):
             return False
-        self._before = (copy.deepcopy(self.selections),)
+        self._selections_before = copy.deepcopy(self.selections)
         out = io.StringIO()
         self._set_xml_writer(out)
         super()._assemble_xml_file()
@@ -172,7 +172,7 @@ class _Worksheet(Worksheet):
     def drop_prebuilt(self) -> None:
         """Forget the early XML (the sheet is written at close, as it would have been)."""
         if self._prebuilt is not None:
-            (self.selections,) = self._before
+            self.selections = self._selections_before
             self._prebuilt = None
 
     def _assemble_xml_file(self) -> None:
