@@ -9,7 +9,6 @@ import streamlit as st
 from roi import uncertainty as unc
 from roi.budget import MEMORY_BUDGET_BYTES, mib
 from roi.uncertainty import charts
-from roi.uncertainty.defaults import QUICK_DRAWS
 from roi.uncertainty.montecarlo import max_draws, varying_drivers
 from ui import analyses, exports, inputs, md, state
 from ui import format as fmt
@@ -100,48 +99,16 @@ with st.sidebar:
 # The full run in the background: awaited when quick, else its first draws now and the page again
 # when it is in (ui.analyses.RiskRun says how and why).
 try:
-    run = analyses.RiskRun.begin(scenario, sj, draws, seed, distribution, ranges)
+    # (with the comparison at ρ = 0: what shared causes do to the odds; RiskRun.independent)
+    run = analyses.RiskRun.begin(scenario, sj, draws, seed, distribution, ranges, compare=True)
     t_npv, delay, _, _ = _tornado(sj, ranges, "npv"), _delay(sj), _cases(sj, ranges), _breakeven(sj)
-    sim, refining = run.result()
-    # The same draws with independent uplifts: what sharing causes does to the odds (the first
-    # QUICK_DRAWS of them: a comparison, not the headline)
-    # (once the full run is in: while it runs, the cores are busy with it)
-    independent = sim if sim.correlation == 0 else None if refining else analyses.simulation(
-        sj, min(draws, QUICK_DRAWS), seed, distribution, ranges, 0.0)
 except ValueError as exc:
     st.error(f"Cannot analyse this scenario: {md.escape(exc)}")
     st.stop()
 
-if refining:
-    @st.fragment(run_every=0.5)
-    def _wait_for_the_full_run() -> None:
-        st.info(f"Showing the first {sim.draws:,} of {draws:,} draws while the rest run — the same draws, "
-                "fewer of them; the page updates itself when all are done.", icon=":material/hourglass_top:")
-        if analyses.finished(sj, draws, seed, distribution, ranges):
-            st.rerun()
-
-    _wait_for_the_full_run()
-
-# ---- the three answers
-top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
-a, b, c = st.columns([1, 2, 1])
-a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
-         help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
-if independent is not None and sim.correlation > 0:
-    a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
-              f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
-              "together.")
-with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
-    st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
-    st.markdown(f"#### {md.escape(top.label) if top else fmt.DASH}")
-    if top:
-        st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
-DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "
-              "month of delay is a month of run-rate benefit that never comes back, while one-time and shared "
-              "programme costs stay where they are — waiting costs money even when the NPV is negative.")
-c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur), help=DELAY_HELP)
-if case.npv < 0 and delay.programme_cost_per_month > 0:
-    c.caption("Benefit lost within the fixed horizon; the costs do not move, so delay deepens the loss.")
+# The parts that show the Monte Carlo are drawn last, into places kept for them here: the helper
+# process computes the draws while this one draws every other part of the page.
+notice, answers = st.container(), st.container()
 
 # ---- pessimistic / base / optimistic
 st.subheader("Pessimistic, base and optimistic")
@@ -184,61 +151,13 @@ else:
     if not len(g.zero_contour()):
         st.caption("NPV does not change sign on this grid: " + ("it stays positive." if g.npv.min() >= 0 else "it stays negative."))
 
-# ---- Monte Carlo
-st.subheader("How likely are we to lose money")
-s = sim.summary()
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("P10 NPV", fmt.money(s["npv_p10"], cur), help="10% of draws are lower.")
-m2.metric("P50 NPV (median)", fmt.money(s["npv_p50"], cur))
-m3.metric("P90 NPV", fmt.money(s["npv_p90"], cur), help="10% of draws are higher.")
-m4.metric("Pays back within the horizon", fmt.pct(s["prob_payback_within_horizon"]))
-st.markdown(f"The headline, risk-adjusted NPV **{fmt.money(sim.risk_adjusted_npv, cur)}** sits at "
-            f"**P{sim.risk_adjusted_npv_percentile:.0f}** of this distribution: the TEI haircut is already a "
-            f"pessimistic reading of these ranges, so it is not applied to the draws again.")
-exports.chart(charts.histogram(sim, cur), "NPV distribution")
-left, right = st.columns(2)
-with left:
-    exports.chart(charts.contributions(sim), "Variance shares", narrow=True)
-with right:
-    st.dataframe(pd.DataFrame({
-        "": ["NPV", "ROI", "Payback"],
-        "P10": [fmt.money(s["npv_p10"], cur), fmt.pct(s["roi_p10"], 0), fmt.months(s["payback_months_p10"])],
-        "P50": [fmt.money(s["npv_p50"], cur), fmt.pct(s["roi_p50"], 0), fmt.months(s["payback_months_p50"])],
-        "P90": [fmt.money(s["npv_p90"], cur), fmt.pct(s["roi_p90"], 0), fmt.months(s["payback_months_p90"])],
-    }), hide_index=True, width="stretch")
-    st.caption(f"{sim.draws:,} draws, seed {sim.seed}, {sim.distribution.upper() if sim.distribution == 'pert' else 'triangular'} "
-               f"distributions; uplifts correlated ρ = {sim.correlation:g} through a common factor, other drivers "
-               "independent; before risk adjustment (the ranges are the risk); the discount rate stays as set (a "
-               "choice, not an uncertainty). Payback percentiles count \"not within the horizon\" as the longest. "
-               "Variance shares: squared standardised regression coefficients. Same numbers as "
-               f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution} "
-               f"--correlation {sim.correlation:g}`.")
+# ---- Monte Carlo (drawn once its draws are in: see the end of the page)
+monte_carlo = st.container()
 
 # ---- breakeven
 st.subheader("Breakeven")
 be = _breakeven(sj)
-
-
-def _uplift_value(r: unc.Breakeven, v: float | None) -> str:
-    """Initiatives: the uplift itself; the programme: its multiplier as % of every base uplift."""
-    if v is None:
-        return "not reachable"
-    return fmt.pct(v) if r.name != unc.PROGRAMME else f"{v:.0%} of base"
-
-
-def _headroom(margin: float | None, fall: str, rise: str) -> str:
-    if margin is None:
-        return fmt.DASH
-    return f"{fall} {margin:.0%}" if margin >= 0 else rise.format(f"{-margin:.0%}")
-
-
-st.table(md.table(pd.DataFrame([  # static: the headroom phrases wrap rather than being cut off
-    {"": r.name, f"NPV ({cur})": fmt.money(r.npv, cur, compact=False),
-     "Base uplift": _uplift_value(r, r.base_uplift),
-     "Breakeven uplift": _uplift_value(r, r.breakeven_uplift),
-     "Uplift headroom": _headroom(r.uplift_margin, "may fall", "needs +{} to break even"),
-     "Cost headroom": _headroom(r.cost_margin, "may rise", "must fall {} to break even")}
-    for r in be])), hide_index=True)
+st.table(md.table(pd.DataFrame(unc.breakeven_table(be, cur))), hide_index=True)  # static: the phrases wrap
 st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives exclude the shared programme costs; the "
            "programme row scales every initiative's uplift together (100% of base = as stated) and includes them. "
            "“Needs +X%” means the base case is below breakeven: the uplift must be X% higher to reach NPV = 0.")
@@ -255,3 +174,76 @@ st.caption("Delaying moves every launch later with the horizon fixed; one-time a
            "figure is NPV lost per month of delay; a negative one means delay raises that initiative's NPV (its "
            "running costs, which also start later, exceed the benefit it would earn in that month). "
            "Leaders don't wait for laggards.")
+
+
+# ---- the Monte Carlo's parts, now that its draws are in
+try:
+    sim, refining = run.result()
+    independent = run.independent(sim, refining)
+except ValueError as exc:
+    answers.error(f"Cannot analyse this scenario: {md.escape(exc)}")
+    st.stop()
+
+if refining:
+    with notice:
+        @st.fragment(run_every=0.5)
+        def _wait_for_the_full_run() -> None:
+            st.info(f"Showing the first {sim.draws:,} of {draws:,} draws while the rest run — the same draws, "
+                    "fewer of them; the page updates itself when all are done.", icon=":material/hourglass_top:")
+            if analyses.finished(sj, draws, seed, distribution, ranges):
+                st.rerun()
+
+        _wait_for_the_full_run()
+
+# ---- the three answers
+DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "
+              "month of delay is a month of run-rate benefit that never comes back, while one-time and shared "
+              "programme costs stay where they are — waiting costs money even when the NPV is negative.")
+with answers:
+    top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
+    a, b, c = st.columns([1, 2, 1])
+    a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
+             help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
+    if independent is not None and sim.correlation > 0:
+        a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
+                  f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
+                  "together.")
+    with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
+        st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
+        st.markdown(f"#### {md.escape(top.label) if top else fmt.DASH}")
+        if top:
+            st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
+    c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur), help=DELAY_HELP)
+    if case.npv < 0 and delay.programme_cost_per_month > 0:
+        c.caption("Benefit lost within the fixed horizon; the costs do not move, so delay deepens the loss.")
+
+# ---- Monte Carlo
+with monte_carlo:
+    st.subheader("How likely are we to lose money")
+    s = sim.summary()
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("P10 NPV", fmt.money(s["npv_p10"], cur), help="10% of draws are lower.")
+    m2.metric("P50 NPV (median)", fmt.money(s["npv_p50"], cur))
+    m3.metric("P90 NPV", fmt.money(s["npv_p90"], cur), help="10% of draws are higher.")
+    m4.metric("Pays back within the horizon", fmt.pct(s["prob_payback_within_horizon"]))
+    st.markdown(f"The headline, risk-adjusted NPV **{fmt.money(sim.risk_adjusted_npv, cur)}** sits at "
+                f"**P{sim.risk_adjusted_npv_percentile:.0f}** of this distribution: the TEI haircut is already a "
+                f"pessimistic reading of these ranges, so it is not applied to the draws again.")
+    exports.chart(charts.histogram(sim, cur), "NPV distribution")
+    left, right = st.columns(2)
+    with left:
+        exports.chart(charts.contributions(sim), "Variance shares", narrow=True)
+    with right:
+        st.dataframe(pd.DataFrame({
+            "": ["NPV", "ROI", "Payback"],
+            "P10": [fmt.money(s["npv_p10"], cur), fmt.pct(s["roi_p10"], 0), fmt.months(s["payback_months_p10"])],
+            "P50": [fmt.money(s["npv_p50"], cur), fmt.pct(s["roi_p50"], 0), fmt.months(s["payback_months_p50"])],
+            "P90": [fmt.money(s["npv_p90"], cur), fmt.pct(s["roi_p90"], 0), fmt.months(s["payback_months_p90"])],
+        }), hide_index=True, width="stretch")
+        st.caption(f"{sim.draws:,} draws, seed {sim.seed}, {sim.distribution.upper() if sim.distribution == 'pert' else 'triangular'} "
+                   f"distributions; uplifts correlated ρ = {sim.correlation:g} through a common factor, other drivers "
+                   "independent; before risk adjustment (the ranges are the risk); the discount rate stays as set (a "
+                   "choice, not an uncertainty). Payback percentiles count \"not within the horizon\" as the longest. "
+                   "Variance shares: squared standardised regression coefficients. Same numbers as "
+                   f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution} "
+                   f"--correlation {sim.correlation:g}`.")

@@ -325,7 +325,7 @@ def simulate_json(scenario_json: str, **kwargs: Any) -> Any:
     from .io import loads_scenario
     from .uncertainty.montecarlo import simulate
 
-    return simulate(loads_scenario(scenario_json), **kwargs)
+    return simulate(loads_scenario(scenario_json), **kwargs).prepare()
 
 
 # ------------------------------------------------------------------------------- in the helper

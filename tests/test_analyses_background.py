@@ -194,3 +194,23 @@ def test_a_delayed_run_dropped_before_its_start_stays_cancelled(chunked):
         bg._drop((10,)).cancel()
     time.sleep(1.3)
     assert job.cancelled() and 10 not in chunked
+
+
+def test_the_comparison_run_never_stops_the_full_run_and_the_next_edit_stops_it(chunked, monkeypatch):
+    """The Risk page queues its ρ = 0 comparison behind the full run (one worker: they run in that
+    order). Asking for the comparison leaves the full run wanted — it runs to the end — and the
+    session's next edit's comparison stops the earlier one, as an edit stops an earlier full run."""
+    import time
+
+    bg = analyses._Background()
+    monkeypatch.setattr(analyses, "_background", lambda: bg)
+    monkeypatch.setattr(analyses, "_session", lambda: "alice")
+    full = analyses.simulation_later("{}", 11, 1, "pert", None, None, wait=0)
+    assert full is None  # started, not finished
+    assert analyses.comparison_later("{}", 3, 1, "pert", None) is None  # queued behind it
+    assert analyses.simulation_later("{}", 11, 1, "pert", None, None, wait=30) == 11 and chunked[11] == 200
+    while chunked.get(3, 0) < 3:  # the comparison is under way once the full run is done
+        time.sleep(0.001)
+    assert analyses.comparison_later("{}", 4, 1, "pert", None, wait=30) == 4  # the next edit's
+    assert chunked[3] < 200  # the earlier comparison stopped early
+    assert bg.wanted[("{}", 11, 1, "pert", None, None)] == {"alice"}  # the full run: still hers

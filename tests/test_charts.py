@@ -315,3 +315,31 @@ def test_histogram_marker_labels_close_together_take_separate_rows():
     assert abs(rows["P10"][0] - rows["0"][0]) < 1  # within €1M of each other on a ~€40M axis
     assert rows["P10"][1] != rows["0"][1] and {rows["P10"][1], rows["0"][1]} == {8, 8 + LABEL_ROW_PX}
     assert rows["P50"][1] == rows["P90"][1] == 8
+
+
+def test_charts_are_validated_whole_not_part_by_part():
+    """Importing ``roi.charts`` turns Altair's debug mode off: a bad mark property no longer raises
+    as the mark is made (that per-object check was a third of making a chart), and the whole spec
+    is still refused by ``to_dict()`` — what the exports call and what the tests above check."""
+    import altair as alt
+    import pandas as pd
+    from altair.utils import schemapi
+
+    assert schemapi.DEBUG_MODE is False
+    bad = alt.Chart(pd.DataFrame({"a": [1.0]})).mark_bar(opacity="very").encode(x="a:Q")  # made: no check yet
+    with pytest.raises(schemapi.SchemaValidationError, match="opacity"):
+        bad.to_dict()
+
+
+
+def test_delay_chart_draws_the_programme_line_thick():
+    """The cost-of-delay chart: line width 3.5 for the programme's series, 1.5 for each
+    initiative's — a size value with a condition on the series (the spec ``alt.condition`` makes,
+    which Altair matches against every candidate class of the schema: 12–15 ms a chart)."""
+    from roi import uncertainty as unc
+    from roi.uncertainty import charts as uch
+
+    spec = uch.delay(unc.delay_curve(roi.load_sample(SAMPLES[0])), "EUR").to_dict()
+    line = next(layer for layer in spec["layer"] if "size" in layer.get("encoding", {}))
+    assert line["encoding"]["size"] == {"condition": {"test": "(datum.series === 'Programme')", "value": 3.5},
+                                        "value": 1.5}

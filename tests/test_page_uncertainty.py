@@ -192,3 +192,24 @@ def test_a_large_case_overview_shows_its_first_draws_then_the_full_run(monkeypat
     full = simulate(large, draws=100_000, seed=1)
     assert f"P10 **{fmt.money(full.quantile(0.1), large.settings.currency)}**" in line.value
     assert "the Risk page's and the exports' run" in line.help
+
+
+def test_a_monte_carlo_that_fails_says_why_where_its_answers_go(monkeypatch):
+    """The Monte Carlo's parts are drawn last, into places kept at the top: when its run fails the
+    page says why at the top, in place of its answers — no traceback — and keeps the parts that do
+    not need it (cases, tornado, breakeven)."""
+    from ui import analyses
+
+    at = _open("retail_bank")
+
+    def fails(self):
+        raise ValueError("draws: the run does not fit in memory")
+
+    monkeypatch.setattr(analyses.RiskRun, "result", fails)
+    at.number_input(key="unc_seed").set_value(77).run()
+    assert not at.exception
+    why = md.escape("draws: the run does not fit in memory")  # user-facing text is escaped for markdown
+    assert [e.value for e in at.error] == [f"Cannot analyse this scenario: {why}"]
+    assert metric(at, "Base NPV") and [s.value for s in at.subheader][:3] == [
+        "Pessimistic, base and optimistic", "Which assumption decides the case", "Two assumptions at once"]
+    assert not any(m.label == "Chance of losing money" for m in at.metric)

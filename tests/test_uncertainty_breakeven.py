@@ -123,3 +123,21 @@ def test_programme_root_matches_brent_through_evaluate(name):
     top = max(i.uplift.base for i in sc.initiatives)
     root = brentq(npv, 0.0, 10.0 / top, xtol=1e-13, rtol=1e-13)
     assert prog.breakeven_uplift == pytest.approx(root, rel=1e-9, abs=1e-12)
+
+
+def test_breakeven_table_words_each_margin_as_the_risk_page_shows_it():
+    """Hand-made rows: headroom is "may fall/rise m" for a margin m ≥ 0, "needs +|m| / must fall
+    |m| to break even" below breakeven, a dash without one; the programme's uplift is a multiplier
+    of the base; an unreachable breakeven says so."""
+    from roi.uncertainty import PROGRAMME, Breakeven, breakeven_table
+
+    above = Breakeven("Recommendations", 120_000.0, 0.04, 0.01, 0.75, 500_000.0, 380_000.0, 500 / 380, 500 / 380 - 1,
+                      "linear")
+    below = Breakeven("Triggered email", -50_000.0, 0.02, 0.05, -1.5, 100_000.0, 150_000.0, 2 / 3, 2 / 3 - 1, "linear")
+    programme = Breakeven(PROGRAMME, 70_000.0, 1.0, None, None, 600_000.0, 0.0, None, None, "none")
+    a, b, p = breakeven_table([above, below, programme], "EUR")
+    assert a == {"": "Recommendations", "NPV (EUR)": "€120,000", "Base uplift": "4.0%", "Breakeven uplift": "1.0%",
+                 "Uplift headroom": "may fall 75%", "Cost headroom": "may rise 32%"}
+    assert (b["Uplift headroom"], b["Cost headroom"]) == ("needs +150% to break even", "must fall 33% to break even")
+    assert (p["Base uplift"], p["Breakeven uplift"], p["Uplift headroom"], p["Cost headroom"]) == \
+        ("100% of base", "not reachable", "—", "—")

@@ -131,6 +131,18 @@ def test_no_cost_gives_undefined_roi_not_infinite():
     assert sim.summary()["roi_p50"] is None
 
 
+def test_percentiles_are_remembered_per_run_and_forgotten_by_a_changed_copy(monkeypatch):
+    """A run's percentiles are computed once (a second call sorts nothing), and a copy made with
+    other draws (``dataclasses.replace``) computes its own rather than repeating the original's."""
+    sim = simulate(roi.load_sample(SAMPLES[0]), draws=2_000, seed=3)
+    first = sim.quantiles((0.1, 0.5, 0.9))
+    calls = []
+    real = np.quantile
+    monkeypatch.setattr(np, "quantile", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert sim.quantiles((0.10, 0.50, 0.90)) == first and not calls  # the same qs, written otherwise
+    shifted = dataclasses.replace(sim, npv=sim.npv + 1.0)
+    assert shifted.quantiles((0.1, 0.5, 0.9)) == pytest.approx([q + 1.0 for q in first]) and calls
+
 def test_quantiles_at_once_equal_one_call_each():
     """The summary's P10/P50/P90 come from one np.quantile call per measure; each equals
     np.quantile at that q alone (numpy's definition, the reference): linear interpolation for NPV

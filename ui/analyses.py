@@ -67,18 +67,23 @@ class RiskRun:
     page refreshes itself when it is in.
     """
 
-    def __init__(self, args: tuple[Any, ...], wait: float) -> None:
-        self.args, self.wait = args, wait
+    def __init__(self, args: tuple[Any, ...], wait: float, compare: bool = False) -> None:
+        self.args, self.wait, self.compare = args, wait, compare
 
     @classmethod
     def begin(cls, scenario: roi.Scenario, scenario_json: str, draws: int = unc.DEFAULT_DRAWS,
               seed: int = unc.DEFAULT_SEED, distribution: str = unc.DEFAULT_DISTRIBUTION,
-              ranges: Ranges | None = None) -> "RiskRun":
-        """Start (or claim) the run; ``ranges`` by name, the tool's defaults when ``None``."""
+              ranges: Ranges | None = None, *, compare: bool = False) -> "RiskRun":
+        """Start (or claim) the run; ``ranges`` by name, the tool's defaults when ``None``.
+        ``compare``: the Risk page will want :meth:`independent` too — queued now in the helper
+        behind a quick full run, so it is computed while the page draws its other parts."""
         ranges = ranges_key() if ranges is None else ranges
         run = cls((scenario_json, draws, seed, distribution, ranges), risk_wait(scenario, draws))
+        run.compare = compare and bool(run.wait) and scenario.settings.uplift_correlation > 0
         if run.wait:
             simulation_later(*run.args)
+            if run.compare:
+                comparison_later(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
         else:
             claim(*run.args)
         return run
@@ -92,6 +97,21 @@ class RiskRun:
         first = simulation(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
         simulation_later(*self.args, delay=START_DELAY)
         return first, True
+
+    def independent(self, sim: unc.Simulation, refining: bool) -> unc.Simulation | None:
+        """The same draws with independent uplifts (ρ = 0; the first :data:`QUICK_DRAWS`): what
+        shared causes do to the odds, beside :meth:`result`'s ``sim``. ``sim`` itself when its ρ is
+        0; ``None`` while the full run is pending (its first draws have this core); else the run
+        queued by :meth:`begin`, or made here."""
+        if sim.correlation == 0:
+            return sim
+        if refining:
+            return None
+        scenario_json, draws, seed, distribution, ranges = self.args
+        quick = min(draws, QUICK_DRAWS)
+        queued = comparison_later(scenario_json, quick, seed, distribution, ranges, wait=wait_seconds()) \
+            if self.compare else None
+        return queued or simulation(scenario_json, quick, seed, distribution, ranges, 0.0)
 
 
 def ready(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
@@ -296,6 +316,24 @@ def simulation_later(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: i
     try:
         return job.result(timeout=wait)
     except (FutureTimeout, CancelledError, Superseded):  # dropped or superseded: asked again on the next poll
+        return None
+
+
+def comparison_later(scenario_json: str, draws: int, seed: int = unc.DEFAULT_SEED,
+                     distribution: str = unc.DEFAULT_DISTRIBUTION, ranges: Ranges | None = None, *,
+                     wait: float = 0.0) -> unc.Simulation | None:
+    """The Risk page's comparison run — the same draws with independent uplifts (ρ = 0) — in the
+    background like :func:`simulation_later`, queued behind the session's full run: its result if it
+    finishes within ``wait`` seconds, else ``None``. It holds its own place among the session's asks,
+    so asking for it never stops the full run; the next edit's comparison stops this one."""
+    key = (scenario_json, draws, seed, distribution, ranges, 0.0)
+    session = _session()
+    job = _background().start(key, None if session is None else f"{session}/independent",
+                              scenario_json=scenario_json, draws=draws, seed=seed, distribution=distribution,
+                              ranges=ranges, correlation=0.0)
+    try:
+        return job.result(timeout=wait)
+    except (FutureTimeout, CancelledError, Superseded):
         return None
 
 

@@ -7,7 +7,7 @@ one *draw* of the drivers, and many variants are evaluated in one engine call. N
 * :func:`tornado` — NPV (and ROI) swing per driver, sorted;
 * :func:`grid` — NPV over two drivers, with the NPV = 0 contour;
 * :func:`simulate` — Monte Carlo (PERT or triangular), P10/P50/P90, P(NPV < 0), variance shares;
-* :func:`breakeven` — uplift and cost at which NPV = 0;
+* :func:`breakeven` — uplift and cost at which NPV = 0 (:func:`breakeven_table`: as the page shows it);
 * :func:`delay_curve` — NPV by start month and NPV forgone per month of delay.
 """
 
@@ -20,6 +20,7 @@ from .defaults import DEFAULT_DISTRIBUTION, DEFAULT_DRAWS, DEFAULT_SEED, DISTRIB
 # would hide the function (tests/test_uncertainty_engine.py checks every name).
 _WHERE = {
     "PROGRAMME": "thresholds", "Breakeven": "thresholds", "breakeven": "thresholds",
+    "breakeven_table": "thresholds",
     "DelayCurve": "roi.delay", "delay_curve": "roi.delay",  # cost of delay lives in roi.delay
     "Driver": "ranges", "Ranges": "ranges", "drivers": "ranges", "grid_drivers": "ranges",
     "Contribution": "montecarlo", "Simulation": "montecarlo", "simulate": "montecarlo",
@@ -54,6 +55,7 @@ __all__ = [
     "Tornado",
     "TornadoRow",
     "breakeven",
+    "breakeven_table",
     "cases",
     "delay_curve",
     "drivers",

@@ -48,6 +48,34 @@ class Breakeven:
         return dict(self.__dict__)
 
 
+def breakeven_table(rows: list[Breakeven], currency: str) -> list[dict[str, str]]:
+    """The breakeven table as the Risk page shows it, one dict (column → text) per row.
+
+    Uplifts: an initiative's as a percentage; the programme's as its multiplier, "% of base";
+    "not reachable" when no uplift within the schema's bound breaks even. Headroom: a margin
+    ``m ≥ 0`` reads "may fall m" (uplift) or "may rise m" (costs) before NPV < 0; a negative one
+    means the base case is below breakeven — "needs +|m| to break even" (uplift) or "must fall
+    |m| to break even" (costs); no margin (no uplift, no costs) gives a dash.
+    """
+    from ..format import DASH, money, pct
+
+    def uplift(r: Breakeven, v: float | None) -> str:
+        if v is None:
+            return "not reachable"
+        return pct(v) if r.name != PROGRAMME else f"{v:.0%} of base"
+
+    def headroom(margin: float | None, fall: str, rise: str) -> str:
+        if margin is None:
+            return DASH
+        return f"{fall} {margin:.0%}" if margin >= 0 else rise.format(f"{-margin:.0%}")
+
+    return [{"": r.name, f"NPV ({currency})": money(r.npv, currency, compact=False),
+             "Base uplift": uplift(r, r.base_uplift), "Breakeven uplift": uplift(r, r.breakeven_uplift),
+             "Uplift headroom": headroom(r.uplift_margin, "may fall", "needs +{} to break even"),
+             "Cost headroom": headroom(r.cost_margin, "may rise", "must fall {} to break even")}
+            for r in rows]
+
+
 def _finish(name: str, npv: float, base: float, be: float | None, pvb: float, pvc: float, method: str) -> Breakeven:
     margin = None if be is None or base == 0 else (base - be) / base
     mult = pvb / pvc if pvc > 0 else None
