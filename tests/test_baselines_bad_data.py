@@ -65,6 +65,40 @@ def test_duplicate_order_ids_count_once(tmp_path):
     assert (s.customers, s.orders, s.revenue) == (1, 1, 10.0)  # the first by date is kept: A, 10
 
 
+def test_ids_sharing_a_dedupe_key_are_not_duplicates(tmp_path, monkeypatch):
+    """Repeated order ids are found by a 64-bit key of the id (``sql.dedupe_key``), then checked
+    against the ids themselves: with every id given the same key — the worst collision — only the
+    truly repeated id is a duplicate, and the counts equal the real key's."""
+    from roi.baselines import sql
+
+    rows = [["O1", "A", "2025-01-01", "10", "x"], ["O1", "A", "2025-01-03", "12", "x"],
+            ["O2", "B", "2025-01-02", "20", "x"], ["O3", "C", "2025-01-04", "30", "x"]]
+    path = write_csv(tmp_path / "o.csv", HEADER[:5], rows)
+    real = baselines_from_files(path, MAPPING)
+    monkeypatch.setattr(sql, "dedupe_key", lambda dialect, text: "1")
+    collided = baselines_from_files(path, MAPPING)
+    (dup,) = real.exclusions
+    assert (dup.reason, dup.rows) == ("duplicate_order_id", 1) and all("order O1" in e for e in dup.examples)
+    (s,) = real.segments
+    assert (s.customers, s.orders, s.revenue) == (3, 3, 60.0)  # O1's first row (10), O2, O3
+    assert collided.exclusions == real.exclusions and collided.segments == real.segments  # examples too
+
+
+def test_flags_in_any_spelling_read_as_the_plain_words(tmp_path):
+    """A flag read as written (``true``/``1``/``false``/``0``) or lower-cased and trimmed first
+    (``TRUE``, `` yes``, ``No ``) gives the same answer; anything else is reported."""
+    header = HEADER[:5] + ["identified"]
+    rows = [["O1", "A", "2025-01-01", "10", "x", "true"], ["O2", "B", "2025-01-01", "10", "x", " TRUE"],
+            ["O3", "C", "2025-01-01", "10", "x", "1"], ["O4", "D", "2025-01-01", "10", "x", "Yes "],
+            ["O5", "E", "2025-01-01", "10", "x", "0"], ["O6", "F", "2025-01-01", "10", "x", "No"],
+            ["O7", "G", "2025-01-01", "10", "x", "false"], ["O8", "H", "2025-01-01", "10", "x", "maybe"]]
+    mapping = OrdersMapping("customer_id", "order_id", "order_date", "order_value", segment="tier",
+                            identified="identified")
+    r = baselines_from_files(write_csv(tmp_path / "o.csv", header, rows), mapping)
+    (s,) = r.segments
+    assert (s.customers, s.identified) == (8, 4)  # A–D; "maybe" is not counted as identified
+
+
 def test_empty_file_header_only_and_wrong_types(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

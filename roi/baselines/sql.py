@@ -2,10 +2,10 @@
 
 Every statement here is plain SQL that DuckDB and PostgreSQL both accept (``CREATE TEMPORARY
 TABLE … AS``, ``CASE``, window functions, ``DATE 'YYYY-MM-DD'`` literals, double-quoted
-identifiers). The dialect differences are isolated in two functions: turning text into a date
-or a number without failing on a bad row (:func:`parse_expr`), and DuckDB's shortcut past
-``TRIM`` for text that needs none (:func:`trim_expr`, the same value); nothing else looks at
-the dialect.
+identifiers). The dialect differences are isolated in three functions: turning text into a date
+or a number without failing on a bad row (:func:`parse_expr`), DuckDB's shortcut past ``TRIM``
+for text that needs none (:func:`trim_expr`, the same value), and the key repeated order ids
+are found by (:func:`dedupe_key`); nothing else looks at the dialect.
 
 The pipeline:
 
@@ -156,8 +156,23 @@ def _flag_of(words: str, present: bool = True) -> str:
 
 
 def _flag(col: Col | None, dialect: str) -> str:
-    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported)."""
-    return _flag_of(_words(col, dialect), col is not None)
+    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported).
+
+    The words most exports write — ``true``, ``1``, ``false``, ``0`` exactly — are matched as
+    they are; only other text is lower-cased and trimmed first (:func:`_words`): the same answer,
+    without lower-casing and trimming two columns of every one of 10 million rows."""
+    if col is None:
+        return "0"
+    raw = f"CAST({column(col.name)} AS VARCHAR)"
+    return (f"CASE WHEN {raw} = 'true' OR {raw} = '1' THEN 1 WHEN {raw} = 'false' OR {raw} = '0' THEN 0 "
+            f"ELSE {_flag_of(_words(col, dialect))} END")
+
+
+def dedupe_key(dialect: str, text: str) -> str:
+    """A value equal for equal ``text``, cheaper to group by: DuckDB's 64-bit ``hash`` (an order id
+    repeated gives the same hash; a hash repeated is checked against the ids themselves), the text
+    itself in PostgreSQL."""
+    return f"hash({text})" if dialect == "duckdb" else text
 
 
 def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> list[str]:
@@ -171,7 +186,8 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
     Of several valid rows sharing an order id, the first by date, value, customer, segment and
     flags counts (an order exported twice is one order). Ranking every row by order id would be
     the slowest step at 10M rows, so only the rows of repeated ids are ranked (in
-    ``roi_duplicates``): all of them are marked ``duplicate_order_id`` and the first is added
+    ``roi_duplicates``; found by grouping a 64-bit key of the id, :func:`dedupe_key` — about
+    twice as fast as grouping the text at 10M rows — then kept only where the id itself repeats): all of them are marked ``duplicate_order_id`` and the first is added
     back as a valid row with ``copy = 1``. Counts of rows read use ``copy = 0`` rows only, and
     the duplicates left out are the marked rows less the copies (:func:`duplicates_kept_sql`).
     """
@@ -183,12 +199,10 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
     # TRIM and TRY_CAST are most of the cost of reading 10M rows.
     typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {_text(cols['order_id'], dialect)} AS oid, "
              f"{d} AS d, {v} AS v, {_text(cols.get('segment'), dialect)} AS seg, "
-             f"{_words(cols.get('identified'), dialect)} AS ident_w, {_words(cols.get('consent'), dialect)} AS cons_w, "
+             f"{_flag(cols.get('identified'), dialect)} AS ident, {_flag(cols.get('consent'), dialect)} AS cons, "
              f"{raw_d} AS raw_d, {raw_v} AS raw_v FROM {source}")
-    present = {f for f, c in cols.items() if c is not None}
     checked = (
-        f"SELECT cid, oid, d, v, seg, {_flag_of('ident_w', 'identified' in present)} AS ident, "
-        f"{_flag_of('cons_w', 'consent' in present)} AS cons, "
+        "SELECT cid, oid, d, v, seg, ident, cons, "
         "CASE WHEN cid IS NULL THEN 'missing_customer_id' WHEN oid IS NULL THEN 'missing_order_id' "
         "WHEN d IS NULL THEN 'unparsable_date' "
         "WHEN v IS NULL OR NOT (v - v = 0) THEN 'unparsable_value' "  # v − v = 0 is false for NaN and ±inf
@@ -196,15 +210,18 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
         f"FROM ({typed}) typed"
     )
     cols_out = "cid, oid, d, v, seg, ident, cons"
+    key = dedupe_key(dialect, "oid")  # candidates by a 64-bit key, then the ids themselves
     return [
         f"CREATE TEMPORARY TABLE {ROWS} AS SELECT {cols_out}, reason, "
         "CASE WHEN reason = 'unparsable_date' THEN raw_d "
         "WHEN reason IN ('unparsable_value', 'non_positive_value') THEN raw_v END AS detail, "
         f"0 AS copy FROM ({checked}) checked",
-        f"CREATE TEMPORARY TABLE {DUPLICATES} AS SELECT {cols_out}, ROW_NUMBER() OVER (PARTITION BY oid "
-        "ORDER BY d, v, cid, seg NULLS LAST, ident NULLS LAST, cons NULLS LAST) AS k "
-        f"FROM {ROWS} WHERE reason IS NULL AND oid IN "
-        f"(SELECT oid FROM {ROWS} WHERE reason IS NULL GROUP BY oid HAVING COUNT(*) > 1)",
+        f"CREATE TEMPORARY TABLE {DUPLICATES} AS SELECT {cols_out}, k FROM (SELECT {cols_out}, "
+        "ROW_NUMBER() OVER (PARTITION BY oid ORDER BY d, v, cid, seg NULLS LAST, ident NULLS LAST, "
+        "cons NULLS LAST) AS k, COUNT(*) OVER (PARTITION BY oid) AS n "
+        f"FROM {ROWS} WHERE reason IS NULL AND {key} IN "
+        f"(SELECT {key} FROM {ROWS} WHERE reason IS NULL GROUP BY {key} HAVING COUNT(*) > 1)) candidates "
+        "WHERE n > 1",
         f"UPDATE {ROWS} SET reason = 'duplicate_order_id' WHERE reason IS NULL AND oid IN (SELECT oid FROM {DUPLICATES})",
         f"INSERT INTO {ROWS} ({cols_out}, reason, detail, copy) SELECT {cols_out}, NULL, NULL, 1 "
         f"FROM {DUPLICATES} WHERE k = 1",
