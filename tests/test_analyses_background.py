@@ -214,3 +214,32 @@ def test_the_comparison_run_never_stops_the_full_run_and_the_next_edit_stops_it(
     assert analyses.comparison_later("{}", 4, 1, "pert", None, wait=30) == 4  # the next edit's
     assert chunked[3] < 200  # the earlier comparison stopped early
     assert bg.wanted[("{}", 11, 1, "pert", None, None)] == {"alice"}  # the full run: still hers
+
+
+def test_a_page_that_makes_its_comparison_itself_releases_the_queued_one(chunked, monkeypatch):
+    """After an edit whose comparison is not queued (a long run, or ρ = 0), the comparison an
+    earlier edit queued is wanted by nobody and stops; a comparison that fails answers None (the
+    page shows the full run without it) instead of raising."""
+    import time
+
+    import roi
+
+    bg = analyses._Background()
+    monkeypatch.setattr(analyses, "_background", lambda: bg)
+    monkeypatch.setattr(analyses, "_session", lambda: "alice")
+    assert analyses.comparison_later("{}", 3, 1, "pert", None) is None
+    while chunked.get(3, 0) < 3:
+        time.sleep(0.001)
+    scenario = roi.load_sample("retail_bank")
+    monkeypatch.setattr(analyses, "risk_wait", lambda *_: 0.0)  # a long run: nothing queued
+    run = analyses.RiskRun.begin(scenario, "{}", 5, 1, "pert", None, compare=True)
+    assert not run.compare
+    with pytest.raises(analyses.Superseded):
+        bg.jobs[("{}", 3, 1, "pert", None, 0.0)].result(timeout=30)
+    assert chunked[3] < 200
+
+    def fails(*_a, **_k):
+        raise ValueError("no")
+
+    monkeypatch.setattr(analyses, "_run", fails)
+    assert analyses.comparison_later("{}", 4, 1, "pert", None, wait=30) is None

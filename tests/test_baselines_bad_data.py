@@ -97,6 +97,7 @@ def test_flags_in_any_spelling_read_as_the_plain_words(tmp_path):
     r = baselines_from_files(write_csv(tmp_path / "o.csv", header, rows), mapping)
     (s,) = r.segments
     assert (s.customers, s.identified) == (8, 4)  # A–D; "maybe" is not counted as identified
+    assert any("(identified): 1 rows hold a value that is not yes/no" in n for n in r.notes)  # reported
 
 
 def test_empty_file_header_only_and_wrong_types(tmp_path):

@@ -195,9 +195,9 @@ def test_a_large_case_overview_shows_its_first_draws_then_the_full_run(monkeypat
 
 
 def test_a_monte_carlo_that_fails_says_why_where_its_answers_go(monkeypatch):
-    """The Monte Carlo's parts are drawn last, into places kept at the top: when its run fails the
-    page says why at the top, in place of its answers — no traceback — and keeps the parts that do
-    not need it (cases, tornado, breakeven)."""
+    """The Monte Carlo's parts are drawn last, into places kept for them: when its run fails the
+    page says why in place of its answers — no traceback — and keeps the parts that do not need it
+    (cases, tornado, grid, breakeven, cost of delay)."""
     from ui import analyses
 
     at = _open("retail_bank")
@@ -212,4 +212,6 @@ def test_a_monte_carlo_that_fails_says_why_where_its_answers_go(monkeypatch):
     assert [e.value for e in at.error] == [f"Cannot analyse this scenario: {why}"]
     assert metric(at, "Base NPV") and [s.value for s in at.subheader][:3] == [
         "Pessimistic, base and optimistic", "Which assumption decides the case", "Two assumptions at once"]
+    assert {"Breakeven", "What waiting costs"} <= {s.value for s in at.subheader}
     assert not any(m.label == "Chance of losing money" for m in at.metric)
+    assert "How likely are we to lose money" not in {s.value for s in at.subheader}

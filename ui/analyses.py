@@ -7,6 +7,7 @@ page the same draws, without computing them twice. Cached values are results, ne
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -82,10 +83,13 @@ class RiskRun:
         run.compare = compare and bool(run.wait) and scenario.settings.uplift_correlation > 0
         if run.wait:
             simulation_later(*run.args)
-            if run.compare:
-                comparison_later(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
         else:
             claim(*run.args)
+        if run.compare:
+            comparison_later(scenario_json, min(draws, QUICK_DRAWS), seed, distribution, ranges)
+        elif compare and (session := _session()) is not None:
+            # made here this time, if at all: an earlier edit's queued comparison is not wanted
+            _background().release(_COMPARISON.format(session))
         return run
 
     def result(self) -> tuple[unc.Simulation, bool]:
@@ -102,16 +106,21 @@ class RiskRun:
         """The same draws with independent uplifts (ρ = 0; the first :data:`QUICK_DRAWS`): what
         shared causes do to the odds, beside :meth:`result`'s ``sim``. ``sim`` itself when its ρ is
         0; ``None`` while the full run is pending (its first draws have this core); else the run
-        queued by :meth:`begin`, or made here."""
+        :meth:`begin` queued — ``None`` if it is not in within the wait (a busy server: the page
+        shows the full run without it rather than make it twice) — or one made here; ``None`` if
+        the comparison fails."""
         if sim.correlation == 0:
             return sim
         if refining:
             return None
         scenario_json, draws, seed, distribution, ranges = self.args
         quick = min(draws, QUICK_DRAWS)
-        queued = comparison_later(scenario_json, quick, seed, distribution, ranges, wait=wait_seconds()) \
-            if self.compare else None
-        return queued or simulation(scenario_json, quick, seed, distribution, ranges, 0.0)
+        if self.compare:  # queued: not in by the wait (a busy server), the page goes without it
+            return comparison_later(scenario_json, quick, seed, distribution, ranges, wait=wait_seconds())
+        try:
+            return simulation(scenario_json, quick, seed, distribution, ranges, 0.0)
+        except ValueError:  # a comparison, not the headline: its failure never hides the full run
+            return None
 
 
 def ready(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,
@@ -198,6 +207,14 @@ class _Background:
         stops now unless another session wants it."""
         with self.lock:
             self._ask(key, session)
+
+    def release(self, session: str) -> None:
+        """``session`` wants none of its runs any more: the last one it asked for stops unless
+        another session wants it (as when it asks for another)."""
+        with self.lock:
+            before = self.latest.pop(session, None)
+            if before is not None and before in self.wanted:
+                self.wanted[before].discard(session)
 
     def _ask(self, key: tuple[Any, ...], session: str | None) -> None:
         who = session if session is not None else ""  # "" wants its runs for good
@@ -328,13 +345,19 @@ def comparison_later(scenario_json: str, draws: int, seed: int = unc.DEFAULT_SEE
     so asking for it never stops the full run; the next edit's comparison stops this one."""
     key = (scenario_json, draws, seed, distribution, ranges, 0.0)
     session = _session()
-    job = _background().start(key, None if session is None else f"{session}/independent",
+    job = _background().start(key, None if session is None else _COMPARISON.format(session),
                               scenario_json=scenario_json, draws=draws, seed=seed, distribution=distribution,
                               ranges=ranges, correlation=0.0)
     try:
         return job.result(timeout=wait)
     except (FutureTimeout, CancelledError, Superseded):
         return None
+    except Exception:  # a comparison, not the headline: its failure never hides the full run
+        logging.getLogger(__name__).warning("the ρ = 0 comparison run failed", exc_info=True)
+        return None
+
+
+_COMPARISON = "{}/independent"  # who asks for a session's comparison runs (beside the session itself)
 
 
 def claim(scenario_json: str, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED,

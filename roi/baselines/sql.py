@@ -156,16 +156,32 @@ def _flag_of(words: str, present: bool = True) -> str:
 
 
 def _flag(col: Col | None, dialect: str) -> str:
-    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported).
+    """1 for yes/true/1, 0 for no/false/0 and for no column, NULL for anything else (reported)."""
+    return _flag_of(_words(col, dialect), col is not None)
 
-    The words most exports write — ``true``, ``1``, ``false``, ``0`` exactly — are matched as
-    they are; only other text is lower-cased and trimmed first (:func:`_words`): the same answer,
-    without lower-casing and trimming two columns of every one of 10 million rows."""
+
+_PLAIN = {"true": 1, "1": 1, "false": 0, "0": 0}  # flag values most exports write, exactly so
+
+
+def _plain_flag(col: Col | None) -> str:
+    """A flag column's value when written exactly as in :data:`_PLAIN` (1 or 0), else NULL; 0 for
+    no column. With :func:`_other_words` it reads a flag as :func:`_flag` does, but lower-cases and
+    trims only the values that need it (two columns of every one of 10 million rows otherwise)."""
     if col is None:
         return "0"
     raw = f"CAST({column(col.name)} AS VARCHAR)"
-    return (f"CASE WHEN {raw} = 'true' OR {raw} = '1' THEN 1 WHEN {raw} = 'false' OR {raw} = '0' THEN 0 "
-            f"ELSE {_flag_of(_words(col, dialect))} END")
+    ones = " OR ".join(f"{raw} = {literal(w)}" for w, v in _PLAIN.items() if v == 1)
+    zeros = " OR ".join(f"{raw} = {literal(w)}" for w, v in _PLAIN.items() if v == 0)
+    return f"CASE WHEN {ones} THEN 1 WHEN {zeros} THEN 0 END"
+
+
+def _other_words(col: Col | None, dialect: str) -> str:
+    """:func:`_words` of a flag value not written as in :data:`_PLAIN`; NULL for those that are."""
+    if col is None:
+        return "CAST(NULL AS VARCHAR)"
+    raw = f"CAST({column(col.name)} AS VARCHAR)"
+    plain = " OR ".join(f"{raw} = {literal(w)}" for w in _PLAIN)
+    return f"CASE WHEN {plain} THEN NULL ELSE {_words(col, dialect)} END"
 
 
 def dedupe_key(dialect: str, text: str) -> str:
@@ -199,10 +215,12 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
     # TRIM and TRY_CAST are most of the cost of reading 10M rows.
     typed = (f"SELECT {_text(cols['customer_id'], dialect)} AS cid, {_text(cols['order_id'], dialect)} AS oid, "
              f"{d} AS d, {v} AS v, {_text(cols.get('segment'), dialect)} AS seg, "
-             f"{_flag(cols.get('identified'), dialect)} AS ident, {_flag(cols.get('consent'), dialect)} AS cons, "
-             f"{raw_d} AS raw_d, {raw_v} AS raw_v FROM {source}")
+             f"{_plain_flag(cols.get('identified'))} AS ident_p, {_other_words(cols.get('identified'), dialect)} "
+             f"AS ident_w, {_plain_flag(cols.get('consent'))} AS cons_p, "
+             f"{_other_words(cols.get('consent'), dialect)} AS cons_w, {raw_d} AS raw_d, {raw_v} AS raw_v FROM {source}")
     checked = (
-        "SELECT cid, oid, d, v, seg, ident, cons, "
+        f"SELECT cid, oid, d, v, seg, COALESCE(ident_p, {_flag_of('ident_w')}) AS ident, "
+        f"COALESCE(cons_p, {_flag_of('cons_w')}) AS cons, "
         "CASE WHEN cid IS NULL THEN 'missing_customer_id' WHEN oid IS NULL THEN 'missing_order_id' "
         "WHEN d IS NULL THEN 'unparsable_date' "
         "WHEN v IS NULL OR NOT (v - v = 0) THEN 'unparsable_value' "  # v − v = 0 is false for NaN and ±inf

@@ -7,8 +7,6 @@ an ``alt.Chart`` (or layer) whose title and axis titles carry units; colours com
 ``roi.experiments.charts``, ``roi.compare.charts``, ``roi.baselines.charts``). No Streamlit here.
 """
 
-import altair as alt
-
 from ..palette import BENEFIT, COST, OKABE_ITO, OUTCOME_COLOURS, OUTCOME_LABELS, PALETTE, QUADRANT_COLOURS, TOTAL
 from .case import (
     WATERFALL_KINDS,
@@ -23,14 +21,6 @@ from .case import (
 from .plan import MATRIX_HEIGHT, MATRIX_MIN_WIDTH, impact_effort, place_labels, plan_cumulative, plan_gantt
 from .process import maturity_curve
 from .text import MULTILINE_LABELS, money_axis, money_texts, wrap_label
-
-# Altair's debug mode (on by default) validates every mark, axis and scale object against the
-# Vega-Lite schema as it is made, so that a mistake points at the line that made it: 3–5 ms a
-# chart, a third of making one and ~20 ms of every Risk page rerun, on every page of a server
-# whose one GIL all users share. The whole spec is still validated where it matters: by
-# ``to_dict()`` (validate by default; the exports' renders) and by ``tests/test_charts.py`` for
-# every chart the pages and exports draw. Every chart module imports this package first.
-alt.utils.schemapi.disable_debug_mode()
 
 __all__ = [
     "BENEFIT", "COST", "MATRIX_HEIGHT", "MATRIX_MIN_WIDTH", "MULTILINE_LABELS", "OKABE_ITO", "OUTCOME_COLOURS",
