@@ -79,8 +79,9 @@ class RiskRun:
         ``compare``: the Risk page will want :meth:`independent` too — queued now in the helper
         behind a quick full run, so it is computed while the page draws its other parts."""
         ranges = ranges_key() if ranges is None else ranges
-        run = cls((scenario_json, draws, seed, distribution, ranges), risk_wait(scenario, draws))
-        run.compare = compare and bool(run.wait) and scenario.settings.uplift_correlation > 0
+        wait = risk_wait(scenario, draws)
+        run = cls((scenario_json, draws, seed, distribution, ranges), wait,
+                  compare and bool(wait) and scenario.settings.uplift_correlation > 0)
         if run.wait:
             simulation_later(*run.args)
         else:
@@ -212,18 +213,22 @@ class _Background:
         """``session`` wants none of its runs any more: the last one it asked for stops unless
         another session wants it (as when it asks for another)."""
         with self.lock:
-            before = self.latest.pop(session, None)
-            if before is not None and before in self.wanted:
-                self.wanted[before].discard(session)
+            self._leave(session)
+
+    def _leave(self, session: str) -> None:
+        """``session`` no longer wants the run it asked for last (lock held)."""
+        before = self.latest.pop(session, None)
+        if before is not None and before in self.wanted:
+            self.wanted[before].discard(session)
 
     def _ask(self, key: tuple[Any, ...], session: str | None) -> None:
-        who = session if session is not None else ""  # "" wants its runs for good
-        before = self.latest.get(who) if session is not None else None
-        if before is not None and before != key and before in self.wanted:
-            self.wanted[before].discard(who)
-        self.wanted.setdefault(key, set()).add(who)
-        if session is not None:
-            self.latest[who] = key
+        if session is None:  # a caller outside a session ("") wants its runs for good
+            self.wanted.setdefault(key, set()).add("")
+            return
+        if self.latest.get(session) != key:
+            self._leave(session)
+        self.wanted.setdefault(key, set()).add(session)
+        self.latest[session] = key
 
     def _run(self, key: tuple[Any, ...], kwargs: dict[str, Any]) -> unc.Simulation:
         def still_wanted(_done: float) -> None:

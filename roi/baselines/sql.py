@@ -202,8 +202,9 @@ def order_rows_sql(dialect: str, source: str, cols: dict[str, Col | None]) -> li
     Of several valid rows sharing an order id, the first by date, value, customer, segment and
     flags counts (an order exported twice is one order). Ranking every row by order id would be
     the slowest step at 10M rows, so only the rows of repeated ids are ranked (in
-    ``roi_duplicates``; found by grouping a 64-bit key of the id, :func:`dedupe_key` — about
-    twice as fast as grouping the text at 10M rows — then kept only where the id itself repeats): all of them are marked ``duplicate_order_id`` and the first is added
+    ``roi_duplicates``). They are found by grouping a 64-bit key of the id (:func:`dedupe_key`;
+    DuckDB's profile at 10M rows: 2.4 CPU-seconds against 3.8 for the text), then kept only where
+    the id itself repeats. All of them are marked ``duplicate_order_id`` and the first is added
     back as a valid row with ``copy = 1``. Counts of rows read use ``copy = 0`` rows only, and
     the duplicates left out are the marked rows less the copies (:func:`duplicates_kept_sql`).
     """
