@@ -179,7 +179,6 @@ st.caption("Delaying moves every launch later with the horizon fixed; one-time a
 # ---- the Monte Carlo's parts, now that its draws are in
 try:
     sim, refining = run.result()
-    independent = run.independent(sim, refining)
 except ValueError as exc:
     answers.error(f"Cannot analyse this scenario: {md.escape(exc)}")
     st.stop()
@@ -194,28 +193,6 @@ if refining:
                 st.rerun()
 
         _wait_for_the_full_run()
-
-# ---- the three answers
-DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "
-              "month of delay is a month of run-rate benefit that never comes back, while one-time and shared "
-              "programme costs stay where they are — waiting costs money even when the NPV is negative.")
-with answers:
-    top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
-    a, b, c = st.columns([1, 2, 1])
-    a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
-             help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
-    if independent is not None and sim.correlation > 0:
-        a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
-                  f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
-                  "together.")
-    with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
-        st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
-        st.markdown(f"#### {md.escape(top.label) if top else fmt.DASH}")
-        if top:
-            st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
-    c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur), help=DELAY_HELP)
-    if case.npv < 0 and delay.programme_cost_per_month > 0:
-        c.caption("Benefit lost within the fixed horizon; the costs do not move, so delay deepens the loss.")
 
 # ---- Monte Carlo
 with monte_carlo:
@@ -247,3 +224,28 @@ with monte_carlo:
                    "Variance shares: squared standardised regression coefficients. Same numbers as "
                    f"`python -m roi simulate FILE --draws {sim.draws} --seed {sim.seed} --distribution {sim.distribution} "
                    f"--correlation {sim.correlation:g}`.")
+
+# The ρ = 0 comparison, queued behind the full run, came in while the section above was drawn.
+independent = run.independent(sim, refining)
+
+# ---- the three answers
+DELAY_HELP = ("Programme NPV lost when every launch moves one month later. The horizon stays fixed, so each "
+              "month of delay is a month of run-rate benefit that never comes back, while one-time and shared "
+              "programme costs stay where they are — waiting costs money even when the NPV is negative.")
+with answers:
+    top = t_npv.rows[0] if t_npv.rows and t_npv.rows[0].swing > 0 else None
+    a, b, c = st.columns([1, 2, 1])
+    a.metric("Chance of losing money", fmt.pct(sim.prob_npv_negative),
+             help=f"Share of Monte Carlo draws with NPV < 0, uplifts correlated ρ = {sim.correlation:g}.")
+    if independent is not None and sim.correlation > 0:
+        a.caption(f"{fmt.pct(independent.prob_npv_negative)} if the uplifts were independent (ρ = 0, "
+                  f"{independent.draws:,} draws): shared causes — one team, one data set, one platform — make them fail "
+                  "together.")
+    with b:  # a driver's name is too long for a metric figure: a wrapping label of the same weight
+        st.markdown("Assumption that decides most", help="Largest NPV swing in the tornado below.")
+        st.markdown(f"#### {md.escape(top.label) if top else fmt.DASH}")
+        if top:
+            st.caption(f"NPV moves by {fmt.money(top.swing, cur)} across its range.")
+    c.metric("Each month of waiting costs", fmt.money(delay.programme_cost_per_month, cur), help=DELAY_HELP)
+    if case.npv < 0 and delay.programme_cost_per_month > 0:
+        c.caption("Benefit lost within the fixed horizon; the costs do not move, so delay deepens the loss.")

@@ -105,6 +105,25 @@ def test_max_draws_is_the_most_that_fit_the_budget():
         assert n == MAX_DRAWS or memory_needed(n, k) <= MEMORY_BUDGET_BYTES < memory_needed(n + 1000, k)
 
 
+@pytest.mark.parametrize("workers", [1, 4])
+def test_a_run_holds_no_more_than_its_memory_estimate(workers):
+    """What max_draws relies on: a run's peak (tracemalloc) stays within memory_needed, with one
+    thread and with the most threads a run uses (the chunks' temporaries are split between them)."""
+    from roi.synthetic import generate_scenario
+    from roi.uncertainty.montecarlo import clear_draw_cache
+
+    sc = generate_scenario(50, 20, 5, seed=0)
+    draws = 20_000
+    clear_draw_cache()  # a run that draws every driver, the most it holds
+    tracemalloc.start()
+    try:
+        simulate(sc, draws=draws, seed=1, workers=workers)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= memory_needed(draws, len(varying_drivers(sc)))
+
+
 def test_simulate_refuses_draws_past_the_budget_saying_how_many_fit():
     sc = roi.load_sample("european_retailer")
     k = len(varying_drivers(sc))

@@ -48,18 +48,42 @@ from .metrics import outcomes
 Distribution = Literal["pert", "triangular"]
 POLICY_KINDS = frozenset({"discount_rate"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
-_ELEMENTS_PER_CHUNK = 2 * ELEMENTS_PER_CHUNK  # ≈ 8 MB temporaries: half the chunks' fixed cost, peak still inside _FIXED_BYTES
+# Elements of one chunk's [draws, pairs + initiatives, years] arrays, summed over the threads: each
+# of n threads takes 1/n of it, so the temporaries held at once (and the peak) do not grow with
+# the threads, and fewer threads take bigger chunks — with two threads, chunks of ≈ 16 MB
+# temporaries took 8–12% less CPU than ≈ 8 MB ones (fewer hand-overs of the GIL between threads).
+_ELEMENTS_PER_RUN = 8 * ELEMENTS_PER_CHUNK
+_MAX_WORKERS = 4
+# A small case (the samples: ~55 elements a draw) is bounded by draws instead: 100,000 draws in
+# four chunks of 25,000 on two threads took 6–8 ms (7%) less than in seven of 16,384; in two
+# halves, more (the arrays no longer fit the cache).
+_MAX_CHUNK_DRAWS = 32_768
+
+
+def _even_chunk(draws: int, per_draw: int, n_workers: int) -> int:
+    """Draws per chunk: within the thread's share of :data:`_ELEMENTS_PER_RUN` (``per_draw`` elements
+    a draw) and :data:`_MAX_CHUNK_DRAWS`, in chunks of one size whose number is a multiple of the
+    threads, so no thread is left with a last, short chunk while the others wait.
+
+    >>> _even_chunk(100_000, 55, 2), _even_chunk(100_000, 1175, 2), _even_chunk(10, 1175, 4)
+    (25000, 1725, 3)
+    """
+    limit = int(np.clip(_ELEMENTS_PER_RUN // n_workers // max(per_draw, 1), 16, _MAX_CHUNK_DRAWS))
+    pieces = -(-draws // limit)
+    pieces = -(-pieces // n_workers) * n_workers
+    return max(1, -(-draws // pieces))
 _Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 holds all but 2e-17
 
 
 # Memory of a run (tracemalloc, tests/test_limits.py): the drivers' draws ``[K, draws]`` are kept
 # for the variance shares, plus NPV, ROI, payback, the common factor and the threads' temporaries
-# — about 24 more floats a draw — plus a fixed part (the engine's chunks, the case's arrays).
-# Measured with 4 threads: 75 MB for 20,000 draws of the largest case (estimate 84 MB), 114 MB
-# for 100,000 draws of the 50 × 20 × 5 case (estimate 125 MB). Drivers' draws kept between runs
-# (_DrawCache) are process-wide, at most DRAW_CACHE_BYTES whatever the number of runs.
+# — about 24 more floats a draw — plus a fixed part (the chunks' temporaries, _ELEMENTS_PER_RUN
+# whatever the threads, and the case's arrays). Measured with 1, 2 and 4 threads: 73–88 MiB for
+# 20,000 draws of the largest case (estimate 124 MiB), 155–159 MiB for 100,000 draws of the
+# 50 × 20 × 5 case (estimate 165 MiB); tested in tests/test_limits.py. Drivers' draws kept between
+# runs (_DrawCache) are process-wide, at most DRAW_CACHE_BYTES whatever the number of runs.
 _OVERHEAD_FLOATS_PER_DRAW = 24
-_FIXED_BYTES = 64 * 2**20
+_FIXED_BYTES = 104 * 2**20
 
 
 def memory_needed(draws: int, n_drivers: int) -> int:
@@ -72,7 +96,7 @@ def max_draws(n_drivers: int) -> int:
     whose run fits :data:`~roi.budget.MEMORY_BUDGET_BYTES` with ``n_drivers`` varying drivers.
 
     >>> max_draws(13), max_draws(107)
-    (1000000, 448000)
+    (1000000, 408000)
     """
     fits = (MEMORY_BUDGET_BYTES - _FIXED_BYTES) // (8 * (n_drivers + _OVERHEAD_FLOATS_PER_DRAW))
     return int(min(MAX_DRAWS, max(fits // 1000 * 1000, 1000)))
@@ -373,7 +397,7 @@ def simulate(
     keep_freed_memory()  # each chunk frees and reallocates the same arrays (roi.allocator)
     structure, x = engine.build(scenario)
     children = np.random.SeedSequence(seed).spawn(len(ds) + 1)  # child k: driver k; last: common factor
-    n_workers = max(1, min(workers or os.cpu_count() or 1, 4))
+    n_workers = max(1, min(workers or os.cpu_count() or 1, _MAX_WORKERS))
 
     values = np.empty((draws, len(vd))[::-1])  # [K,draws]: one contiguous row per driver
     common_lock = Lock()
@@ -404,7 +428,7 @@ def simulate(
         values[i] = _DRAWS.get(key, lambda: draw(k))
 
     per_draw = (len(structure.pair_initiative) + len(structure.lever)) * structure.horizon
-    chunk = chunk_draws or int(np.clip(_ELEMENTS_PER_CHUNK // max(per_draw, 1), 16, 16_384))
+    chunk = chunk_draws or _even_chunk(draws, per_draw, n_workers)
     npv, roi, payback = np.empty(draws), np.empty(draws), np.empty(draws)
     counted = structure.include_beyond_horizon
 
