@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import inputs, state
+from ui import inputs, kept, state
 from ui.experiments import holdout_tab, plan_tab, result_tab, scenario_tab
 
 scenario = state.get_scenario()
@@ -22,13 +22,15 @@ st.caption(
 )
 inputs.headline(case)
 
-plan, scenario_plan, result, holdout = st.tabs(
-    ["Plan a test", "Scenario test plan", "Analyse a result", "Programme holdout"])
-with plan:
-    plan_tab.render()
-with scenario_plan:
-    scenario_tab.render(scenario)
-with result:
-    result_tab.render(scenario, case)
-with holdout:
-    holdout_tab.render(scenario, case)
+# Only the open tab runs (a tab switch reruns the page): an edit answers in the time of one tab,
+# not four. What is typed in the others is kept (persist_state), what is uploaded too (ui.kept).
+TABS = {
+    "Plan a test": plan_tab.render,
+    "Scenario test plan": lambda: scenario_tab.render(scenario),
+    "Analyse a result": lambda: result_tab.render(scenario, case),
+    "Programme holdout": lambda: holdout_tab.render(scenario, case),
+}
+for tab, render in zip(kept.tabs(list(TABS), "exp_tab"), TABS.values()):
+    if tab.open:
+        with tab:
+            render()

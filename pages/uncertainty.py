@@ -63,17 +63,24 @@ with st.expander("Ranges used", expanded=False):
     st.markdown("Each initiative's **uplift** uses the low / base / high range stated on the Initiatives page. "
                 "The other drivers have one value in the scenario, so this page **assumes** a range for them "
                 "(tool defaults, not sourced figures). Change them here, or use stated ranges only.")
-    stated_only = st.toggle("Stated ranges only (vary uplifts, nothing else)", key="unc_stated_only")
+    stated_only = st.toggle("Stated ranges only (vary uplifts, nothing else)", persist_state="session", key="unc_stated_only")
     d = unc.Ranges()
     c1, c2, c3, c4 = st.columns(4)
-    costs = c1.number_input("Costs ± %", 0, 100, int(d.costs * 100), step=5, key="unc_r_costs", disabled=stated_only)
-    reach = c2.number_input("Reach ± %", 0, 100, int(d.reach * 100), step=5, key="unc_r_reach", disabled=stated_only)
-    conv = c3.number_input("Baseline conversion ± %", 0, 100, int(d.conversion * 100), step=5, key="unc_r_conv", disabled=stated_only)
-    aov = c4.number_input("Order value ± %", 0, 100, int(d.order_value * 100), step=5, key="unc_r_aov", disabled=stated_only)
+    costs = c1.number_input("Costs ± %", 0, 100, int(d.costs * 100), step=5,
+                            persist_state="session", key="unc_r_costs", disabled=stated_only)
+    reach = c2.number_input("Reach ± %", 0, 100, int(d.reach * 100), step=5,
+                            persist_state="session", key="unc_r_reach", disabled=stated_only)
+    conv = c3.number_input("Baseline conversion ± %", 0, 100, int(d.conversion * 100), step=5,
+                           persist_state="session", key="unc_r_conv", disabled=stated_only)
+    aov = c4.number_input("Order value ± %", 0, 100, int(d.order_value * 100), step=5,
+                          persist_state="session", key="unc_r_aov", disabled=stated_only)
     c1, c2, c3, _ = st.columns(4)
-    ramp = c1.number_input("Ramp time ± %", 0, 100, int(d.ramp * 100), step=10, key="unc_r_ramp", disabled=stated_only)
-    rate = c2.number_input("Discount rate ± points", 0.0, 20.0, d.discount_rate * 100, step=0.5, key="unc_r_rate", disabled=stated_only)
-    mat = c3.number_input("Maturity scores ± points", 0.0, 4.0, d.maturity, step=0.5, key="unc_r_maturity",
+    ramp = c1.number_input("Ramp time ± %", 0, 100, int(d.ramp * 100), step=10,
+                           persist_state="session", key="unc_r_ramp", disabled=stated_only)
+    rate = c2.number_input("Discount rate ± points", 0.0, 20.0, d.discount_rate * 100, step=0.5,
+                           persist_state="session", key="unc_r_rate", disabled=stated_only)
+    mat = c3.number_input("Maturity scores ± points", 0.0, 4.0, d.maturity, step=0.5,
+                          persist_state="session", key="unc_r_maturity",
                           disabled=stated_only, help="Every process maturity score moved together, within 1–5.")
 chosen = unc.Ranges.none() if stated_only else unc.Ranges(
     costs=costs / 100, reach=reach / 100, conversion=conv / 100, order_value=aov / 100, ramp=ramp / 100,
@@ -87,11 +94,12 @@ with st.sidebar:
     if st.session_state.get("unc_draws", 0) > draw_limit:  # the case grew since: a value above the box's max raises
         st.session_state["unc_draws"] = draw_limit
     draws = int(st.number_input("Draws", 1_000, draw_limit, min(unc.DEFAULT_DRAWS, draw_limit), step=10_000,
-                                key="unc_draws", help=f"At most {draw_limit:,} for this case: the draws of every "
+                                persist_state="session", key="unc_draws", help=f"At most {draw_limit:,} for this case: the draws of every "
                                 f"uncertain driver are kept, within the {mib(MEMORY_BUDGET_BYTES)} a run may use."))
-    seed = int(st.number_input("Seed", 0, 2**31 - 1, 1, step=1, key="unc_seed",
+    seed = int(st.number_input("Seed", 0, 2**31 - 1, 1, step=1, persist_state="session", key="unc_seed",
                                help="The same seed gives the same answer."))
-    distribution = st.radio("Distribution", unc.DISTRIBUTIONS, key="unc_distribution", horizontal=True,
+    distribution = st.radio("Distribution", unc.DISTRIBUTIONS,
+                            persist_state="session", key="unc_distribution", horizontal=True,
                             format_func=lambda s: {"pert": "PERT", "triangular": "Triangular"}[s],
                             help="Over each driver's low / base / high. PERT weights the base case more.")
     inputs.number_field("settings.uplift_correlation", show_source=False)
@@ -123,7 +131,7 @@ st.caption("Every driver at the end of its range that lowers (pessimistic) or ra
 
 # ---- tornado
 st.subheader("Which assumption decides the case")
-metric = st.radio("Swing of", ["npv", "roi"], format_func=str.upper, horizontal=True, key="unc_tornado_metric")
+metric = st.radio("Swing of", ["npv", "roi"], format_func=str.upper, horizontal=True, persist_state="session", key="unc_tornado_metric")
 t = t_npv if metric == "npv" else _tornado(sj, ranges, "roi")
 exports.chart(charts.tornado(t, cur, metric), "Tornado " + metric.upper())
 with st.expander("Tornado table"):  # static (md.table): every column shows, where a grid cut the last
@@ -141,8 +149,9 @@ options = unc.grid_drivers(scenario, chosen)
 labels = {dr.key: dr.label for dr in options}
 keys = list(labels)
 gx, gy = st.columns(2)
-x_key = gx.selectbox("Across", keys, index=keys.index("uplift_scale"), format_func=labels.get, key="unc_grid_x")
-y_key = gy.selectbox("Up", keys, index=keys.index("costs"), format_func=labels.get, key="unc_grid_y")
+x_key = gx.selectbox("Across", keys, index=keys.index("uplift_scale"), format_func=labels.get,
+                     persist_state="session", key="unc_grid_x")
+y_key = gy.selectbox("Up", keys, index=keys.index("costs"), format_func=labels.get, persist_state="session", key="unc_grid_y")
 if x_key == y_key:
     st.info("Pick two different drivers.")
 else:
@@ -164,7 +173,7 @@ st.caption("Uplift (and cost) at which NPV = 0, others at base. Initiatives excl
 
 # ---- cost of delay
 st.subheader("What waiting costs")
-show_all = st.toggle("Show every initiative", value=len(delay.names) <= 8, key="unc_delay_all")
+show_all = st.toggle("Show every initiative", value=len(delay.names) <= 8, persist_state="session", key="unc_delay_all")
 exports.chart(charts.delay(delay, cur, initiatives=show_all), "Cost of delay")
 st.dataframe(pd.DataFrame([{"Initiative": n, f"NPV forgone per month ({cur})": fmt.money(v, cur, compact=False)}
                            for n, v in sorted(delay.cost_per_month.items(), key=lambda kv: -kv[1])]),

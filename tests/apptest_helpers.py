@@ -59,6 +59,15 @@ def open_app(
     return at
 
 
+def open_tab(at: AppTest, label: str, key: str = "exp_tab") -> AppTest:
+    """Open the tab ``label`` of the page's tabs ``key`` (the Experiments page draws only the open
+    tab), as a click on it does: the page reruns with that tab open."""
+    at.session_state[key] = label
+    at.run()
+    assert_no_exception(at)
+    return at
+
+
 def metric(at: AppTest, label: str) -> str:
     """Value of the first metric labelled ``label`` (or ``label (stale)``)."""
     for m in at.metric:

@@ -225,6 +225,12 @@ def test_every_page_shows_hostile_text_escaped(scenario):
         at.switch_page(page).run()
         assert_no_exception(at)
         shown[page] = assert_no_leak(at, page)
+        if page == "pages/experiments.py":  # it draws only its open tab: every tab in turn
+            for tab in ("Scenario test plan", "Analyse a result", "Programme holdout", "Plan a test"):
+                at.session_state["exp_tab"] = tab
+                at.run()
+                assert_no_exception(at)
+                shown[page] += assert_no_leak(at, f"{page}, {tab}")
     # the names are on screen, escaped: the check above looked at them
     for page in ("sidebar and overview", "pages/business_case.py", "pages/prioritization.py",
                  "pages/uncertainty.py", "pages/experiments.py", "pages/initiatives.py"):
@@ -303,6 +309,8 @@ def test_library_and_compare_show_hostile_names_authors_and_reasons(store, scena
 def test_a_measured_lift_applied_under_a_hostile_test_name(scenario):
     at = _open(scenario)
     at.switch_page("pages/experiments.py").run()
+    at.session_state["exp_tab"] = "Analyse a result"  # only the open tab is drawn
+    at.run()
     at.number_input(key="exp_cb").set_value(600).run()
     target = scenario.initiatives[1].name
     at.selectbox(key="exp_target").set_value(target).run()

@@ -13,27 +13,38 @@ from roi.experiments import sample_size
 from roi.experiments.history import read_history
 from roi.experiments.planner import plan_test
 
-from .apptest_helpers import ROOT, SAMPLES, chart_downloads, errors, metric, open_app
+from .apptest_helpers import ROOT, SAMPLES, chart_downloads, errors, metric, open_app, open_tab
 from .test_experiments_history import _csv as _history_csv
 
 PAGE = "pages/experiments.py"
 
 
-def _open(sample: str | None = None) -> AppTest:
-    return open_app(PAGE, sample, via="picker")
+TABS = ("Plan a test", "Scenario test plan", "Analyse a result", "Programme holdout")
+
+
+def _open(sample: str | None = None, tab: str | None = None) -> AppTest:
+    """The page with ``tab`` open (the first by default): only the open tab is drawn."""
+    at = open_app(PAGE, sample, via="picker")
+    return open_tab(at, tab) if tab else at
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_page_renders_every_sample_case(sample):
     at = _open(sample)
     assert at.title[0].value == "Experiments"
+    assert not errors(at) and [t.label for t in at.tabs] == list(TABS)
+    assert metric(at, "Visitors per variant")  # the first tab is open
+    open_tab(at, "Scenario test plan")
     assert not errors(at)
     scenario = at.session_state["scenario"]
     plan = plan_tests(scenario)
     provable = sum(t.within_horizon for t in plan.tests)
     assert metric(at, "Provable within 6 weeks") == f"{provable} of {len(scenario.initiatives)}"
-    table = at.dataframe[1].value  # [0] "what could this traffic detect", [1] the scenario plan
+    table = at.dataframe[0].value  # the scenario plan
     assert list(table["Initiative"]) == [i.name for i in scenario.initiatives]
+    for tab in TABS[2:]:
+        open_tab(at, tab)
+        assert not errors(at), tab
 
 
 def test_planner_defaults_match_the_reference_value():
@@ -52,14 +63,14 @@ def test_planner_shows_an_error_for_an_impossible_mde():
 
 
 def test_analysis_refuses_more_conversions_than_visitors():
-    at = _open()
+    at = _open(tab="Analyse a result")
     at.number_input(key="exp_ca").set_value(20_000).run()
     assert not at.exception
     assert any("conversions_a" in e for e in errors(at))
 
 
 def test_apply_result_moves_the_business_case_and_records_why():
-    at = _open("european_retailer")
+    at = _open("european_retailer", "Analyse a result")
     before = at.session_state["scenario"]
     npv_before = roi.evaluate(before).npv
     target = "Triggered journeys (abandoned cart, browse)"
@@ -87,7 +98,7 @@ def test_apply_result_moves_the_business_case_and_records_why():
 
 
 def test_csv_upload_is_analysed_and_bad_files_are_refused():
-    at = _open()
+    at = _open(tab="Analyse a result")
     at.radio(key="exp_source").set_value("Upload CSV").run()
     at.file_uploader(key="exp_upload").set_value(
         ("result.csv", b"arm,visitors,conversions,revenue\nB,10000,600,56000\nA,10000,500,50000\n", "text/csv")
@@ -101,10 +112,13 @@ def test_csv_upload_is_analysed_and_bad_files_are_refused():
 
 
 def test_every_chart_has_png_and_svg_downloads():
-    at = _open()  # all tabs are rendered: sample size, readout, schedule and holdout charts
-    charts, buttons = chart_downloads(at)
-    assert charts == 4
-    assert buttons == ["PNG", "SVG"] * charts
+    at = _open()
+    found = {}
+    for tab in TABS:  # sample size; readout and schedule; none; the holdout's readout
+        charts, buttons = chart_downloads(open_tab(at, tab))
+        assert buttons == ["PNG", "SVG"] * charts
+        found[tab] = charts
+    assert found == {"Plan a test": 1, "Scenario test plan": 2, "Analyse a result": 0, "Programme holdout": 1}
 
 
 # ------------------------------------------------------------------ plan: CUPED, unit, looks, history
@@ -149,7 +163,7 @@ def test_planner_takes_traffic_from_a_daily_csv():
 
 
 def test_customer_level_csv_shows_adjusted_beside_unadjusted():
-    at = _open()
+    at = _open(tab="Analyse a result")
     at.radio(key="exp_source").set_value("Customer-level CSV (CUPED)").run()
     data = (ROOT / "data" / "holdout_customers.csv").read_bytes()
     at.file_uploader(key="exp_customer_upload").set_value(("customers.csv", data, "text/csv")).run()
@@ -162,7 +176,7 @@ def test_customer_level_csv_shows_adjusted_beside_unadjusted():
 
 
 def test_interim_look_says_which_boundary_was_crossed():
-    at = _open()
+    at = _open(tab="Analyse a result")
     at.number_input(key="exp_cb").set_value(600).run()  # z = 3.10 (test_z_test_by_hand)
     at.number_input(key="exp_r_max_n").set_value(20_000).run()  # look 2 of 4 at 50%: boundary 2.963
     assert any("crossed the boundary ±2.96" in s.value for s in at.success)

@@ -12,17 +12,18 @@ from roi.experiments import analyze_ab, apply_result
 from roi.experiments import holdout as ho
 from roi.experiments.portfolio import cumulative_measured_lift
 
-from .apptest_helpers import ROOT, SAMPLES, errors, metric, open_app
+from .apptest_helpers import ROOT, SAMPLES, errors, metric, open_app, open_tab
 
 PAGE = "pages/experiments.py"
 
 
 def _open(sample: str | roi.Scenario = "european_retailer") -> AppTest:
-    return open_app(PAGE, sample)
+    """The page with its holdout tab open (only the open tab is drawn)."""
+    return open_tab(open_app(PAGE, sample), "Programme holdout")
 
 
 def _tab(at: AppTest):
-    """The holdout tab: every tab is rendered, so labels like "p-value" repeat across tabs."""
+    """The holdout tab (its elements only: labels like "p-value" are on other tabs too)."""
     tab = at.tabs[3]
     assert tab.label == "Programme holdout"
     return tab
@@ -144,10 +145,12 @@ def test_defaults_follow_a_new_case():
     default = at.number_input(key="exp_h_mean").value
     at.number_input(key="exp_h_mean").set_value(99.0).run()
     assert at.number_input(key="exp_h_mean").value == 99.0
+    open_tab(at, "Analyse a result")
     at.number_input(key="exp_cb").set_value(600).run()
     at.text_input(key="exp_test_name").input("Cart reminder A/B").run()
     at.button(key="exp_apply").click().run()
     assert not at.exception and at.session_state["scenario"].changes
+    open_tab(at, "Programme holdout")
     assert at.number_input(key="exp_h_mean").value == default
 
 

@@ -20,7 +20,7 @@ def pct_input(label: str, key: str, value: float, help: str, *, max_value: float
               min_value: float = 0.0, container=st) -> float:
     """A percentage input returning a fraction 0–1."""
     return container.number_input(label, min_value=min_value, max_value=max_value, value=value, step=0.1,
-                                  format="%.2f", key=key, help=help) / 100.0
+                                  format="%.2f", key=key, help=help, persist_state="session") / 100.0
 
 
 def date_in(days: float | None, today: dt.date | None = None) -> str:

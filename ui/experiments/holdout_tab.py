@@ -17,7 +17,7 @@ from roi.model import BusinessCase
 from roi.schema import Scenario
 from ui import exports
 from ui import format as fmt
-from ui import md, state
+from ui import kept, md, state
 
 from .common import ALPHAS, CSV_MB, refused
 from .winners import render as render_debiased
@@ -53,14 +53,15 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
     cur = scenario.settings.currency
     max_weeks = min(ho.MAX_HOLDOUT_WEEKS, int(scenario.settings.horizon_years * ho.DAYS_PER_YEAR // 7))
     c1, c2, c3, c4 = st.columns(4)
-    share = c1.number_input("Held out (%)", min_value=0.1, max_value=50.0, value=5.0, step=0.5, key="exp_h_share",
+    share = c1.number_input("Held out (%)", min_value=0.1, max_value=50.0, value=5.0, step=0.5,
+                            persist_state="session", key="exp_h_share",
                             help="Share of the customers the programme can reach who never see personalization.") / 100
     weeks = c2.number_input("Longest run (weeks)", min_value=1, max_value=max_weeks, value=min(52, max_weeks),
-                            step=1, key="exp_h_weeks", help="At most the case's horizon.")
-    alpha = c3.selectbox("Significance α", ALPHAS, index=1, key="exp_h_alpha")
-    power = c4.slider("Power", 0.5, 0.99, 0.8, 0.01, key="exp_h_power")
+                            step=1, persist_state="session", key="exp_h_weeks", help="At most the case's horizon.")
+    alpha = c3.selectbox("Significance α", ALPHAS, index=1, persist_state="session", key="exp_h_alpha")
+    power = c4.slider("Power", 0.5, 0.99, 0.8, 0.01, persist_state="session", key="exp_h_power")
     source = st.radio("Revenue per customer", ["From the case", "From last year's customer data"], horizontal=True,
-                      key="exp_h_rev_source", help="The case's baseline, or the mean and spread of a customer-level "
+                      persist_state="session", key="exp_h_rev_source", help="The case's baseline, or the mean and spread of a customer-level "
                       "export (one row per customer, `revenue`).")
     from_data = _revenue_from_data() if source != "From the case" else None
     c1, c2, c3 = st.columns(3)
@@ -71,7 +72,7 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
     else:
         mean, sd = _revenue_inputs(population, cur, c1, c2)
     rho = c3.number_input("Correlation with last year (CUPED ρ)", min_value=0.0, max_value=0.99, value=0.0,
-                          step=0.05, key="exp_h_rho",
+                          step=0.05, persist_state="session", key="exp_h_rho",
                           help="Adjusting for each customer's revenue last year removes variance: × (1 − ρ²).")
     st.caption(f"Population: {fmt.number(population.customers)} customers of "
                f"{md.escape(', '.join(population.segments))}; revenue per customer is {md.escape(population.basis)}. "
@@ -88,8 +89,9 @@ def _plan(scenario: Scenario, population: ho.HoldoutPopulation) -> ho.HoldoutDes
 
 def _revenue_from_data() -> tuple[float, float] | None:
     c1, c2 = st.columns([3, 1])
-    uploaded = c1.file_uploader("Customer revenue (CSV)", type=["csv"], key="exp_h_rev_upload", max_upload_size=CSV_MB)
-    days = c2.number_input("Days it covers", min_value=1, max_value=3_660, value=365, step=1, key="exp_h_rev_days")
+    uploaded = kept.file_uploader("Customer revenue (CSV)", "exp_h_rev_upload", c1, type=["csv"], max_upload_size=CSV_MB)
+    days = c2.number_input("Days it covers", min_value=1, max_value=3_660, value=365, step=1,
+                           persist_state="session", key="exp_h_rev_days")
     if uploaded is None:
         st.info("Upload a customer-level revenue file; until then the case's figures are used.")
         return None
@@ -104,11 +106,11 @@ def _revenue_from_data() -> tuple[float, float] | None:
 
 def _revenue_inputs(population: ho.HoldoutPopulation, cur: str, c1, c2) -> tuple[float, float]:
     mean = c1.number_input(f"Revenue per customer a year ({cur})", min_value=0.01, max_value=1e9,
-                           value=round(population.revenue_per_customer, 2), step=1.0, key="exp_h_mean",
+                           value=round(population.revenue_per_customer, 2), step=1.0, persist_state="session", key="exp_h_mean",
                            help=f"Default from the case: {population.basis}.")
     sd = c2.number_input(f"Its standard deviation ({cur})", min_value=0.01, max_value=1e10,
                          value=round(ho.DEFAULT_REVENUE_CV * population.revenue_per_customer, 2), step=1.0,
-                         key="exp_h_sd", help=f"Default {ho.DEFAULT_REVENUE_CV:g} × the mean (an assumption: many "
+                         persist_state="session", key="exp_h_sd", help=f"Default {ho.DEFAULT_REVENUE_CV:g} × the mean (an assumption: many "
                          "customers buy nothing in a year, a few a lot). Take it from last year's data if you can.")
     return mean, sd
 
@@ -147,14 +149,15 @@ def _plan_figures(design: ho.HoldoutDesign, share: float, alpha: float, power: f
 def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.HoldoutReadout, float] | None:
     st.subheader("Read the holdout")
     cur = scenario.settings.currency
-    source = st.radio("Holdout result", ["Summary figures", "Customer-level CSV"], horizontal=True, key="exp_h_source")
+    source = st.radio("Holdout result", ["Summary figures", "Customer-level CSV"], horizontal=True,
+                      persist_state="session", key="exp_h_source")
     c1, c2, c3 = st.columns(3)
     limit = int(scenario.settings.horizon_years * ho.DAYS_PER_YEAR)
     days = c1.number_input("Days measured (from the programme's start)", min_value=1, max_value=limit,
-                           value=min(EXAMPLE_DAYS, limit), step=7, key="exp_h_days",
+                           value=min(EXAMPLE_DAYS, limit), step=7, persist_state="session", key="exp_h_days",
                            help="The case's claim is computed over the same days.")
-    alpha = c2.selectbox("Significance α", ALPHAS, index=1, key="exp_h_r_alpha")
-    alternative = c3.radio("Test", ["two-sided", "one-sided"], key="exp_h_r_sided",
+    alpha = c2.selectbox("Significance α", ALPHAS, index=1, persist_state="session", key="exp_h_r_alpha")
+    alternative = c3.radio("Test", ["two-sided", "one-sided"], persist_state="session", key="exp_h_r_sided",
                            help="One-sided: H₁ is 'exposed customers bring more revenue'.")
     try:
         if source == "Summary figures":
@@ -164,7 +167,7 @@ def _read(scenario: Scenario, design: ho.HoldoutDesign | None) -> tuple[ho.Holdo
                        "optionally, `pre_revenue` (the same days before) for a CUPED-adjusted readout.")
             st.download_button("Download a template", CUSTOMER_TEMPLATE, file_name="holdout_customers.csv",
                                mime="text/csv", key="exp_h_template")
-            uploaded = st.file_uploader("Holdout customers (CSV)", type=["csv"], key="exp_h_upload", max_upload_size=CSV_MB)
+            uploaded = kept.file_uploader("Holdout customers (CSV)", "exp_h_upload", type=["csv"], max_upload_size=CSV_MB)
             if uploaded is None:
                 st.info("Upload the customer-level file (a sample is in `data/holdout_customers.csv`).")
                 return None
@@ -205,10 +208,12 @@ def _summary_inputs(scenario: Scenario, design: ho.HoldoutDesign | None,
     for (name, label, key), arm in zip((("exposed", "Exposed", "e"), ("holdout", "Held-out", "h")), (exposed, held)):
         c = st.columns(3)  # a row a group: customer counts run to tens of millions
         arms.append(ho.arm_summary(
-            c[0].number_input(f"{label} customers", min_value=2, value=arm.n, step=100, key=f"exp_h_n_{key}"),
+            c[0].number_input(f"{label} customers", min_value=2, value=arm.n, step=100,
+                              persist_state="session", key=f"exp_h_n_{key}"),
             c[1].number_input(f"{label} mean", value=round(arm.mean, 4), step=0.01, format="%.4f",
-                              key=f"exp_h_mean_{key}"),
-            c[2].number_input(f"{label} sd", min_value=0.0, value=round(arm.sd, 2), step=0.5, key=f"exp_h_sd_{key}"),
+                              persist_state="session", key=f"exp_h_mean_{key}"),
+            c[2].number_input(f"{label} sd", min_value=0.0, value=round(arm.sd, 2), step=0.5,
+                              persist_state="session", key=f"exp_h_sd_{key}"),
             name=name))
     return arms[0], arms[1]
 
@@ -238,8 +243,9 @@ def _apply(scenario: Scenario, case: BusinessCase, readout: ho.HoldoutReadout, d
                 "on noise. Run the holdout longer or hold out more customers before applying it.")
         return
     c1, c2 = st.columns(2)
-    name = c1.text_input("Holdout name", key="exp_h_name", placeholder="e.g. Global holdout 2025 H1")
-    note = c2.text_input("Note (optional)", key="exp_h_note")
+    name = c1.text_input("Holdout name",
+                         persist_state="session", key="exp_h_name", placeholder="e.g. Global holdout 2025 H1")
+    note = c2.text_input("Note (optional)", persist_state="session", key="exp_h_note")
     if not name.strip():
         st.caption("Name the holdout to apply it (it is kept with the calibration and in the change log).")
     if st.button("Apply as programme calibration", type="primary", key="exp_h_apply", disabled=not name.strip()):

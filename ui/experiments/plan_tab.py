@@ -19,7 +19,7 @@ from roi.experiments.history import MAX_HISTORY_BYTES, WEEKDAYS, TrafficHistory,
 from roi.experiments.planner import TestDesignPlan, plan_test
 from ui import exports
 from ui import format as fmt
-from ui import md
+from ui import kept, md
 
 from .common import ALPHAS, pct_input, refused
 
@@ -41,8 +41,8 @@ def _history_input() -> TrafficHistory | None:
                "at least a week (ISO dates, up to ten years).")
     st.download_button("Download a template", HISTORY_TEMPLATE, file_name="daily_traffic.csv", mime="text/csv",
                        key="exp_history_template")
-    uploaded = st.file_uploader("Daily traffic (CSV)", type=["csv"], key="exp_history_upload",
-                                max_upload_size=upload_megabytes(MAX_HISTORY_BYTES))
+    uploaded = kept.file_uploader("Daily traffic (CSV)", "exp_history_upload", type=["csv"],
+                                  max_upload_size=upload_megabytes(MAX_HISTORY_BYTES))
     if uploaded is None:
         st.info("Upload a daily traffic file (or use `data/daily_traffic.csv`); until then the typed traffic "
                 "below is used.")
@@ -65,7 +65,7 @@ def _design_effect_from_data() -> float:
     st.caption("One row per customer over a past period: `visits, conversions`.")
     st.download_button("Download a template", UNIT_TEMPLATE, file_name="customer_visits.csv", mime="text/csv",
                        key="exp_unit_template")
-    uploaded = st.file_uploader("Customer visits (CSV)", type=["csv"], key="exp_unit_upload")
+    uploaded = kept.file_uploader("Customer visits (CSV)", "exp_unit_upload", type=["csv"])
     if uploaded is None:
         st.info("Until a file is read, the design effect is 1.")
         return 1.0
@@ -85,9 +85,10 @@ def _inputs() -> dict:
     """The left column: every input of the plan, as a dict of plain values."""
     v: dict = {}
     metric = st.radio("Metric", ["Conversion rate", "Continuous (e.g. revenue per visitor)"], horizontal=True,
-                      key="exp_metric")
+                      persist_state="session", key="exp_metric")
     v["conversion"] = metric == "Conversion rate"
-    source = st.radio("Traffic", ["Typed", "From a daily CSV"], horizontal=True, key="exp_traffic_source",
+    source = st.radio("Traffic", ["Typed", "From a daily CSV"], horizontal=True,
+                      persist_state="session", key="exp_traffic_source",
                       help="From a daily CSV: the baseline, the traffic and its weekly pattern come from your "
                       "history, and the duration is rounded up to whole weeks.")
     v["history"] = _history_input() if source == "From a daily CSV" else None
@@ -101,53 +102,53 @@ def _inputs() -> dict:
                                       "Control's conversions per visitor today.")
     else:
         c1, c2 = st.columns(2)
-        v["mean"] = c1.number_input("Mean per visitor", min_value=0.0, value=5.0, key="exp_mean",
+        v["mean"] = c1.number_input("Mean per visitor", min_value=0.0, value=5.0, persist_state="session", key="exp_mean",
                                     help="Control mean of the metric, e.g. revenue per visitor.")
-        v["sd"] = c2.number_input("Standard deviation", min_value=0.0, value=20.0, key="exp_sd",
+        v["sd"] = c2.number_input("Standard deviation", min_value=0.0, value=20.0, persist_state="session", key="exp_sd",
                                   help="Spread of the metric per visitor (revenue is usually very skewed).")
     c1, c2 = st.columns(2)
     v["mde"] = pct_input("Minimum detectable effect (%)", "exp_mde", 10.0, "Smallest uplift worth acting on.",
                          max_value=1000.0, container=c1)
     v["relative"] = True
     if v["conversion"]:
-        v["relative"] = c2.radio("MDE is", ["relative", "absolute"], key="exp_mde_kind",
+        v["relative"] = c2.radio("MDE is", ["relative", "absolute"], persist_state="session", key="exp_mde_kind",
                                  help="Relative: 10 means 5% → 5.5%. Absolute: 1 means 5% → 6% "
                                  "(percentage points).") == "relative"
     else:
         c2.caption("Relative to the mean.")
     c1, c2, c3 = st.columns(3)
-    v["alpha"] = c1.selectbox("Significance α", ALPHAS, index=1, key="exp_alpha",
+    v["alpha"] = c1.selectbox("Significance α", ALPHAS, index=1, persist_state="session", key="exp_alpha",
                               help="False-positive rate you accept across all comparisons and looks.")
-    v["power"] = c2.slider("Power", 0.5, 0.99, 0.8, 0.01, key="exp_power",
+    v["power"] = c2.slider("Power", 0.5, 0.99, 0.8, 0.01, persist_state="session", key="exp_power",
                            help="Chance of detecting a true effect of the MDE.")
-    v["alternative"] = c3.radio("Test", ["two-sided", "one-sided"], key="exp_sided",
+    v["alternative"] = c3.radio("Test", ["two-sided", "one-sided"], persist_state="session", key="exp_sided",
                                 help="One-sided only asks whether the treatment is better.")
     c1, c2 = st.columns(2)
     v["variants"] = int(c1.number_input("Variants (incl. control)", min_value=2, max_value=20, value=2, step=1,
-                                        key="exp_variants"))
-    v["correction"] = c2.selectbox("Correction", pw.CORRECTIONS, key="exp_correction",
+                                        persist_state="session", key="exp_variants"))
+    v["correction"] = c2.selectbox("Correction", pw.CORRECTIONS, persist_state="session", key="exp_correction",
                                    format_func=lambda x: CORRECTION_LABELS.get(x, x),
                                    help="Multiple-comparison correction when several treatments share α.")
     c1, c2 = st.columns(2)
-    v["method"] = c1.selectbox("Method", pw.METHODS, key="exp_method", disabled=not v["conversion"],
+    v["method"] = c1.selectbox("Method", pw.METHODS, persist_state="session", key="exp_method", disabled=not v["conversion"],
                                format_func=lambda x: METHOD_LABELS.get(x, x),
                                help="Evan Miller: null variance from the baseline (Evan Miller's calculator). "
                                "Pooled: pooled rate under the null. Arcsine: Cohen's h (statsmodels).")
     if h is None:
         v["traffic"] = c2.number_input("Eligible visitors per day", min_value=0.0, value=5_000.0, step=500.0,
-                                       format="%.0f", key="exp_traffic")
+                                       format="%.0f", persist_state="session", key="exp_traffic")
     else:
         v["traffic"] = h.daily_visitors
         c2.metric("Visitors a day", fmt.number(h.daily_visitors),
                   help="From the uploaded history: the mean of its seven weekday means.")
     v["allocation"] = st.slider("Share of traffic in the test (%)", 5, 100, 100, 5, format="%d%%",
-                                key="exp_allocation") / 100
+                                persist_state="session", key="exp_allocation") / 100
     with st.expander("CUPED, unit of randomisation and interim looks", icon=":material/tune:"):
         v["rho"] = st.number_input("CUPED: pre-period correlation ρ", min_value=0.0, max_value=0.99, value=0.0,
-                                   step=0.05, key="exp_cuped_rho",
+                                   step=0.05, persist_state="session", key="exp_cuped_rho",
                                    help="Correlation of the metric with the same metric before the test. CUPED "
                                    "removes that part of the variance: the sample shrinks by 1 − ρ².")
-        unit = st.radio("Randomised unit", UNITS, key="exp_unit",
+        unit = st.radio("Randomised unit", UNITS, persist_state="session", key="exp_unit",
                         help="Randomising customers but counting visits makes a customer's visits alike: "
                         "the design effect 1 + (m − 1) × ICC, or measured from customer data by the delta "
                         "method, enlarges the sample.")
@@ -157,20 +158,21 @@ def _inputs() -> dict:
         elif unit == UNITS[1]:
             c1, c2 = st.columns(2)
             m = c1.number_input("Visits per customer in the test", min_value=1.0, max_value=1000.0, value=3.0,
-                                step=0.5, key="exp_visits_per_customer")
+                                step=0.5, persist_state="session", key="exp_visits_per_customer")
             icc = c2.number_input("Intra-customer correlation (ICC)", min_value=0.0, max_value=1.0, value=0.05,
-                                  step=0.01, format="%.3f", key="exp_icc",
+                                  step=0.01, format="%.3f", persist_state="session", key="exp_icc",
                                   help="How alike one customer's visits are: 0 independent, 1 identical. "
                                   "Conversion data typically shows 0.01–0.1.")
             v["design_effect"] = cluster_design_effect(m, icc)
             st.caption(f"Design effect 1 + ({m:g} − 1) × {icc:g} = **{v['design_effect']:.3g}**.")
         c1, c2 = st.columns([2, 3])
         v["looks"] = int(c1.number_input("Looks", min_value=1, max_value=sq.MAX_LOOKS, value=1,
-                                         step=1, key="exp_looks",
+                                         step=1, persist_state="session", key="exp_looks",
                                          help="Analyses you will run, interim and final, evenly spaced in "
                                          "sample. More than one: a group-sequential design with Lan–DeMets "
                                          "alpha spending."))
-        v["spending"] = c2.selectbox("Alpha spending", sq.SPENDING, key="exp_spending", disabled=v["looks"] == 1,
+        v["spending"] = c2.selectbox("Alpha spending", sq.SPENDING,
+                                     persist_state="session", key="exp_spending", disabled=v["looks"] == 1,
                                      format_func=lambda x: SPENDING_LABELS.get(x, x),
                                      help="O'Brien–Fleming: strict early looks, almost no extra sample. "
                                      "Pocock: easier early stops, a larger maximum sample.")

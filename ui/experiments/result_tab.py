@@ -17,7 +17,7 @@ from roi.experiments.feedback import CONVERSION_LEVERS
 from roi.model import BusinessCase
 from roi.schema import Scenario
 from ui import format as fmt
-from ui import inputs, md, state
+from ui import inputs, kept, md, state
 
 from .common import ALPHAS, CSV_MB, refused
 from .plan_tab import SPENDING_LABELS
@@ -36,16 +36,20 @@ def _figures(source: str) -> dict | None:
                     "your test's.", icon=":material/science:")
         c1, c2, c3, c4 = st.columns(4)
         return {
-            "visitors_a": int(c1.number_input("Visitors A", min_value=0, value=10_000, step=100, key="exp_va")),
-            "conversions_a": int(c2.number_input("Conversions A", min_value=0, value=500, step=10, key="exp_ca")),
-            "visitors_b": int(c3.number_input("Visitors B", min_value=0, value=10_000, step=100, key="exp_vb")),
-            "conversions_b": int(c4.number_input("Conversions B", min_value=0, value=560, step=10, key="exp_cb")),
+            "visitors_a": int(c1.number_input("Visitors A", min_value=0, value=10_000, step=100,
+                                              persist_state="session", key="exp_va")),
+            "conversions_a": int(c2.number_input("Conversions A", min_value=0, value=500, step=10,
+                                                 persist_state="session", key="exp_ca")),
+            "visitors_b": int(c3.number_input("Visitors B", min_value=0, value=10_000, step=100,
+                                              persist_state="session", key="exp_vb")),
+            "conversions_b": int(c4.number_input("Conversions B", min_value=0, value=560, step=10,
+                                                 persist_state="session", key="exp_cb")),
         }
     st.caption("CSV with one row per arm and columns `arm, visitors, conversions` (optional `revenue`); "
                "the row labelled A or control is the control, otherwise the first row.")
     st.download_button("Download a template", "arm,visitors,conversions,revenue\nA,10000,500,50000\n"
                        "B,10000,560,55000\n", file_name="ab_result.csv", mime="text/csv")
-    uploaded = st.file_uploader("A/B result (CSV)", type=["csv"], key="exp_upload", max_upload_size=CSV_MB)
+    uploaded = kept.file_uploader("A/B result (CSV)", "exp_upload", type=["csv"], max_upload_size=CSV_MB)
     if uploaded is None:
         return None
     try:
@@ -59,8 +63,8 @@ def _settings(conversion: bool = True) -> dict:
     """α and sidedness; for a conversion test also the planned split and the winner's-curse prior."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.3])  # the toggle's label needs the room at 1280 px
     out = {
-        "alpha": c1.selectbox("Significance α", ALPHAS, index=1, key="exp_r_alpha"),
-        "alternative": c2.radio("Test", ["two-sided", "one-sided"], key="exp_r_sided",
+        "alpha": c1.selectbox("Significance α", ALPHAS, index=1, persist_state="session", key="exp_r_alpha"),
+        "alternative": c2.radio("Test", ["two-sided", "one-sided"], persist_state="session", key="exp_r_sided",
                                 help="One-sided: H₁ is 'B is better than A'."),
         "share_b": 0.5, "prior_sd": None,
     }
@@ -68,12 +72,12 @@ def _settings(conversion: bool = True) -> dict:
         return out
     out |= {
         "share_b": c3.number_input("Planned share in B (%)", min_value=1.0, max_value=99.0, value=50.0, step=1.0,
-                                   key="exp_share_b", help="For the sample-ratio-mismatch check.") / 100,
+                                   persist_state="session", key="exp_share_b", help="For the sample-ratio-mismatch check.") / 100,
     }
-    if c4.toggle("Winner's-curse shrinkage", key="exp_shrink",
+    if c4.toggle("Winner's-curse shrinkage", persist_state="session", key="exp_shrink",
                  help="Aggregate test wins overstate production wins: shrink the lift toward zero."):
         out["prior_sd"] = st.number_input("Typical size of true lifts (sd, %)", min_value=0.1, max_value=100.0,
-                                          value=5.0, step=0.5, key="exp_prior_sd",
+                                          value=5.0, step=0.5, persist_state="session", key="exp_prior_sd",
                                           help="Spread of true relative lifts across your tests; smaller shrinks "
                                           "more.") / 100
     return out
@@ -110,12 +114,14 @@ def _interim(result: ABResult, settings: dict) -> None:
                    "looks are taken as on plan and not stopped; this one gets the boundary its actual sample "
                    "allows (Lan–DeMets spending).")
         c1, c2, c3, c4 = st.columns(4)
-        looks = int(c1.number_input("Planned looks", min_value=2, max_value=sq.MAX_LOOKS, value=4, key="exp_r_looks"))
-        look = int(c2.number_input("This look", min_value=1, max_value=looks, value=min(2, looks), key="exp_r_look"))
-        spending = c3.selectbox("Alpha spending", sq.SPENDING, key="exp_r_spending",
+        looks = int(c1.number_input("Planned looks", min_value=2, max_value=sq.MAX_LOOKS, value=4,
+                                    persist_state="session", key="exp_r_looks"))
+        look = int(c2.number_input("This look", min_value=1, max_value=looks, value=min(2, looks),
+                                   persist_state="session", key="exp_r_look"))
+        spending = c3.selectbox("Alpha spending", sq.SPENDING, persist_state="session", key="exp_r_spending",
                                 format_func=lambda x: SPENDING_LABELS.get(x, x))
         planned = c4.number_input("Planned maximum per variant", min_value=1, value=max(
-            2 * min(result.visitors_a, result.visitors_b), 1), step=100, key="exp_r_max_n")
+            2 * min(result.visitors_a, result.visitors_b), 1), step=100, persist_state="session", key="exp_r_max_n")
         information = min(result.visitors_a, result.visitors_b) / planned
         try:
             read = sq.read_look(result.z, information, look=look, looks=looks, alpha=settings["alpha"],
@@ -146,9 +152,10 @@ def _apply(scenario: Scenario, case: BusinessCase, result: ABResult) -> None:
         return
     low, point, high = result.measured_uplift
     c1, c2 = st.columns(2)
-    target = c1.selectbox("Initiative", eligible, key="exp_target")
-    test_name = c2.text_input("Test name", value="", key="exp_test_name", placeholder="e.g. Cart reminder A/B, March")
-    note = st.text_input("Note (optional)", key="exp_note")
+    target = c1.selectbox("Initiative", eligible, persist_state="session", key="exp_target")
+    test_name = c2.text_input("Test name", value="",
+                              persist_state="session", key="exp_test_name", placeholder="e.g. Cart reminder A/B, March")
+    note = st.text_input("Note (optional)", persist_state="session", key="exp_note")
     current = next(i for i in scenario.initiatives if i.name == target)
     if point > current.uplift.high:
         st.warning(
@@ -186,7 +193,7 @@ def _customer_level(currency: str, settings: dict) -> None:
                "pre-period explains.")
     st.download_button("Download a template", CUSTOMER_TEMPLATE, file_name="customers.csv", mime="text/csv",
                        key="exp_customer_template")
-    uploaded = st.file_uploader("Customer-level result (CSV)", type=["csv"], key="exp_customer_upload", max_upload_size=CSV_MB)
+    uploaded = kept.file_uploader("Customer-level result (CSV)", "exp_customer_upload", type=["csv"], max_upload_size=CSV_MB)
     if uploaded is None:
         return
     try:
@@ -227,7 +234,7 @@ def render(scenario: Scenario, case: BusinessCase) -> None:
     """Draw the tab."""
     st.markdown("Enter or upload the result of an A/B test — **A is the control** (generic experience), "
                 "**B the treatment** (personalized).")
-    source = st.radio("Result", SOURCES, horizontal=True, key="exp_source")
+    source = st.radio("Result", SOURCES, horizontal=True, persist_state="session", key="exp_source")
     if source == SOURCES[2]:
         settings = _settings(conversion=False)
         _customer_level(case.currency, settings)

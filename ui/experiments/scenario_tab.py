@@ -24,11 +24,11 @@ def render(scenario: Scenario) -> None:
     )
     c1, c2, c3, c4 = st.columns(4)
     horizon_weeks = c1.number_input("Horizon (weeks)", min_value=1.0, max_value=104.0, value=6.0, step=1.0,
-                                    key="exp_horizon", help="Longest test you are willing to run.")
-    plan_alpha = c2.selectbox("Significance α", ALPHAS, index=1, key="exp_plan_alpha")
-    plan_power = c3.slider("Power", 0.5, 0.99, 0.8, 0.01, key="exp_plan_power")
+                                    persist_state="session", key="exp_horizon", help="Longest test you are willing to run.")
+    plan_alpha = c2.selectbox("Significance α", ALPHAS, index=1, persist_state="session", key="exp_plan_alpha")
+    plan_power = c3.slider("Power", 0.5, 0.99, 0.8, 0.01, persist_state="session", key="exp_plan_power")
     plan_allocation = c4.slider("Share of traffic in each test (%)", 5, 100, 100, 5, format="%d%%",
-                                key="exp_plan_allocation") / 100
+                                persist_state="session", key="exp_plan_allocation") / 100
     try:
         plan = plan_tests(scenario, horizon_days=horizon_weeks * 7, alpha=plan_alpha, power=plan_power,
                           allocation=plan_allocation)
