@@ -105,15 +105,16 @@ def test_max_draws_is_the_most_that_fit_the_budget():
         assert n == MAX_DRAWS or memory_needed(n, k) <= MEMORY_BUDGET_BYTES < memory_needed(n + 1000, k)
 
 
-@pytest.mark.parametrize("workers", [1, 4])
-def test_a_run_holds_no_more_than_its_memory_estimate(workers):
+@pytest.mark.parametrize("workers, draws", [(1, 20_000), (4, 20_000), (4, 100_000)])
+def test_a_run_holds_no_more_than_its_memory_estimate(workers, draws):
     """What max_draws relies on: a run's peak (tracemalloc) stays within memory_needed, with one
-    thread and with the most threads a run uses (the chunks' temporaries are split between them)."""
+    thread and with the most threads a run uses (the chunks' temporaries are split between them),
+    at few draws (the fixed part dominates) and at the default 100,000 (measured 155–159 MiB
+    against an estimate of 165 MiB)."""
     from roi.synthetic import generate_scenario
     from roi.uncertainty.montecarlo import clear_draw_cache
 
     sc = generate_scenario(50, 20, 5, seed=0)
-    draws = 20_000
     clear_draw_cache()  # a run that draws every driver, the most it holds
     tracemalloc.start()
     try:

@@ -90,3 +90,39 @@ def test_inputs_draws_is_the_longest_draw_axis():
     _, x = engine.build(roi.load_sample(next(iter(roi.sample_paths()))))
     assert x.draws == 1
     assert x.with_(ramp_months=np.ones(5)).draws == 5
+
+
+# --------------------------------------------------------------------------- outcomes per draw
+
+def test_outcomes_of_one_read_only_row_leave_the_callers_arrays_alone():
+    """One draw broadcast read-only (the sensitivity analyses' chunk of one row): the outcomes are
+    computed without writing to the caller's arrays (a chunk of one row failed with "output array
+    is read-only" when the net cash was taken in place)."""
+    from roi.uncertainty.metrics import outcomes
+
+    benefit = np.array([[0.0, 60.0, 80.0, 80.0]])
+    cost = np.array([[100.0, 10.0, 10.0, 10.0]])
+    b, c = np.broadcast_to(benefit, (1, 4)), np.broadcast_to(cost, (1, 4))
+    assert not b.flags.writeable
+    o = outcomes(b, c, np.array([0.1]))
+    assert benefit.tolist() == [[0.0, 60.0, 80.0, 80.0]] and cost.tolist() == [[100.0, 10.0, 10.0, 10.0]]
+    # by hand: net −100, 50, 70, 70; NPV = −100 + 50/1.1 + 70/1.21 + 70/1.331
+    assert o.npv[0] == pytest.approx(-100 + 50 / 1.1 + 70 / 1.21 + 70 / 1.331, rel=1e-12)
+    assert o.payback_months[0] == pytest.approx(12 * (1 + 50 / 70))  # −50 after year 1, +70 in year 2
+
+
+@pytest.mark.parametrize("years", [1, 6, 7, 10])
+def test_a_draws_outcomes_do_not_depend_on_the_draws_beside_it(years):
+    """Each draw's NPV, ROI and payback are the same to the last bit whether it is evaluated alone
+    or among others (so a Monte Carlo's answer does not depend on its chunks) — including horizons
+    of 7 years or more, where a pairwise sum of one row would group the additions differently."""
+    from roi.uncertainty.metrics import outcomes
+
+    rng = np.random.default_rng(years)
+    benefit, cost = rng.normal(50, 60, (64, years + 1)), rng.normal(40, 30, (64, years + 1))
+    rate, terminal = rng.uniform(0.0, 0.2, 64), rng.random(64)
+    together = outcomes(benefit, cost, rate, terminal)
+    for d in (0, 17, 63):
+        alone = outcomes(benefit[d:d + 1], cost[d:d + 1], rate[d:d + 1], terminal[d:d + 1])
+        for field in ("npv", "roi", "payback_months", "pv_benefits", "pv_costs"):
+            assert np.array_equal(getattr(alone, field), getattr(together, field)[d:d + 1], equal_nan=True), field

@@ -10,35 +10,24 @@ last opened.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from ui import md
 
 _FORGET, _FILE, _OPEN = "__forget", "__kept", "__open"  # key suffixes: "Forget" button, kept file, open tab
 
 
-@dataclass(frozen=True)
-class KeptFile:
-    """An uploaded file's name and bytes, as :func:`file_uploader` keeps them."""
-
-    name: str
-    data: bytes
-    file_id: str = ""  # the upload it came from (Streamlit's id): a new upload replaces it
-
-    def getvalue(self) -> bytes:
-        """The file's bytes (as an ``UploadedFile`` gives them)."""
-        return self.data
-
-
-def file_uploader(label: str, key: str, where: Any = None, **kwargs: Any) -> KeptFile | None:
+def file_uploader(label: str, key: str, where: Any = None, **kwargs: Any) -> UploadedFile | None:
     """``st.file_uploader`` whose file stays after a visit to another tab or page.
 
-    The last file uploaded is kept in the session (``key + "__kept"``) until the user removes it
-    from the uploader, uploads another, or presses "Forget" beside the note that says which file
-    is in use; ``where`` is the container to draw in (default: the page).
+    The last file uploaded (Streamlit's ``UploadedFile`` itself, not a second copy of its bytes)
+    is kept in the session (``key + "__kept"``) until the user removes it from the uploader,
+    uploads another, or presses "Forget" beside the note that says which file is in use — so a
+    session holds at most one file per uploader, within the uploader's ``max_upload_size``;
+    ``where`` is the container to draw in (default: the page).
     """
     ss, where = st.session_state, where or st
     store = key + _FILE
@@ -49,12 +38,8 @@ def file_uploader(label: str, key: str, where: Any = None, **kwargs: Any) -> Kep
 
     uploaded = where.file_uploader(label, key=key, on_change=removed, **kwargs)
     if uploaded is not None:
-        current = ss.get(store)
-        file_id = str(getattr(uploaded, "file_id", ""))
-        if (current is None or current.file_id != file_id or current.name != uploaded.name
-                or not file_id and current.data != uploaded.getvalue()):
-            ss[store] = KeptFile(uploaded.name, uploaded.getvalue(), file_id)
-        return ss[store]
+        ss[store] = uploaded
+        return uploaded
     current = ss.get(store)
     if current is None:
         return None

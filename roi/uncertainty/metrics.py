@@ -38,20 +38,32 @@ def outcomes(benefit: np.ndarray, cost: np.ndarray, rate: np.ndarray,
     within it).
     """
     df = engine.discount_factors(np.asarray(rate, dtype=float), benefit.shape[1] - 1).T  # [T+1, D or 1]
-    # Years first: a sum over years then adds whole rows of draws, at a fraction of the cost of
-    # summing each draw's short row (a Monte Carlo chunk is tens of thousands of draws of 2–11
-    # years). The same additions in the same order up to 6 years; past 7 numpy's pairwise sum of
-    # a row grouped them differently, so NPVs may differ from before in the last digits (~1e-11).
+    # Years first: each sum over years adds whole rows of draws, at a fraction of the cost of summing
+    # each draw's short row (a Monte Carlo chunk is tens of thousands of draws of 2–11 years).
+    # (copies, except for one draw: then views of the caller's arrays, so nothing here writes to them)
     b, c = np.ascontiguousarray(benefit.T), np.ascontiguousarray(cost.T)
-    pv_b = (b * df).sum(axis=0)
+    pv_b = _sum_years(b, df)
     if terminal is not None:
         pv_b = pv_b + terminal * df[-1]
-    pv_c = (c * df).sum(axis=0)
+    pv_c = _sum_years(c, df)
     npv = pv_b - pv_c
     with np.errstate(divide="ignore", invalid="ignore"):
         roi = np.where(pv_c > 0, npv / np.where(pv_c > 0, pv_c, 1.0), np.nan)
-    b -= c  # the net cash, years first
-    return Outcomes(npv, roi, _payback_years_first(b), pv_b, pv_c)
+    return Outcomes(npv, roi, _payback_years_first(b - c), pv_b, pv_c)
+
+
+def _sum_years(flows: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """``Σ_t flows[t] × df[t]`` over the years of ``[T+1,D]`` flows, added in year order.
+
+    Year by year on purpose: the same additions in the same order whatever the number of draws
+    (numpy's pairwise sum of one draw's row groups 8 or more years differently), so a draw's NPV
+    does not depend on how the draws were chunked — and equals, up to a 6-year horizon, the sum of
+    each draw's row that this replaced.
+    """
+    out = flows[0] * df[0]
+    for t in range(1, flows.shape[0]):
+        out += flows[t] * df[t]
+    return out
 
 
 def payback_months(cash: np.ndarray) -> np.ndarray:
@@ -75,6 +87,6 @@ def _payback_years_first(net: np.ndarray) -> np.ndarray:
         last[cum[t] < 0] = t
     u = np.clip(last, 0, T1 - 2)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # np.choose picks row u[d] of column d (at most 11 years: within its 32 choices)
+        # np.choose picks row u[d] of column d (at most 11 years: well within its limit of choices)
         months = 12.0 * (u + -np.choose(u, cum) / np.choose(u + 1, net))
     return np.where(last < 0, 0.0, np.where(last == T1 - 1, np.nan, months))

@@ -62,8 +62,10 @@ _MAX_CHUNK_DRAWS = 32_768
 
 def _even_chunk(draws: int, per_draw: int, n_workers: int) -> int:
     """Draws per chunk: within the thread's share of :data:`_ELEMENTS_PER_RUN` (``per_draw`` elements
-    a draw) and :data:`_MAX_CHUNK_DRAWS`, in chunks of one size whose number is a multiple of the
-    threads, so no thread is left with a last, short chunk while the others wait.
+    a draw) and :data:`_MAX_CHUNK_DRAWS`, sized so the draws split into a multiple of the threads'
+    number of chunks, all of one size but the last (shorter by less than the number of chunks) —
+    rather than full chunks and a last, short one that leaves the other threads waiting. With fewer
+    draws than that, the chunks are as even as whole draws allow.
 
     >>> _even_chunk(100_000, 55, 2), _even_chunk(100_000, 1175, 2), _even_chunk(10, 1175, 4)
     (25000, 1725, 3)

@@ -21,7 +21,7 @@ from ui import exports
 from ui import format as fmt
 from ui import kept, md
 
-from .common import ALPHAS, pct_input, refused
+from .common import ALPHAS, CSV_MB, pct_input, refused
 
 CORRECTION_LABELS = {"sidak": "Šidák", "bonferroni": "Bonferroni"}
 METHOD_LABELS = {"evan-miller": "Evan Miller", "pooled": "Pooled", "arcsine": "Arcsine"}
@@ -65,7 +65,7 @@ def _design_effect_from_data() -> float:
     st.caption("One row per customer over a past period: `visits, conversions`.")
     st.download_button("Download a template", UNIT_TEMPLATE, file_name="customer_visits.csv", mime="text/csv",
                        key="exp_unit_template")
-    uploaded = kept.file_uploader("Customer visits (CSV)", "exp_unit_upload", type=["csv"])
+    uploaded = kept.file_uploader("Customer visits (CSV)", "exp_unit_upload", type=["csv"], max_upload_size=CSV_MB)
     if uploaded is None:
         st.info("Until a file is read, the design effect is 1.")
         return 1.0
