@@ -10,7 +10,7 @@ from roi import uncertainty as unc
 from roi.budget import MEMORY_BUDGET_BYTES, mib
 from roi.uncertainty import charts
 from roi.uncertainty.montecarlo import max_draws, varying_drivers
-from ui import analyses, exports, inputs, md, state
+from ui import analyses, exports, inputs, kept, md, state
 from ui import format as fmt
 
 # ------------------------------------------------------------------ cached wrappers (UI side only)
@@ -50,6 +50,7 @@ scenario = state.get_scenario()
 case = state.get_case()
 cur = case.currency
 sj = scenario.model_dump_json()
+kept.follow_the_case("unc_case", ("unc_draws", "unc_delay_all"))  # their defaults depend on the case
 
 st.title("Risk & sensitivity")
 st.caption("Finance rejects business cases for false precision and upside-only thinking. This page shows the "
@@ -183,7 +184,6 @@ st.caption("Delaying moves every launch later with the horizon fixed; one-time a
            "figure is NPV lost per month of delay; a negative one means delay raises that initiative's NPV (its "
            "running costs, which also start later, exceed the benefit it would earn in that month). "
            "Leaders don't wait for laggards.")
-
 
 # ---- the Monte Carlo's parts, now that its draws are in
 try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import roi
+
 from .apptest_helpers import ROOT, errors, metric, open_app, open_tab
 
 EXPERIMENTS, RISK = "pages/experiments.py", "pages/uncertainty.py"
@@ -80,3 +82,24 @@ def test_removing_the_file_forgets_it():
     at.file_uploader(key="exp_upload").set_value(None).run()  # the user removes the file
     assert "exp_upload__kept" not in at.session_state
     assert not any(m.label == "Relative lift" for m in at.metric)
+
+
+def test_settings_whose_default_depends_on_the_case_follow_a_new_case():
+    """The Risk page's "every initiative" toggle (on by default for at most 8 initiatives) and its
+    draws box (which stops at what fits) start from the new case's defaults when a case is loaded
+    as a whole; a tool setting such as a range is kept."""
+    at = open_app(RISK, "retail_bank", via="picker")
+    at.toggle(key="unc_delay_all").set_value(False).run()
+    at.number_input(key="unc_draws").set_value(20_000).run()
+    at.number_input(key="unc_r_costs").set_value(30).run()
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(RISK).run()
+    assert at.toggle(key="unc_delay_all").value is False and at.number_input(key="unc_draws").value == 20_000
+    # a new case as a whole, as ui.state.set_scenario makes it (the sample picker, an upload, the library)
+    at.session_state["scenario"] = roi.load_sample("european_retailer")
+    at.session_state["scenario_version"] += 1
+    at.run()
+    assert at.toggle(key="unc_delay_all").value is True  # 6 initiatives
+    assert at.number_input(key="unc_draws").value == 100_000
+    assert at.number_input(key="unc_r_costs").value == 30
+    assert not errors(at)

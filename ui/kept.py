@@ -4,18 +4,19 @@ Streamlit forgets a widget's state at the end of any run that does not draw it: 
 page, or — since the Experiments page draws only its open tab — to another tab. The pages' value
 widgets keep theirs with Streamlit's ``persist_state="session"``; a file uploader and a set of
 tabs cannot, so :func:`file_uploader` keeps the last file uploaded and :func:`tabs` the tab
-last opened.
+last opened. A setting whose default depends on the case is forgotten when the scenario is
+replaced as a whole (:func:`follow_the_case`), so a new case starts from its own defaults.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from ui import md
+from ui import md, state
 
 _FORGET, _FILE, _OPEN = "__forget", "__kept", "__open"  # key suffixes: "Forget" button, kept file, open tab
 
@@ -61,3 +62,14 @@ def tabs(labels: Sequence[str], key: str) -> Sequence[Any]:
     out = st.tabs(list(labels), key=key, on_change="rerun")
     ss[key + _OPEN] = next((label for label, tab in zip(labels, out) if tab.open), None)
     return out
+
+
+def follow_the_case(marker: str, keys: Iterable[str]) -> None:
+    """Forget the settings ``keys`` (their widgets then start from their defaults) when the
+    scenario has been replaced as a whole — another sample, an upload, a library version — since
+    the last run that called this with ``marker``; edits to the scenario keep them."""
+    ss = st.session_state
+    if ss.get(marker) != state.version():
+        for key in keys:
+            ss.pop(key, None)
+        ss[marker] = state.version()

@@ -37,10 +37,7 @@ CASE_DEFAULTS = ("exp_h_mean", "exp_h_sd", "exp_h_weeks", "exp_h_days", "exp_h_n
 
 
 def _follow_the_case() -> None:
-    if st.session_state.get("exp_h_case") != state.version():
-        for key in CASE_DEFAULTS:
-            st.session_state.pop(key, None)
-        st.session_state["exp_h_case"] = state.version()
+    kept.follow_the_case("exp_h_case", CASE_DEFAULTS)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
