@@ -48,6 +48,8 @@ from .metrics import outcomes
 Distribution = Literal["pert", "triangular"]
 POLICY_KINDS = frozenset({"discount_rate"})  # settings the Monte Carlo holds at base
 PERT_LAMBDA = 4.0  # weight of the mode in the classic PERT
+_Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 holds all but 2e-17
+
 # Elements of one chunk's [draws, pairs + initiatives, years] arrays, summed over the threads: each
 # of n threads takes 1/n of it, so the temporaries held at once (and the peak) do not grow with
 # the threads, and fewer threads take bigger chunks — with two threads, chunks of ≈ 16 MB
@@ -74,7 +76,6 @@ def _even_chunk(draws: int, per_draw: int, n_workers: int) -> int:
     pieces = -(-draws // limit)
     pieces = -(-pieces // n_workers) * n_workers
     return max(1, -(-draws // pieces))
-_Z_MAX, _Z_POINTS = 8.5, 2049  # quantile table over normal scores: |z| ≤ 8.5 holds all but 2e-17
 
 
 # Memory of a run (tracemalloc, tests/test_limits.py): the drivers' draws ``[K, draws]`` are kept
