@@ -2,7 +2,8 @@
 
 Opens the Experiments page, plans a holdout (holds out 10% and sees the plan and its board
 sentence follow), then reads it out from summary figures and sees the measured incremental
-revenue beside the case's claim, which it refutes. Fails (does not skip) when Chromium is missing. The server
+revenue beside the case's claim, which it refutes; then visits the Overview and comes back to find
+the holdout tab open and its figures as typed. Fails (does not skip) when Chromium is missing. The server
 fixture is the one of ``tests/test_browser.py`` (a private ``streamlit run`` on a free port).
 """
 
@@ -68,3 +69,13 @@ def test_plan_and_read_a_holdout(server):  # noqa: F811 - the imported fixture
         measured = tab.locator("p", has_text=f"Measured: {per_customer} ±").first
         measured.wait_for()
         assert "the case claims" in measured.inner_text() and "refutes" in measured.inner_text()
+
+        # a visit to another page: back on Experiments, the holdout tab is open again and what was
+        # typed is still there (persist_state; ui.kept.tabs)
+        page.locator("[data-testid=stSidebarNav] a", has_text="Overview").click()
+        page.wait_for_selector("h1:has-text('Is personalization worth it?')")
+        page.locator("[data-testid=stSidebarNav] a", has_text="Experiments").click()
+        _wait_metric(page, "Per customer", per_customer)
+        assert _metric(page, "Held-out customers") == f"{design.holdout_customers:,.0f}"
+        box = page.get_by_role("tabpanel", name="Programme holdout").get_by_role("spinbutton", name="Held out (%)")
+        assert box.input_value() == "10.00"
