@@ -12,7 +12,7 @@ import streamlit as st
 from roi import helper
 from roi.allocator import keep_freed_memory
 from roi.threads import limit_blas_threads
-from ui import exports, messages, sidebar, state
+from ui import admission, exports, messages, sidebar, state
 
 # (section, file in pages/, title, Material icon). Order is the order in the sidebar.
 PAGES: list[tuple[str, str, str, str]] = [
@@ -56,10 +56,11 @@ def run() -> None:
     )
     state.mark_entrypoint()
     page = st.navigation(build_navigation(), expanded=True)  # every page listed: no "View more"
-    sidebar.scenario_sidebar()
-    messages.banner()
-    exports.presentation_mode()
-    page.run()
+    with admission.turn():  # a few runs compute at once, the rest queue (ui/admission.py: faster under load)
+        sidebar.scenario_sidebar()
+        messages.banner()
+        exports.presentation_mode()
+        page.run()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from roi.baselines import BaselineResult, CustomersMapping, OrdersMapping, Visit
 from roi.baselines.apply import LABELS, PERCENT, ReviewRow
 from roi.baselines.files import kind_of, max_upload_bytes
 from roi.baselines.mapping import LABELS as FIELD_LABELS
+from ui import admission
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ORDERS = ROOT / "data" / "sample_orders.csv.gz"
@@ -94,12 +95,13 @@ def compute(orders: StoredFile, mapping: OrdersMapping, period_end: date | None,
             visits: StoredFile | None, visits_mapping: VisitsMapping | None,
             customers: StoredFile | None, customers_mapping: CustomersMapping | None) -> BaselineResult:
     """:func:`roi.baselines.baselines_from_files` with the page's names for the fields (cached)."""
-    return baselines_from_files(
-        orders.path, mapping, orders_name=orders.name, period_end=period_end, segmentation=segmentation,
-        visits=visits.path if visits else None, visits_mapping=visits_mapping,
-        visits_name=visits.name if visits else None, customers=customers.path if customers else None,
-        customers_mapping=customers_mapping, customers_name=customers.name if customers else None,
-        max_bytes=max_upload_bytes(), names=FIELD_LABELS)
+    with admission.aside():  # DuckDB works outside Python's lock: let other runs compute meanwhile
+        return baselines_from_files(
+            orders.path, mapping, orders_name=orders.name, period_end=period_end, segmentation=segmentation,
+            visits=visits.path if visits else None, visits_mapping=visits_mapping,
+            visits_name=visits.name if visits else None, customers=customers.path if customers else None,
+            customers_mapping=customers_mapping, customers_name=customers.name if customers else None,
+            max_bytes=max_upload_bytes(), names=FIELD_LABELS)
 
 
 def _pct(v: float | None) -> str:
