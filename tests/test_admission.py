@@ -59,9 +59,9 @@ def _held_elsewhere(adm: Admission) -> Iterator[None]:
 
 
 def test_at_most_the_limit_of_runs_compute_at_once():
-    # six runs of 50 ms each, two places: never more than two inside, and (the sleeps overlapping
+    # six runs of 0.2 s each, two places: never more than two inside, and (the sleeps overlapping
     # freely without a limit) as many as two — every run got in
-    assert _busy(Admission(2), 6) == 2
+    assert _busy(Admission(2), 6, hold=0.2) == 2
 
 
 def test_no_limit_lets_every_run_in():

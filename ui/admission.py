@@ -5,17 +5,18 @@ runs Python (the GIL). With 25 sessions rerunning at once, 25 threads take turns
 milliseconds: each run is stretched by all the others, the processor's caches are shared 25 ways,
 and every message a run sends waits for the GIL again. ``benchmarks/bench_load.py`` measured it at
 25 sessions: a rerun cost 0.15–0.17 CPU-seconds against 0.10 for one session alone, and the p95
-rerun took 3.6–4.7 s. Letting :data:`DEFAULT_LIMIT` runs compute at once and queueing the rest
+rerun took 3.6–5.6 s. Letting :data:`DEFAULT_LIMIT` runs compute at once and queueing the rest
 (roughly in the order they came) gives each run the GIL for longer stretches: fewer CPU-seconds per
 rerun, more reruns per second, a lower p95 and less memory (README, "Load").
 
 A run gives its place up only while it waits seconds for work done outside Python — DuckDB
 reading a client's file — with :func:`aside`, so one import does not halve everyone's share. The
 Risk page's short waits for its Monte Carlo (at most 0.4 s) keep their place: given up, the run
-queued again behind every other and the Risk page's p95 rose from 3.9–4.4 s to 6.1–7.3 s. Admission is about
-speed, never correctness: a run that has queued for :data:`MAX_QUEUE_SECONDS` goes ahead anyway
-(so a stuck run can never stall the server), and code running outside a page run (a background
-thread, a test) is never held.
+queued again behind every other and the Risk page's p95 rose from 3.9–4.4 s to 6.1–7.3 s.
+
+Admission is about speed, never correctness: a run that has queued for :data:`MAX_QUEUE_SECONDS`
+goes ahead anyway (so a stuck run can never stall the server), and code running outside a page
+run (a background thread, a test) is never held.
 
 Settings: ``ROI_CONCURRENT_RUNS`` (default :data:`DEFAULT_LIMIT`; ``0`` turns admission off).
 """
