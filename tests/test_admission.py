@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -14,10 +15,12 @@ from ui import admission
 from ui.admission import Admission
 
 
-def _busy(adm: Admission, threads: int, hold: float = 0.05) -> int:
-    """Run ``threads`` threads that each hold a turn for ``hold`` seconds; the most inside at once."""
+def _busy(adm: Admission, threads: int, expect_inside: int) -> int:
+    """Start ``threads`` runs that each hold their turn until told to go; wait (up to 10 s) until
+    ``expect_inside`` are inside, give any extra run a moment to get in too (it should not), let
+    them all go, and return the most that were ever inside at once."""
     inside = peak = 0
-    lock = threading.Lock()
+    lock, go = threading.Lock(), threading.Event()
 
     def work() -> None:
         nonlocal inside, peak
@@ -25,13 +28,18 @@ def _busy(adm: Admission, threads: int, hold: float = 0.05) -> int:
             with lock:
                 inside += 1
                 peak = max(peak, inside)
-            time.sleep(hold)
+            go.wait(timeout=30)
             with lock:
                 inside -= 1
 
     pool = [threading.Thread(target=work) for _ in range(threads)]
     for t in pool:
         t.start()
+    deadline = time.monotonic() + 10
+    while peak < expect_inside and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # a run let in past the limit would be inside by now
+    go.set()
     for t in pool:
         t.join(timeout=30)
     assert not any(t.is_alive() for t in pool), "a run never got its turn"
@@ -59,14 +67,14 @@ def _held_elsewhere(adm: Admission) -> Iterator[None]:
 
 
 def test_at_most_the_limit_of_runs_compute_at_once():
-    # six runs of 0.2 s each, two places: never more than two inside, and (the sleeps overlapping
-    # freely without a limit) as many as two — every run got in
-    assert _busy(Admission(2), 6, hold=0.2) == 2
+    # six runs held inside until told to go, two places: two get in, never a third — and once let
+    # go, every run gets its turn
+    assert _busy(Admission(2), 6, expect_inside=2) == 2
 
 
 def test_no_limit_lets_every_run_in():
-    # 0 turns admission off: five runs sleeping 0.3 s overlap, all five inside together
-    assert _busy(Admission(0), 5, hold=0.3) == 5
+    # 0 turns admission off: five runs held inside are all inside together
+    assert _busy(Admission(0), 5, expect_inside=5) == 5
 
 
 def test_a_run_waiting_aside_lets_another_compute():
@@ -89,7 +97,8 @@ def test_a_run_waiting_aside_lets_another_compute():
 
     ta = threading.Thread(target=a)
     ta.start()
-    while not order:
+    deadline = time.monotonic() + 10
+    while not order and time.monotonic() < deadline:
         time.sleep(0.005)
     tb = threading.Thread(target=b)
     tb.start()
@@ -110,15 +119,35 @@ def test_a_run_that_fails_gives_its_place_back():
     assert time.monotonic() - t0 < 1  # the place was free: no wait for the queue limit
 
 
-def test_a_run_queued_past_the_limit_goes_ahead_without_a_place():
+class _RunEnding(BaseException):
+    """Like Streamlit's RerunException and StopException: a BaseException, not an Exception."""
+
+
+def test_aside_takes_the_place_back_after_an_error_but_not_when_the_run_ends():
+    adm = Admission(1, max_queue_seconds=5)
+    with adm.turn():
+        with pytest.raises(ValueError):
+            with adm.aside():
+                raise ValueError("DuckDB refused the file: the page shows the message, in its place")
+        assert adm._holds()
+        with pytest.raises(_RunEnding):
+            with adm.aside():
+                raise _RunEnding  # a new rerun stops this one while it waits
+        assert not adm._holds()  # not queued again for a place it would give up at once
+    assert adm._slots.acquire(blocking=False)  # and nothing was released twice or kept
+    assert not adm._slots.acquire(blocking=False)
+
+
+def test_a_run_queued_past_the_limit_goes_ahead_without_a_place(caplog):
     # a stuck run holds the only place; another goes ahead after the queue limit (0.2 s), and
     # leaving it does not free a place it never had: the stuck run's place is still taken
     adm = Admission(1, max_queue_seconds=0.2)
-    with _held_elsewhere(adm):
+    with _held_elsewhere(adm), caplog.at_level(logging.WARNING, logger="ui.admission"):
         t0 = time.monotonic()
         with adm.turn():
             waited = time.monotonic() - t0
         assert waited >= 0.2
+        assert "went ahead without one" in caplog.text  # an operator can see it happen
         assert not adm._slots.acquire(blocking=False)  # still the stuck run's
     assert adm._slots.acquire(blocking=False)  # given back once, exactly: BoundedSemaphore would raise on a second
     adm._slots.release()
@@ -147,7 +176,7 @@ def test_aside_outside_a_run_neither_frees_nor_takes_a_place():
 
 @pytest.mark.parametrize("raw, limit", [("", admission.DEFAULT_LIMIT), ("3", 3), (" 1 ", 1), ("0", 0),
                                         ("-1", admission.DEFAULT_LIMIT), ("two", admission.DEFAULT_LIMIT),
-                                        ("1.5", admission.DEFAULT_LIMIT)])
+                                        ("1.5", admission.DEFAULT_LIMIT), ("²", admission.DEFAULT_LIMIT)])
 def test_the_limit_comes_from_roi_concurrent_runs(monkeypatch, raw, limit):
     monkeypatch.setenv("ROI_CONCURRENT_RUNS", raw)
     assert admission.configured_limit() == limit
@@ -174,12 +203,24 @@ def test_the_app_takes_a_turn_for_its_page_run(monkeypatch):
     assert [t.value for t in at.title] == ["Is personalization worth it?"]  # the Overview, as usual
 
 
+_MAPPING_COLUMNS = dict(customer_id="c", order_id="o", order_date="d", order_value="v")
+
+
+def _import(baselines_import, name: str):
+    """The Audience data page's call: ``compute`` of a stored file (which need not exist: the
+    reading is faked) with a plain mapping."""
+    from roi.baselines import OrdersMapping
+
+    return baselines_import.compute(baselines_import.StoredFile(f"/nowhere/{name}.csv", f"{name}.csv"),
+                                    OrdersMapping(**_MAPPING_COLUMNS), None, "auto", None, None, None, None)
+
+
 def test_a_baselines_import_gives_its_place_up_while_duckdb_reads(monkeypatch):
     """The Audience data page's import (seconds of DuckDB, outside Python's lock) waits aside:
     while it reads, the run's place is free for another session's run; after, it is held again."""
-    from roi.baselines import OrdersMapping
     from ui import baselines_import
 
+    baselines_import._computed.clear()  # a cached result would skip the reading
     adm = Admission(1, max_queue_seconds=5)
     monkeypatch.setattr(admission, "aside", adm.aside)
     seen = {}
@@ -191,9 +232,43 @@ def test_a_baselines_import_gives_its_place_up_while_duckdb_reads(monkeypatch):
         return "baselines"
 
     monkeypatch.setattr(baselines_import, "baselines_from_files", reading)
-    mapping = OrdersMapping(customer_id="c", order_id="o", order_date="d", order_value="v")
     with adm.turn():
-        out = baselines_import.compute(baselines_import.StoredFile("/nowhere/admission-test.csv", "x.csv"),
-                                       mapping, None, "auto", None, None, None, None)
+        out = _import(baselines_import, "alone")
         assert adm._holds() and not adm._slots.acquire(blocking=False)  # held again after
     assert out == "baselines" and seen == {"free while reading": True}
+
+
+def test_sessions_importing_the_same_file_do_not_hold_each_other_up(monkeypatch):
+    """Three sessions ask for the same baselines at once (the sample orders, say), two places. The
+    first reads (0.5 s) while the others wait on the cache's lock for that input — all without a
+    place, so when the reading ends each takes a place back at once. Had a run given its place up
+    inside the cached function, it would queue again holding the cache's lock while the two waiting
+    on that lock held both places: stuck until the queue's limit (5 s here)."""
+    from ui import baselines_import
+
+    baselines_import._computed.clear()
+    adm = Admission(2, max_queue_seconds=5)
+    monkeypatch.setattr(admission, "aside", adm.aside)
+    reads = []
+
+    def reading(*args, **kwargs):
+        reads.append(1)
+        time.sleep(0.5)
+        return "baselines"
+
+    monkeypatch.setattr(baselines_import, "baselines_from_files", reading)
+    results = []
+
+    def session() -> None:
+        with adm.turn():
+            results.append(_import(baselines_import, "shared"))
+
+    pool = [threading.Thread(target=session) for _ in range(3)]
+    t0 = time.monotonic()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=30)
+    took = time.monotonic() - t0
+    assert results == ["baselines"] * 3 and len(reads) == 1  # read once, shared by the cache
+    assert took < 4, f"{took:.1f} s: a session waited out the queue's limit"

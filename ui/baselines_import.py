@@ -90,18 +90,34 @@ def columns_of(path: str, name: str, where: str) -> list[str]:
     return file_columns(path, where=where, name=name, max_bytes=max_upload_bytes())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def compute(orders: StoredFile, mapping: OrdersMapping, period_end: date | None, segmentation: str,
             visits: StoredFile | None, visits_mapping: VisitsMapping | None,
             customers: StoredFile | None, customers_mapping: CustomersMapping | None) -> BaselineResult:
-    """:func:`roi.baselines.baselines_from_files` with the page's names for the fields (cached)."""
-    with admission.aside():  # DuckDB works outside Python's lock: let other runs compute meanwhile
-        return baselines_from_files(
-            orders.path, mapping, orders_name=orders.name, period_end=period_end, segmentation=segmentation,
-            visits=visits.path if visits else None, visits_mapping=visits_mapping,
-            visits_name=visits.name if visits else None, customers=customers.path if customers else None,
-            customers_mapping=customers_mapping, customers_name=customers.name if customers else None,
-            max_bytes=max_upload_bytes(), names=FIELD_LABELS)
+    """:func:`roi.baselines.baselines_from_files` with the page's names for the fields (cached), the
+    run's place in the queue (:mod:`ui.admission`) given up meanwhile.
+
+    DuckDB reads outside Python's lock, for seconds on a large file, and another session asking
+    for the same baselines (the sample orders, say) waits on the cache's lock for this input. Both
+    wait without a place, so neither holds back a run that could compute. The place is given up
+    here, outside the cached function: given up inside it, the run would queue for its place again
+    while holding the cache's lock, and runs waiting on that lock would hold both places — each
+    side waiting for the other until the queue's time limit."""
+    with admission.aside():
+        return _computed(orders, mapping, period_end, segmentation, visits, visits_mapping, customers,
+                         customers_mapping)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _computed(orders: StoredFile, mapping: OrdersMapping, period_end: date | None, segmentation: str,
+              visits: StoredFile | None, visits_mapping: VisitsMapping | None,
+              customers: StoredFile | None, customers_mapping: CustomersMapping | None) -> BaselineResult:
+    """The cached work behind :func:`compute` (cached by every input: the files are content-addressed)."""
+    return baselines_from_files(
+        orders.path, mapping, orders_name=orders.name, period_end=period_end, segmentation=segmentation,
+        visits=visits.path if visits else None, visits_mapping=visits_mapping,
+        visits_name=visits.name if visits else None, customers=customers.path if customers else None,
+        customers_mapping=customers_mapping, customers_name=customers.name if customers else None,
+        max_bytes=max_upload_bytes(), names=FIELD_LABELS)
 
 
 def _pct(v: float | None) -> str:
