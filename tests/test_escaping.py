@@ -33,7 +33,7 @@ import roi
 from roi.share import encode_scenario
 from ui import md
 
-from .apptest_helpers import APP, assert_no_exception
+from .apptest_helpers import APP, assert_no_exception, open_tab
 
 # 97 characters: every name below is at most 100 (a tag, a space and this).
 NAME = "[c](https://evil.example)`t`<script><img src=x onerror=y>**b**$x$:red[x] www.evil.example\n# h"
@@ -227,10 +227,7 @@ def test_every_page_shows_hostile_text_escaped(scenario):
         shown[page] = assert_no_leak(at, page)
         if page == "pages/experiments.py":  # it draws only its open tab: every tab in turn
             for tab in ("Scenario test plan", "Analyse a result", "Programme holdout", "Plan a test"):
-                at.session_state["exp_tab"] = tab
-                at.run()
-                assert_no_exception(at)
-                shown[page] += assert_no_leak(at, f"{page}, {tab}")
+                shown[page] += assert_no_leak(open_tab(at, tab), f"{page}, {tab}")
     # the names are on screen, escaped: the check above looked at them
     for page in ("sidebar and overview", "pages/business_case.py", "pages/prioritization.py",
                  "pages/uncertainty.py", "pages/experiments.py", "pages/initiatives.py"):
@@ -308,9 +305,7 @@ def test_library_and_compare_show_hostile_names_authors_and_reasons(store, scena
 
 def test_a_measured_lift_applied_under_a_hostile_test_name(scenario):
     at = _open(scenario)
-    at.switch_page("pages/experiments.py").run()
-    at.session_state["exp_tab"] = "Analyse a result"  # only the open tab is drawn
-    at.run()
+    open_tab(at.switch_page("pages/experiments.py").run(), "Analyse a result")  # only the open tab is drawn
     at.number_input(key="exp_cb").set_value(600).run()
     target = scenario.initiatives[1].name
     at.selectbox(key="exp_target").set_value(target).run()

@@ -36,10 +36,6 @@ CASE_DEFAULTS = ("exp_h_mean", "exp_h_sd", "exp_h_weeks", "exp_h_days", "exp_h_n
                  "exp_h_n_h", "exp_h_mean_h", "exp_h_sd_h")
 
 
-def _follow_the_case() -> None:
-    kept.follow_the_case("exp_h_case", CASE_DEFAULTS)
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _customer_file(data: bytes) -> uploads.CustomerData:
     return uploads.customer_data(uploads.read_csv(data))
@@ -278,7 +274,7 @@ def render(scenario: Scenario, case: BusinessCase) -> None:
     except ValueError as exc:
         refused("No holdout is possible", exc)
         return
-    _follow_the_case()
+    kept.follow_the_case("exp_h_case", CASE_DEFAULTS)
     design = _plan(scenario, population)
     result = _read(scenario, design)
     if result is not None:
